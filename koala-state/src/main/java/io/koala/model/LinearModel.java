@@ -1,0 +1,141 @@
+package io.koala.model;
+
+import io.koala.optimizer.BlockLayout;
+import io.koala.optimizer.Observation;
+
+/**
+ * A generalised linear model z = W x + b under a loss head: linear regression (squared loss),
+ * logistic regression, or softmax regression. Parameters: W row-major (outputs × features), then b.
+ *
+ * <p>Sums run left to right over features and then over examples, the order the golden vectors
+ * were computed in, so results match them bit for bit.
+ */
+public final class LinearModel implements Model {
+
+  private final int features;
+  private final int outputs;
+  private final Head head;
+
+  /**
+   * @param features input dimension
+   * @param head the loss
+   * @param classes number of classes (softmax; ignored otherwise)
+   */
+  public LinearModel(int features, Head head, int classes) {
+    if (features < 1) {
+      throw new IllegalArgumentException("model.features must be >= 1, was " + features);
+    }
+    if (head == Head.SOFTMAX && classes < 2) {
+      throw new IllegalArgumentException("model.classes must be >= 2 for softmax, was " + classes);
+    }
+    this.features = features;
+    this.head = head;
+    this.outputs = head.outputs(classes);
+  }
+
+  public static LinearModel linearRegression(int features) {
+    return new LinearModel(features, Head.SQUARED, 1);
+  }
+
+  public static LinearModel logisticRegression(int features) {
+    return new LinearModel(features, Head.LOGISTIC, 2);
+  }
+
+  public static LinearModel softmaxRegression(int features, int classes) {
+    return new LinearModel(features, Head.SOFTMAX, classes);
+  }
+
+  public Head head() {
+    return head;
+  }
+
+  @Override
+  public int parameterCount() {
+    return outputs * features + outputs;
+  }
+
+  @Override
+  public int featureCount() {
+    return features;
+  }
+
+  @Override
+  public BlockLayout layerwiseLayout() {
+    return BlockLayout.ofSizes(outputs * features, outputs);
+  }
+
+  @Override
+  public double[] initialParameters(long seed) {
+    return new double[parameterCount()];
+  }
+
+  @Override
+  public Observation evaluate(double[] parameters, Batch batch) {
+    int size = batch.size();
+    int biasOffset = outputs * features;
+    double[] gradient = new double[parameterCount()];
+    double[] losses = new double[size];
+    double[] z = new double[outputs];
+    double[] dz = new double[outputs];
+    double total = 0.0;
+    for (int e = 0; e < size; e++) {
+      double[] x = batch.features()[e];
+      scores(parameters, x, z);
+      double loss = head.loss(z, outputs, batch.labels()[e], dz);
+      losses[e] = loss;
+      total += loss;
+      for (int c = 0; c < outputs; c++) {
+        double d = dz[c];
+        int row = c * features;
+        for (int j = 0; j < features; j++) {
+          gradient[row + j] += d * x[j];
+        }
+        gradient[biasOffset + c] += d;
+      }
+    }
+    for (int i = 0; i < gradient.length; i++) {
+      gradient[i] /= size;
+    }
+    return new Observation(total / size, losses, gradient);
+  }
+
+  private void scores(double[] parameters, double[] x, double[] z) {
+    int biasOffset = outputs * features;
+    for (int c = 0; c < outputs; c++) {
+      int row = c * features;
+      double sum = 0.0;
+      for (int j = 0; j < features; j++) {
+        sum += x[j] * parameters[row + j];
+      }
+      z[c] = sum + parameters[biasOffset + c];
+    }
+  }
+
+  @Override
+  public Prediction predict(double[] parameters, double[] x) {
+    double[] z = new double[outputs];
+    double[] dOutput = new double[outputs];
+    double[] scores = head == Head.SOFTMAX ? new double[outputs] : null;
+    scores(parameters, x, z);
+    double value = head.output(z, outputs, dOutput, scores);
+    double xx = 1.0;
+    for (double v : x) {
+      xx += v * v;
+    }
+    double dd = 0.0;
+    for (double d : dOutput) {
+      dd += d * d;
+    }
+    return new Prediction(value, scores, dd * xx);
+  }
+
+  @Override
+  public boolean accepts(double label) {
+    return head.accepts(label, outputs);
+  }
+
+  @Override
+  public boolean isClassifier() {
+    return head != Head.SQUARED;
+  }
+}

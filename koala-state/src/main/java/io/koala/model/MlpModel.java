@@ -1,0 +1,195 @@
+package io.koala.model;
+
+import io.koala.optimizer.BlockLayout;
+import io.koala.optimizer.Observation;
+import java.util.SplittableRandom;
+
+/**
+ * A one-hidden-layer perceptron a = tanh(W1 x + b1), z = W2 a + b2 under a loss head.
+ * Parameters in order W1 (hidden × features, row-major), b1, W2 (outputs × hidden), b2: four
+ * layer-wise blocks.
+ *
+ * <p>Plain loops: at micro-batch sizes (32) and hidden widths up to a few hundred they beat ND4J,
+ * whose per-call overhead dominates there (see {@code benchmarks/README.md}).
+ */
+public final class MlpModel implements Model {
+
+  private final int features;
+  private final int hidden;
+  private final int outputs;
+  private final Head head;
+
+  public MlpModel(int features, int hidden, Head head, int classes) {
+    if (features < 1 || hidden < 1) {
+      throw new IllegalArgumentException("model.features and model.hidden must be >= 1, were "
+          + features + " and " + hidden);
+    }
+    if (head == Head.SOFTMAX && classes < 2) {
+      throw new IllegalArgumentException("model.classes must be >= 2 for softmax, was " + classes);
+    }
+    this.features = features;
+    this.hidden = hidden;
+    this.head = head;
+    this.outputs = head.outputs(classes);
+  }
+
+  private int b1() {
+    return hidden * features;
+  }
+
+  private int w2() {
+    return b1() + hidden;
+  }
+
+  private int b2() {
+    return w2() + outputs * hidden;
+  }
+
+  @Override
+  public int parameterCount() {
+    return b2() + outputs;
+  }
+
+  @Override
+  public int featureCount() {
+    return features;
+  }
+
+  @Override
+  public BlockLayout layerwiseLayout() {
+    return BlockLayout.ofSizes(hidden * features, hidden, outputs * hidden, outputs);
+  }
+
+  /** Glorot-uniform weights, zero biases. */
+  @Override
+  public double[] initialParameters(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] p = new double[parameterCount()];
+    double limit1 = Math.sqrt(6.0 / (features + hidden));
+    for (int i = 0; i < b1(); i++) {
+      p[i] = (2 * random.nextDouble() - 1) * limit1;
+    }
+    double limit2 = Math.sqrt(6.0 / (hidden + outputs));
+    for (int i = w2(); i < b2(); i++) {
+      p[i] = (2 * random.nextDouble() - 1) * limit2;
+    }
+    return p;
+  }
+
+  private void forward(double[] p, double[] x, double[] a, double[] z) {
+    int b1 = b1();
+    for (int j = 0; j < hidden; j++) {
+      int row = j * features;
+      double sum = 0.0;
+      for (int i = 0; i < features; i++) {
+        sum += x[i] * p[row + i];
+      }
+      a[j] = Math.tanh(sum + p[b1 + j]);
+    }
+    int w2 = w2();
+    int b2 = b2();
+    for (int c = 0; c < outputs; c++) {
+      int row = w2 + c * hidden;
+      double sum = 0.0;
+      for (int j = 0; j < hidden; j++) {
+        sum += a[j] * p[row + j];
+      }
+      z[c] = sum + p[b2 + c];
+    }
+  }
+
+  /** ∂/∂(W1 x + b1) from ∂/∂z: back through W2 and tanh. */
+  private void backToHidden(double[] p, double[] a, double[] dz, double[] dPre) {
+    int w2 = w2();
+    for (int j = 0; j < hidden; j++) {
+      double sum = 0.0;
+      for (int c = 0; c < outputs; c++) {
+        sum += dz[c] * p[w2 + c * hidden + j];
+      }
+      dPre[j] = sum * (1.0 - a[j] * a[j]);
+    }
+  }
+
+  @Override
+  public Observation evaluate(double[] p, Batch batch) {
+    int size = batch.size();
+    double[] gradient = new double[parameterCount()];
+    double[] losses = new double[size];
+    double[] a = new double[hidden];
+    double[] z = new double[outputs];
+    double[] dz = new double[outputs];
+    double[] dPre = new double[hidden];
+    int b1 = b1();
+    int w2 = w2();
+    int b2 = b2();
+    double total = 0.0;
+    for (int e = 0; e < size; e++) {
+      double[] x = batch.features()[e];
+      forward(p, x, a, z);
+      double loss = head.loss(z, outputs, batch.labels()[e], dz);
+      losses[e] = loss;
+      total += loss;
+      for (int c = 0; c < outputs; c++) {
+        double d = dz[c];
+        int row = w2 + c * hidden;
+        for (int j = 0; j < hidden; j++) {
+          gradient[row + j] += d * a[j];
+        }
+        gradient[b2 + c] += d;
+      }
+      backToHidden(p, a, dz, dPre);
+      for (int j = 0; j < hidden; j++) {
+        double d = dPre[j];
+        int row = j * features;
+        for (int i = 0; i < features; i++) {
+          gradient[row + i] += d * x[i];
+        }
+        gradient[b1 + j] += d;
+      }
+    }
+    for (int i = 0; i < gradient.length; i++) {
+      gradient[i] /= size;
+    }
+    return new Observation(total / size, losses, gradient);
+  }
+
+  @Override
+  public Prediction predict(double[] p, double[] x) {
+    double[] a = new double[hidden];
+    double[] z = new double[outputs];
+    double[] dOutput = new double[outputs];
+    double[] dPre = new double[hidden];
+    double[] scores = head == Head.SOFTMAX ? new double[outputs] : null;
+    forward(p, x, a, z);
+    double value = head.output(z, outputs, dOutput, scores);
+    backToHidden(p, a, dOutput, dPre);
+    // ‖∂out/∂θ‖² = ‖dOut‖² (‖a‖² + 1) + ‖dPre‖² (‖x‖² + 1): outer products with [a, 1] and [x, 1].
+    double aa = 1.0;
+    for (double v : a) {
+      aa += v * v;
+    }
+    double xx = 1.0;
+    for (double v : x) {
+      xx += v * v;
+    }
+    double dd = 0.0;
+    for (double d : dOutput) {
+      dd += d * d;
+    }
+    double pp = 0.0;
+    for (double d : dPre) {
+      pp += d * d;
+    }
+    return new Prediction(value, scores, dd * aa + pp * xx);
+  }
+
+  @Override
+  public boolean accepts(double label) {
+    return head.accepts(label, outputs);
+  }
+
+  @Override
+  public boolean isClassifier() {
+    return head != Head.SQUARED;
+  }
+}

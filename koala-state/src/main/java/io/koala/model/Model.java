@@ -1,0 +1,43 @@
+package io.koala.model;
+
+import io.koala.optimizer.BlockLayout;
+import io.koala.optimizer.Observation;
+
+/**
+ * A differentiable model over a flat parameter vector: turns a micro-batch into an observation
+ * (mean loss, per-example losses, gradient) and answers predictions. Implementations are
+ * stateless and thread-safe.
+ */
+public interface Model {
+
+  /** Number of parameters. */
+  int parameterCount();
+
+  /** Number of input features. */
+  int featureCount();
+
+  /** One block per weight matrix and per bias vector, in parameter order. */
+  BlockLayout layerwiseLayout();
+
+  /** Parameters before any training, reproducible from the seed. */
+  double[] initialParameters(long seed);
+
+  /** Loss, per-example losses and gradient of the batch at {@code parameters}. */
+  Observation evaluate(double[] parameters, Batch batch);
+
+  /** Prediction for one feature row. */
+  Prediction predict(double[] parameters, double[] features);
+
+  /** Whether a label is valid for this model (finite, 0/1, or a class index in range). */
+  boolean accepts(double label);
+
+  /** Whether the model predicts a class (accuracy makes sense). */
+  boolean isClassifier();
+
+  /** The predicted label a prediction stands for, to score accuracy against the true label. */
+  default double predictedLabel(Prediction prediction) {
+    return isClassifier() && prediction.scores() == null
+        ? (prediction.value() >= 0.5 ? 1.0 : 0.0)
+        : prediction.value();
+  }
+}

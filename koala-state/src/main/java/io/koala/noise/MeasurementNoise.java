@@ -1,0 +1,82 @@
+package io.koala.noise;
+
+import io.koala.optimizer.Observation;
+
+/**
+ * The measurement-noise estimator R_k (spec §C.1): an exponential moving average of a per-batch
+ * sample m_k, R_k = β R_{k−1} + (1 − β) m_k from R_0, updated before it is used; or a fixed R.
+ *
+ * <p>Samples: {@link Sample#MEAN_SQUARED_LOSS} is the reference code's m_k = mean ℓ_i²;
+ * {@link Sample#MEAN_SQUARED_RESIDUAL} is the paper's m_k = mean (ℓ_i − L^target_k)².
+ *
+ * @param kind EMA or fixed
+ * @param beta β_R, the EMA's memory (EMA only)
+ * @param initial R_0 for the EMA, or the fixed R
+ * @param sample which per-batch sample feeds the EMA
+ */
+public record MeasurementNoise(Kind kind, double beta, double initial, Sample sample) {
+
+  /** Estimated online or fixed. */
+  public enum Kind {
+    EMA,
+    FIXED
+  }
+
+  /** The per-batch sample m_k. */
+  public enum Sample {
+    MEAN_SQUARED_LOSS,
+    MEAN_SQUARED_RESIDUAL
+  }
+
+  public MeasurementNoise {
+    if (kind == null || sample == null) {
+      throw new IllegalArgumentException("measurement noise kind and sample must be set");
+    }
+    if (!(beta >= 0 && beta < 1)) {
+      throw new IllegalArgumentException("measurementNoise.beta must be in [0, 1), was " + beta);
+    }
+    if (!(initial > 0) || !Double.isFinite(initial)) {
+      throw new IllegalArgumentException("measurementNoise initial value must be finite and > 0, was "
+          + initial);
+    }
+  }
+
+  /** The reference estimator: EMA β = 0.9 from R_0 = 1 of mean ℓ_i². */
+  public static MeasurementNoise reference() {
+    return new MeasurementNoise(Kind.EMA, 0.9, 1.0, Sample.MEAN_SQUARED_LOSS);
+  }
+
+  public static MeasurementNoise fixed(double value) {
+    return new MeasurementNoise(Kind.FIXED, 0.0, value, Sample.MEAN_SQUARED_LOSS);
+  }
+
+  /** R before the first batch. */
+  public double initialValue() {
+    return initial;
+  }
+
+  /**
+   * R_k from R_{k−1} and the batch.
+   *
+   * @param targetLoss L^target_k, used only by the residual sample
+   */
+  public double update(double previous, Observation observation, double targetLoss) {
+    if (kind == Kind.FIXED) {
+      return initial;
+    }
+    double[] losses = observation.exampleLosses();
+    double sum = 0.0;
+    if (sample == Sample.MEAN_SQUARED_LOSS) {
+      for (double l : losses) {
+        sum += l * l;
+      }
+    } else {
+      for (double l : losses) {
+        double residual = l - targetLoss;
+        sum += residual * residual;
+      }
+    }
+    double m = sum / losses.length;
+    return beta * previous + (1.0 - beta) * m;
+  }
+}

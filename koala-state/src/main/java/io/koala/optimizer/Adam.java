@@ -1,0 +1,119 @@
+package io.koala.optimizer;
+
+import io.koala.state.AdamState;
+
+/**
+ * Adam with bias correction and L2 weight decay, the second baseline.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   d = g + λθ;  m = β1 m + (1 − β1) d;  v = β2 v + (1 − β2) d²
+ *   θ ← θ − η (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)     (Kingma and Ba, 2015)
+ * </pre>
+ */
+public final class Adam implements Optimizer<AdamState> {
+
+  /**
+   * @param layout the parameter blocks (used only for sizes)
+   * @param learningRate η
+   * @param beta1 β1
+   * @param beta2 β2
+   * @param epsilon ε
+   * @param weightDecay λ
+   */
+  public record Config(BlockLayout layout, double learningRate, double beta1, double beta2,
+      double epsilon, double weightDecay) {
+    public Config {
+      Checks.notNull(layout, "layout");
+      Checks.positive(learningRate, "learning-rate");
+      Checks.fraction(beta1, "beta1");
+      Checks.fraction(beta2, "beta2");
+      Checks.positive(epsilon, "epsilon");
+      Checks.nonNegative(weightDecay, "weight-decay");
+    }
+
+    /** Adam's usual defaults with the given learning rate. */
+    public static Config defaults(BlockLayout layout, double learningRate) {
+      return new Config(layout, learningRate, 0.9, 0.999, 1e-8, 0.0);
+    }
+  }
+
+  private final Config config;
+
+  public Adam(Config config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return "adam";
+  }
+
+  @Override
+  public BlockLayout layout() {
+    return config.layout();
+  }
+
+  @Override
+  public AdamState initialState(double[] initialParameters) {
+    Checks.sameSize(initialParameters, config.layout());
+    int n = initialParameters.length;
+    return new AdamState(0, initialParameters.clone(), new double[n], new double[n]);
+  }
+
+  @Override
+  public double[] evaluationPoint(AdamState state) {
+    return state.parameters();
+  }
+
+  @Override
+  public StepResult<AdamState> step(AdamState state, Observation observation) {
+    double[] theta = state.parameters();
+    double[] g = observation.gradient();
+    double[] m = state.firstMoment();
+    double[] v = state.secondMoment();
+    int n = theta.length;
+    long t = state.step() + 1;
+    double b1 = config.beta1();
+    double b2 = config.beta2();
+    double decay = config.weightDecay();
+    double eps = config.epsilon();
+    double stepSize = config.learningRate() / (1.0 - Math.pow(b1, t));
+    double secondCorrection = 1.0 / Math.sqrt(1.0 - Math.pow(b2, t));
+    double[] next = new double[n];
+    double[] nextM = new double[n];
+    double[] nextV = new double[n];
+    double check = observation.loss();
+    for (int i = 0; i < n; i++) {
+      double d = g[i] + decay * theta[i];
+      double mi = b1 * m[i] + (1.0 - b1) * d;
+      double vi = b2 * v[i] + (1.0 - b2) * d * d;
+      double ti = theta[i] - stepSize * mi / (Math.sqrt(vi) * secondCorrection + eps);
+      nextM[i] = mi;
+      nextV[i] = vi;
+      next[i] = ti;
+      check += ti + vi;
+    }
+    if (!Double.isFinite(check)) {
+      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, Double.NaN));
+    }
+    return new StepResult<>(new AdamState(t, next, nextM, nextV),
+        new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));
+  }
+
+  @Override
+  public double covariance(AdamState state) {
+    return Double.NaN;
+  }
+
+  @Override
+  public double measurementNoise(AdamState state) {
+    return Double.NaN;
+  }
+
+  @Override
+  public double processNoise(AdamState state) {
+    return Double.NaN;
+  }
+}

@@ -1,0 +1,304 @@
+package io.koala.optimizer;
+
+import io.koala.noise.ProcessNoise;
+import io.koala.optimizer.KoalaPlusPlusConfig.Initialisation;
+import io.koala.state.DriftState;
+import io.koala.state.KoalaPlusPlusState;
+
+/**
+ * KOALA++: an extended Kalman filter that propagates the row v = H P instead of the covariance P,
+ * at the cost of Adam (two extra vectors per parameter).
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>Per block, with H = g + λθ at θ_{k−1}, and h⁻, v⁻, S⁻ kept from the block's previous visit
+ * (spec §E.2; official code [1], {@code Task1_Image_Classification/koalap.py}):
+ *
+ * <pre>
+ *   α = (H·h⁻)/‖h⁻‖²,   λ_k = (H·v⁻ + Q (H·h⁻)) / S⁻
+ *   w = [(H·v⁻)‖h⁻‖² − (h⁻·v⁻)(H·h⁻)] / ‖h⁻‖⁴    (symmetric surrogate; w = 0 when asymmetric)
+ *   v = (α − λ_k) v⁻ + Q (H − λ_k h⁻) + w h⁻
+ *   S = H·v + Q‖H‖² + R_k                          (kept as the next visit's S⁻)
+ *   θ_b ← θ_b − e_b (v + Q H) / S,   e_b = innovation of L_b = L_k + (λ/2)‖θ_b‖²
+ * </pre>
+ *
+ * <p>First visit of a block ({@link Initialisation}): REFERENCE fakes a previous visit with
+ * h⁻ = H, v⁻ = σH, S⁻ = H·v⁻ + Q‖H‖² + R and runs the recursion (α = 1, w = 0); EKF sets
+ * v = σH, S = H·v + Q‖H‖² + R and steps with them; BOX does the same without moving θ.
+ *
+ * <p>Cost per block: five dot products (‖h⁻‖², h⁻·v⁻, H·h⁻, H·v⁻, H·v) and three vector writes
+ * (v, H, θ), in three passes. Deviations: Q may be adaptive ({@link ProcessNoise}); its innovation
+ * scale is Q + R/‖H‖² (no isotropic covariance is at hand). S is not guaranteed positive by the
+ * least-squares surrogate: with {@code resetGuard} a block whose S ≤ 1e-12 (R + Q‖H‖²) is reset
+ * as on a first EKF visit; without it the step is refused and the state kept.
+ *
+ * <p>[1] Z. Xia et al., KOALA++: Efficient Kalman-Based Optimization of Neural Networks with
+ * Gradient-Covariance Products, arXiv 2506.04432, code github.com/Sumxiaa/KOALA_Plus_Plus.
+ */
+public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
+
+  // Per-block dot products gathered in pass 1.
+  private static final int RAW = 0;
+  private static final int HH = 1;
+  private static final int PAR = 2;
+  private static final int H_PREV = 3;
+  private static final int H_V = 4;
+  private static final int PREV_PREV = 5;
+  private static final int PREV_V = 6;
+  private static final int DOTS = 7;
+
+  private final KoalaPlusPlusConfig config;
+  private final BlockLayout layout;
+  private final ProcessNoise processNoise;
+
+  public KoalaPlusPlus(KoalaPlusPlusConfig config) {
+    this.config = config;
+    this.layout = config.layout();
+    this.processNoise = config.processNoise();
+  }
+
+  @Override
+  public String name() {
+    return "koala-pp";
+  }
+
+  @Override
+  public BlockLayout layout() {
+    return layout;
+  }
+
+  @Override
+  public KoalaPlusPlusState initialState(double[] initialParameters) {
+    Checks.sameSize(initialParameters, layout);
+    int n = initialParameters.length;
+    double[] unvisited = new double[layout.blockCount()];
+    java.util.Arrays.fill(unvisited, Double.NaN);
+    return new KoalaPlusPlusState(0, initialParameters.clone(), new double[n], new double[n],
+        unvisited, config.measurementNoise().initialValue(), processNoise.initialState());
+  }
+
+  @Override
+  public double[] evaluationPoint(KoalaPlusPlusState state) {
+    return state.parameters();
+  }
+
+  @Override
+  public StepResult<KoalaPlusPlusState> step(KoalaPlusPlusState state, Observation observation) {
+    double[] theta = state.parameters();
+    double[] g = observation.gradient();
+    double[] vPrev = state.covarianceRow();
+    double[] hPrev = state.previousGradient();
+    double[] sPrev = state.innovationVariance();
+    double loss = observation.loss();
+    double decay = config.weightDecay();
+    int blocks = layout.blockCount();
+
+    // Pass 1: the dot products of every block.
+    double[] dots = new double[DOTS * blocks];
+    double total = 0.0;
+    for (int b = 0; b < blocks; b++) {
+      double raw = 0.0;
+      double hh = 0.0;
+      double par = 0.0;
+      double hPrevDot = 0.0;
+      double hvDot = 0.0;
+      double prevPrev = 0.0;
+      double prevV = 0.0;
+      boolean visited = !Double.isNaN(sPrev[b]);
+      for (int i = layout.start(b), end = layout.end(b); i < end; i++) {
+        double gi = g[i];
+        double ti = theta[i];
+        double hi = gi + decay * ti;
+        raw += gi * gi;
+        hh += hi * hi;
+        par += ti * ti;
+        if (visited) {
+          double pi = hPrev[i];
+          double vi = vPrev[i];
+          hPrevDot += hi * pi;
+          hvDot += hi * vi;
+          prevPrev += pi * pi;
+          prevV += pi * vi;
+        }
+      }
+      int o = DOTS * b;
+      dots[o + RAW] = raw;
+      dots[o + HH] = hh;
+      dots[o + PAR] = par;
+      dots[o + H_PREV] = hPrevDot;
+      dots[o + H_V] = hvDot;
+      dots[o + PREV_PREV] = prevPrev;
+      dots[o + PREV_V] = prevV;
+      total += hh;
+    }
+    DriftState drift = state.drift();
+    if (!Double.isFinite(loss) || !Double.isFinite(total)) {
+      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_OBSERVATION, drift.cusum()));
+    }
+
+    long k = state.step() + 1;
+    drift = processNoise.observe(drift, loss,
+        processNoise.current(drift) + state.measurementNoise() / total);
+    double q = processNoise.current(drift);
+    double innovation = config.target().innovation(k, loss);
+    double targetLoss = loss - innovation;
+    double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);
+    double sigma = config.initialCovariance();
+
+    int n = theta.length;
+    double[] nextTheta = new double[n];
+    double[] nextV = new double[n];
+    double[] nextH = new double[n];
+    double[] nextS = sPrev.clone();
+    double gainMax = 0.0;
+    int skipped = 0;
+    double check = 0.0;
+    for (int b = 0; b < blocks; b++) {
+      int start = layout.start(b);
+      int end = layout.end(b);
+      int o = DOTS * b;
+      if (Math.sqrt(dots[o + RAW]) < config.skipThreshold()) {
+        System.arraycopy(theta, start, nextTheta, start, end - start);
+        System.arraycopy(vPrev, start, nextV, start, end - start);
+        System.arraycopy(hPrev, start, nextH, start, end - start);
+        skipped++;
+        continue;
+      }
+      double hh = dots[o + HH];
+      boolean first = Double.isNaN(sPrev[b]);
+      boolean move = true;
+      double s;
+      if (first && config.initialisation() != Initialisation.REFERENCE) {
+        s = initialRow(theta, g, decay, sigma, start, end, nextV, nextH) + q * hh + r;
+        move = config.initialisation() == Initialisation.EKF;
+      } else {
+        s = first
+            ? referenceFirstVisit(theta, g, decay, sigma, q, r, hh, start, end, nextV, nextH)
+            : recursion(theta, g, vPrev, hPrev, sPrev[b], decay, q, r, dots, o, start, end,
+                nextV, nextH);
+        if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
+          s = initialRow(theta, g, decay, sigma, start, end, nextV, nextH) + q * hh + r;
+        }
+      }
+      if (!(s > 0) || !Double.isFinite(s)) {
+        return new StepResult<>(state,
+            StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+      }
+      nextS[b] = s;
+      double blockLoss = loss + 0.5 * decay * dots[o + PAR];
+      double gain = move ? config.target().innovation(k, blockLoss) / s : 0.0;
+      for (int i = start; i < end; i++) {
+        double ti = theta[i] - gain * (nextV[i] + q * nextH[i]);
+        nextTheta[i] = ti;
+        check += ti + nextV[i];
+      }
+      gainMax = Math.max(gainMax, gain);
+    }
+    if (!Double.isFinite(check) || !Double.isFinite(r)) {
+      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, state.drift().cusum()));
+    }
+    if (!(r > 0)) {
+      return new StepResult<>(state,
+          StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+    }
+    KoalaPlusPlusState after = new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, drift);
+    return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
+        processNoise.isAlarm(drift), drift.cusum()));
+  }
+
+  /** Writes v = σH and H for one block; returns H·v. */
+  private static double initialRow(double[] theta, double[] g, double decay, double sigma,
+      int start, int end, double[] nextV, double[] nextH) {
+    double hv = 0.0;
+    for (int i = start; i < end; i++) {
+      double hi = g[i] + decay * theta[i];
+      double vi = sigma * hi;
+      nextH[i] = hi;
+      nextV[i] = vi;
+      hv += hi * vi;
+    }
+    return hv;
+  }
+
+  /** The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH. Returns S. */
+  private double referenceFirstVisit(double[] theta, double[] g, double decay, double sigma,
+      double q, double r, double hh, int start, int end, double[] nextV, double[] nextH) {
+    double hvPrev = 0.0;
+    for (int i = start; i < end; i++) {
+      double hi = g[i] + decay * theta[i];
+      hvPrev += hi * (sigma * hi);
+    }
+    double sFake = hvPrev + q * hh + r;
+    // α = hh/hh = 1 and w = 0 exactly (H·v⁻ = h⁻·v⁻); λ as in the recursion.
+    double alpha = hh / hh;
+    double correction = (hvPrev + q * hh) / sFake;
+    double hv = 0.0;
+    for (int i = start; i < end; i++) {
+      double hi = g[i] + decay * theta[i];
+      double vi = (alpha - correction) * (sigma * hi) + q * (hi - correction * hi);
+      nextH[i] = hi;
+      nextV[i] = vi;
+      hv += hi * vi;
+    }
+    return hv + q * hh + r;
+  }
+
+  /** The recursion of a visited block; writes v and H, returns S. */
+  private double recursion(double[] theta, double[] g, double[] vPrev, double[] hPrev,
+      double sPrev, double decay, double q, double r, double[] dots, int o, int start, int end,
+      double[] nextV, double[] nextH) {
+    double hh = dots[o + HH];
+    double hPrevDot = dots[o + H_PREV];
+    double hvDot = dots[o + H_V];
+    double prevPrev = dots[o + PREV_PREV];
+    double alpha = hPrevDot / prevPrev;
+    double correction = (hvDot + q * hPrevDot) / sPrev;
+    double w = config.symmetric()
+        ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
+        : 0.0;
+    double hv = 0.0;
+    for (int i = start; i < end; i++) {
+      double hi = g[i] + decay * theta[i];
+      double pi = hPrev[i];
+      double vi = (alpha - correction) * vPrev[i] + q * (hi - correction * pi) + w * pi;
+      nextH[i] = hi;
+      nextV[i] = vi;
+      hv += hi * vi;
+    }
+    return hv + q * hh + r;
+  }
+
+  @Override
+  public double covariance(KoalaPlusPlusState state) {
+    double[] v = state.covarianceRow();
+    double[] h = state.previousGradient();
+    double sum = 0.0;
+    int visited = 0;
+    for (int b = 0; b < layout.blockCount(); b++) {
+      if (Double.isNaN(state.innovationVariance()[b])) {
+        continue;
+      }
+      double hv = 0.0;
+      double hh = 0.0;
+      for (int i = layout.start(b); i < layout.end(b); i++) {
+        hv += h[i] * v[i];
+        hh += h[i] * h[i];
+      }
+      if (hh > 0) {
+        sum += hv / hh;
+        visited++;
+      }
+    }
+    return visited == 0 ? config.initialCovariance() : sum / visited;
+  }
+
+  @Override
+  public double measurementNoise(KoalaPlusPlusState state) {
+    return state.measurementNoise();
+  }
+
+  @Override
+  public double processNoise(KoalaPlusPlusState state) {
+    return processNoise.current(state.drift());
+  }
+}

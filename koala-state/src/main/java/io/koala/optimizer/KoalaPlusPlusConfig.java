@@ -1,0 +1,67 @@
+package io.koala.optimizer;
+
+import io.koala.noise.MeasurementNoise;
+import io.koala.noise.ProcessNoise;
+import io.koala.noise.Target;
+
+/**
+ * KOALA++ hyperparameters (spec §E.4).
+ *
+ * @param layout the parameter blocks
+ * @param initialCovariance σ²_0 ({@code sigma}: the code multiplies H by it, so it is a variance)
+ * @param processNoise Q: constant (reference) or adaptive
+ * @param measurementNoise the R_k estimator
+ * @param target the loss-adaptive target
+ * @param weightDecay λ (included in H = g + λθ, hence in the recursion and the direction)
+ * @param symmetric the symmetric least-squares surrogate of P_{k−2} (else the asymmetric one)
+ * @param initialisation which reading of the first visit of a block (spec §E.3)
+ * @param skipThreshold ε_skip on a block's raw gradient norm
+ * @param resetGuard the optional guard of spec §F: a block whose S_k is not clearly positive is
+ *     reset to v = σH and takes a KOALA-V step (off in the reference; when off such a step is
+ *     refused by the divergence guard)
+ */
+public record KoalaPlusPlusConfig(
+    BlockLayout layout,
+    double initialCovariance,
+    ProcessNoise processNoise,
+    MeasurementNoise measurementNoise,
+    Target target,
+    double weightDecay,
+    boolean symmetric,
+    Initialisation initialisation,
+    double skipThreshold,
+    boolean resetGuard) {
+
+  /** The three readings of KOALA++'s first step (spec §E.3). */
+  public enum Initialisation {
+    /** The official code: fake a previous visit with h⁻ = H_1, v⁻ = σH_1, then recurse and step. */
+    REFERENCE,
+    /** v_1 = σH_1, S_1 = H_1·v_1 + Q‖H_1‖² + R_1, and a step with them (a KOALA-V step). */
+    EKF,
+    /** As EKF, but the first visit only initialises v_1 and S_1; θ does not move. */
+    BOX
+  }
+
+  public KoalaPlusPlusConfig {
+    Checks.notNull(layout, "layout");
+    Checks.positive(initialCovariance, "covariance.initial");
+    Checks.notNull(processNoise, "processNoise");
+    Checks.notNull(measurementNoise, "measurementNoise");
+    Checks.notNull(target, "target");
+    Checks.nonNegative(weightDecay, "weight-decay");
+    Checks.notNull(initialisation, "initialisation");
+    Checks.nonNegative(skipThreshold, "skip-threshold");
+  }
+
+  /** The CIFAR harness defaults of the official code: σ = Q = 0.1, η = 1, symmetric. */
+  public static KoalaPlusPlusConfig reference(BlockLayout layout) {
+    return new KoalaPlusPlusConfig(layout, 0.1, ProcessNoise.constant(0.1),
+        MeasurementNoise.reference(), Target.reference(1.0), 0.0, true, Initialisation.REFERENCE,
+        1e-9, false);
+  }
+
+  public KoalaPlusPlusConfig withProcessNoise(ProcessNoise q) {
+    return new KoalaPlusPlusConfig(layout, initialCovariance, q, measurementNoise, target,
+        weightDecay, symmetric, initialisation, skipThreshold, resetGuard);
+  }
+}

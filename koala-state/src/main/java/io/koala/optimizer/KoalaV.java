@@ -1,0 +1,180 @@
+package io.koala.optimizer;
+
+import io.koala.noise.ProcessNoise;
+import io.koala.state.DriftState;
+import io.koala.state.KoalaVState;
+
+/**
+ * KOALA-V: a Kalman filter over the parameters with an isotropic covariance p·I, observing each
+ * micro-batch loss as a noisy measurement of the target loss.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>One step k, after Davtyan et al. [1] and the reference code (spec §A.2), per block b of the
+ * parameters, all blocks using the pre-step θ and one shared p:
+ *
+ * <pre>
+ *   Q_k  = ProcessNoise (constant Q, or adapted from the loss surprise; see {@link ProcessNoise})
+ *   p̂_k  = p_{k−1} + Q_k
+ *   R_k  = β_R R_{k−1} + (1 − β_R) m_k                    (or a fixed R)
+ *   skip block b when ‖g_b‖ &lt; ε_skip (raw gradient)
+ *   g̃_b  = g_b + λθ_b,  S_b = p̂_k ‖g̃_b‖² + R_k,  L_b = L_k + (λ/2)‖θ_b‖²
+ *   e_b  = L_b − L^target_b                                (reference: η L_b)
+ *   γ_b  = p̂_k e_b / S_b,  θ_b ← θ_b − γ_b g_b            (g̃_b with Direction.REGULARISED_GRADIENT)
+ *   h_b  = ‖g̃_b‖² / S_b
+ *   p_k  = p̂_k − p̂_k² max_b h_b                           (p_k = p̂_k when every block is skipped)
+ * </pre>
+ *
+ * <p>Deviations from the reference code: a step where every block is skipped keeps p = p̂ instead
+ * of failing (spec §F); the divergence guard refuses a step whose observation or result is not
+ * finite or whose p is not positive, returning the input state. Cost: per block one pass reading
+ * θ and g for the three squared norms, one pass writing the new θ (an axpy).
+ *
+ * <p>[1] A. Davtyan, S. Sameni, L. Cerkezi, G. Meishvili, A. Bielski, P. Favaro, KOALA: A Kalman
+ * Optimization Algorithm with Loss Adaptivity, AAAI 2022 (arXiv 2107.03331).
+ */
+public final class KoalaV implements Optimizer<KoalaVState> {
+
+  private final KoalaVConfig config;
+  private final BlockLayout layout;
+  private final ProcessNoise processNoise;
+
+  public KoalaV(KoalaVConfig config) {
+    this.config = config;
+    this.layout = config.layout();
+    this.processNoise = config.processNoise();
+  }
+
+  public KoalaVConfig config() {
+    return config;
+  }
+
+  @Override
+  public String name() {
+    return "koala-v";
+  }
+
+  @Override
+  public BlockLayout layout() {
+    return layout;
+  }
+
+  @Override
+  public KoalaVState initialState(double[] initialParameters) {
+    Checks.sameSize(initialParameters, layout);
+    return new KoalaVState(0, initialParameters.clone(), config.initialCovariance(),
+        config.measurementNoise().initialValue(), processNoise.initialState());
+  }
+
+  @Override
+  public double[] evaluationPoint(KoalaVState state) {
+    return state.parameters();
+  }
+
+  @Override
+  public StepResult<KoalaVState> step(KoalaVState state, Observation observation) {
+    double[] theta = state.parameters();
+    double[] g = observation.gradient();
+    double loss = observation.loss();
+    double decay = config.weightDecay();
+    int blocks = layout.blockCount();
+
+    // Pass 1: squared norms per block (raw gradient, regularised gradient, parameters).
+    double[] norms = new double[3 * blocks];
+    double total = 0.0;
+    for (int b = 0; b < blocks; b++) {
+      double raw = 0.0;
+      double reg = 0.0;
+      double par = 0.0;
+      for (int i = layout.start(b), end = layout.end(b); i < end; i++) {
+        double gi = g[i];
+        double ti = theta[i];
+        double ri = gi + decay * ti;
+        raw += gi * gi;
+        reg += ri * ri;
+        par += ti * ti;
+      }
+      norms[3 * b] = raw;
+      norms[3 * b + 1] = reg;
+      norms[3 * b + 2] = par;
+      total += reg;
+    }
+    DriftState drift = state.drift();
+    if (!Double.isFinite(loss) || !Double.isFinite(total)) {
+      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_OBSERVATION, drift.cusum()));
+    }
+
+    long k = state.step() + 1;
+    double priorPredicted = state.covariance() + processNoise.current(drift);
+    drift = processNoise.observe(drift, loss, priorPredicted + state.measurementNoise() / total);
+    double predicted = state.covariance() + processNoise.current(drift);
+    double innovation = config.target().innovation(k, loss);
+    double targetLoss = loss - innovation;
+    double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);
+
+    // Pass 2: per-block gain and the axpy.
+    double[] next = new double[theta.length];
+    boolean regularisedDirection = config.direction() == Direction.REGULARISED_GRADIENT;
+    double hMax = Double.NEGATIVE_INFINITY;
+    double gainMax = 0.0;
+    int skipped = 0;
+    double check = 0.0;
+    for (int b = 0; b < blocks; b++) {
+      int start = layout.start(b);
+      int end = layout.end(b);
+      if (Math.sqrt(norms[3 * b]) < config.skipThreshold()) {
+        System.arraycopy(theta, start, next, start, end - start);
+        skipped++;
+        continue;
+      }
+      double reg = norms[3 * b + 1];
+      double s = predicted * reg + r;
+      double blockLoss = loss + 0.5 * decay * norms[3 * b + 2];
+      double e = config.target().innovation(k, blockLoss);
+      double gain = predicted * e / s;
+      if (regularisedDirection && decay != 0.0) {
+        for (int i = start; i < end; i++) {
+          double ti = theta[i];
+          double ni = ti - gain * (g[i] + decay * ti);
+          next[i] = ni;
+          check += ni;
+        }
+      } else {
+        for (int i = start; i < end; i++) {
+          double ni = theta[i] - gain * g[i];
+          next[i] = ni;
+          check += ni;
+        }
+      }
+      hMax = Math.max(hMax, reg / s);
+      gainMax = Math.max(gainMax, gain);
+    }
+    double covariance = skipped == blocks ? predicted : predicted - predicted * predicted * hMax;
+
+    if (!Double.isFinite(check) || !Double.isFinite(r) || !Double.isFinite(covariance)) {
+      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, state.drift().cusum()));
+    }
+    if (!(covariance > 0) || !(r > 0)) {
+      return new StepResult<>(state,
+          StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+    }
+    KoalaVState after = new KoalaVState(k, next, covariance, r, drift);
+    return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
+        processNoise.isAlarm(drift), drift.cusum()));
+  }
+
+  @Override
+  public double covariance(KoalaVState state) {
+    return state.covariance();
+  }
+
+  @Override
+  public double measurementNoise(KoalaVState state) {
+    return state.measurementNoise();
+  }
+
+  @Override
+  public double processNoise(KoalaVState state) {
+    return processNoise.current(state.drift());
+  }
+}

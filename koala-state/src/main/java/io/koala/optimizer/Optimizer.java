@@ -1,0 +1,51 @@
+package io.koala.optimizer;
+
+import io.koala.state.OptimizerState;
+
+/**
+ * A pure optimizer: hyperparameters fixed at construction, state an immutable record.
+ *
+ * <p>One training step is: evaluate the model's loss and gradient at {@link #evaluationPoint},
+ * then call {@link #step}. Neither method modifies its arguments; {@code step} returns a new state
+ * (or, when the divergence guard refuses, the very state it was given) and a report.
+ *
+ * <pre>{@code
+ * Optimizer<KoalaVState> koala = new KoalaV(KoalaVConfig.reference(model.layerwiseLayout()));
+ * KoalaVState state = koala.initialState(model.initialParameters(42));
+ * for (Batch batch : batches) {
+ *   Observation seen = model.evaluate(koala.evaluationPoint(state), batch);
+ *   state = koala.step(state, seen).state();
+ * }
+ * }</pre>
+ */
+public interface Optimizer<S extends OptimizerState> {
+
+  /** Short stable name, as in {@code koala.optimizer}: koala-v, koala-m, koala-pp, sgd, adam. */
+  String name();
+
+  BlockLayout layout();
+
+  /** The state before the first step; {@code initialParameters} is copied. */
+  S initialState(double[] initialParameters);
+
+  /**
+   * Where the loss and gradient of the next batch must be evaluated: the parameters for most
+   * variants, the predicted point θ_{k−1} + v_{k−1} for KOALA-M. Callers must not modify it.
+   */
+  double[] evaluationPoint(S state);
+
+  StepResult<S> step(S state, Observation observation);
+
+  /**
+   * An isotropic summary of the parameter covariance (p for KOALA-V, P00 for KOALA-M, the mean
+   * Rayleigh quotient H·v/‖H‖² over visited blocks for KOALA++), used for predictive variances;
+   * NaN for optimizers without a filter.
+   */
+  double covariance(S state);
+
+  /** The current measurement-noise estimate R_k (NaN without a filter). */
+  double measurementNoise(S state);
+
+  /** The process noise Q_k in use for the next step (NaN without a filter). */
+  double processNoise(S state);
+}

@@ -1,0 +1,103 @@
+package io.koala.optimizer;
+
+import io.koala.state.SgdState;
+
+/**
+ * SGD with optional heavy-ball momentum and L2 weight decay, the baseline KOALA is compared with.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <pre>
+ *   d = g + λθ;  b = μ b + d (b_1 = d);  θ ← θ − η b      (PyTorch's SGD, dampening 0)
+ * </pre>
+ * Without momentum the velocity buffer is empty and θ ← θ − η d.
+ */
+public final class Sgd implements Optimizer<SgdState> {
+
+  /**
+   * @param layout the parameter blocks (used only for sizes)
+   * @param learningRate η
+   * @param momentum μ
+   * @param weightDecay λ
+   */
+  public record Config(BlockLayout layout, double learningRate, double momentum, double weightDecay) {
+    public Config {
+      Checks.notNull(layout, "layout");
+      Checks.positive(learningRate, "learning-rate");
+      Checks.fraction(momentum, "momentum");
+      Checks.nonNegative(weightDecay, "weight-decay");
+    }
+  }
+
+  private final Config config;
+
+  public Sgd(Config config) {
+    this.config = config;
+  }
+
+  @Override
+  public String name() {
+    return "sgd";
+  }
+
+  @Override
+  public BlockLayout layout() {
+    return config.layout();
+  }
+
+  @Override
+  public SgdState initialState(double[] initialParameters) {
+    Checks.sameSize(initialParameters, config.layout());
+    double[] velocity = new double[config.momentum() > 0 ? initialParameters.length : 0];
+    return new SgdState(0, initialParameters.clone(), velocity);
+  }
+
+  @Override
+  public double[] evaluationPoint(SgdState state) {
+    return state.parameters();
+  }
+
+  @Override
+  public StepResult<SgdState> step(SgdState state, Observation observation) {
+    double[] theta = state.parameters();
+    double[] g = observation.gradient();
+    double lr = config.learningRate();
+    double mu = config.momentum();
+    double decay = config.weightDecay();
+    boolean momentum = mu > 0;
+    boolean first = state.step() == 0;
+    double[] next = new double[theta.length];
+    double[] velocity = momentum ? new double[theta.length] : state.velocity();
+    double check = observation.loss();
+    for (int i = 0; i < theta.length; i++) {
+      double d = g[i] + decay * theta[i];
+      if (momentum) {
+        d = first ? d : mu * state.velocity()[i] + d;
+        velocity[i] = d;
+      }
+      double ti = theta[i] - lr * d;
+      next[i] = ti;
+      check += ti + d;
+    }
+    if (!Double.isFinite(check)) {
+      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, Double.NaN));
+    }
+    return new StepResult<>(new SgdState(state.step() + 1, next, velocity),
+        new StepReport(Double.NaN, Double.NaN, lr, 0, null, false, Double.NaN));
+  }
+
+  @Override
+  public double covariance(SgdState state) {
+    return Double.NaN;
+  }
+
+  @Override
+  public double measurementNoise(SgdState state) {
+    return Double.NaN;
+  }
+
+  @Override
+  public double processNoise(SgdState state) {
+    return Double.NaN;
+  }
+}

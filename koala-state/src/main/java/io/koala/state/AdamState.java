@@ -1,0 +1,12 @@
+package io.koala.state;
+
+/**
+ * Adam state.
+ *
+ * @param step steps taken (t in the bias corrections)
+ * @param parameters θ
+ * @param firstMoment m
+ * @param secondMoment v
+ */
+public record AdamState(long step, double[] parameters, double[] firstMoment, double[] secondMoment)
+    implements OptimizerState {}

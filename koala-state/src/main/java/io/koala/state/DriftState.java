@@ -1,0 +1,30 @@
+package io.koala.state;
+
+/**
+ * Per-key state of the loss-surprise tracker that adapts the process noise Q_k and detects drift.
+ *
+ * @param processNoise Q_k in use for the next step
+ * @param lossLevel m_k, smoothed level of the prequential loss
+ * @param surpriseVariance s²_k, baseline variance of the loss around its level
+ * @param cusum C_k, the one-sided CUSUM of the normalised surprise
+ * @param observations batches seen
+ * @param alarms drift alarms raised so far
+ */
+public record DriftState(
+    double processNoise,
+    double lossLevel,
+    double surpriseVariance,
+    double cusum,
+    long observations,
+    long alarms) {
+
+  /** Before the first batch, with Q_0 = {@code processNoise}. */
+  public static DriftState initial(double processNoise) {
+    return new DriftState(processNoise, 0.0, 0.0, 0.0, 0, 0);
+  }
+
+  boolean isFinite() {
+    return Double.isFinite(processNoise) && Double.isFinite(lossLevel)
+        && Double.isFinite(surpriseVariance) && Double.isFinite(cusum);
+  }
+}

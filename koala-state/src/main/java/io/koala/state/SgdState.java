@@ -1,0 +1,10 @@
+package io.koala.state;
+
+/**
+ * SGD state.
+ *
+ * @param step steps taken
+ * @param parameters θ
+ * @param velocity the momentum buffer (empty without momentum)
+ */
+public record SgdState(long step, double[] parameters, double[] velocity) implements OptimizerState {}
