@@ -96,7 +96,9 @@ public final class Adam implements Optimizer<AdamState> {
       check += ti + vi;
     }
     if (!Double.isFinite(check)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, Double.NaN));
+      Refusal why = Observations.isFinite(observation) ? Refusal.NON_FINITE_STATE
+          : Refusal.NON_FINITE_OBSERVATION;
+      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
     }
     return new StepResult<>(new AdamState(t, next, nextM, nextV),
         new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));

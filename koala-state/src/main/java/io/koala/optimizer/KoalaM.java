@@ -125,8 +125,7 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     double c = state.covarianceCross();
     double d = state.covarianceVelocity();
     double basePredicted00 = a + 2 * c + d + weightNoise;
-    drift = driftNoise.observe(drift, loss,
-        basePredicted00 + driftNoise.current(state.drift()) + state.measurementNoise() / total);
+    drift = driftNoise.observe(drift, loss, basePredicted00 + driftNoise.current(state.drift()));
     double p00 = basePredicted00 + driftNoise.current(drift);
     double p01 = kappa * (c + d);
     double p11 = kappa * kappa * d + config.velocityNoise();

@@ -137,8 +137,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     }
 
     long k = state.step() + 1;
-    drift = processNoise.observe(drift, loss,
-        processNoise.current(drift) + state.measurementNoise() / total);
+    drift = processNoise.observe(drift, loss, config.initialCovariance() + processNoise.current(drift));
     double q = processNoise.current(drift);
     double innovation = config.target().innovation(k, loss);
     double targetLoss = loss - innovation;

@@ -106,7 +106,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
 
     long k = state.step() + 1;
     double priorPredicted = state.covariance() + processNoise.current(drift);
-    drift = processNoise.observe(drift, loss, priorPredicted + state.measurementNoise() / total);
+    drift = processNoise.observe(drift, loss, priorPredicted);
     double predicted = state.covariance() + processNoise.current(drift);
     double innovation = config.target().innovation(k, loss);
     double targetLoss = loss - innovation;

@@ -80,7 +80,9 @@ public final class Sgd implements Optimizer<SgdState> {
       check += ti + d;
     }
     if (!Double.isFinite(check)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, Double.NaN));
+      Refusal why = Observations.isFinite(observation) ? Refusal.NON_FINITE_STATE
+          : Refusal.NON_FINITE_OBSERVATION;
+      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
     }
     return new StepResult<>(new SgdState(state.step() + 1, next, velocity),
         new StepReport(Double.NaN, Double.NaN, lr, 0, null, false, Double.NaN));

@@ -1,0 +1,74 @@
+package io.koala.noise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.koala.state.DriftState;
+import org.junit.jupiter.api.Test;
+
+class ProcessNoiseTest {
+
+  @Test
+  void constant_keepsQ_whateverTheSurprise() {
+    ProcessNoise q = ProcessNoise.constant(0.5);
+    DriftState state = q.initialState();
+    for (int k = 0; k < 100; k++) {
+      state = q.observe(state, k < 50 ? 0.01 : 100.0, 1.0);
+      assertThat(q.current(state)).isEqualTo(0.5);
+    }
+  }
+
+  @Test
+  void adaptive_isClampedToMax_andNeverBelowMin() {
+    ProcessNoise q = ProcessNoise.adaptive(1.0).withBounds(0.5, 3.0);
+    DriftState state = q.initialState();
+    for (int k = 0; k < 60; k++) {
+      state = q.observe(state, 0.01 * (1 + 0.01 * (k % 3)), 1.0);
+    }
+    for (int k = 0; k < 5; k++) {
+      state = q.observe(state, 1e6, 1e6);
+      assertThat(q.current(state)).isBetween(0.5, 3.0);
+    }
+    assertThat(q.current(state)).isEqualTo(3.0);
+  }
+
+  @Test
+  void singleOutlier_cannotRaiseAnAlarm() {
+    ProcessNoise q = ProcessNoise.adaptive(1.0);
+    DriftState state = q.initialState();
+    for (int k = 0; k < 100; k++) {
+      state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0);
+    }
+    state = q.observe(state, 1e9, 1.0);
+    assertThat(q.isAlarm(state)).isFalse();
+    assertThat(state.alarms()).isZero();
+  }
+
+  @Test
+  void sustainedSurprise_alarmsOnce_thenRestarts() {
+    ProcessNoise q = ProcessNoise.constant(1.0);
+    DriftState state = q.initialState();
+    for (int k = 0; k < 100; k++) {
+      state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0);
+    }
+    int firstAlarm = -1;
+    for (int k = 0; k < 10 && firstAlarm < 0; k++) {
+      state = q.observe(state, 10.0 * (k + 1), 1.0);
+      if (q.isAlarm(state)) {
+        firstAlarm = k;
+      }
+    }
+    assertThat(firstAlarm).isBetween(1, 4);
+    assertThat(state.alarms()).isEqualTo(1);
+    state = q.observe(state, state.lossLevel(), 1.0);
+    assertThat(state.cusum()).isLessThanOrEqualTo(q.cusumThreshold());
+  }
+
+  @Test
+  void invalidBounds_failWithTheKeyNamed() {
+    assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withBounds(2.0, 3.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processNoise.min");
+    assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withBounds(0.0, 0.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processNoise.max");
+  }
+}
