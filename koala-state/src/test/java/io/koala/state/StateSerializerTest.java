@@ -1,0 +1,119 @@
+package io.koala.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.koala.state.StateFixtures.Fixture;
+import io.koala.testing.Streams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class StateSerializerTest {
+
+  private static <T> T roundTrip(Fixture<T> fixture) throws IOException {
+    return fixture.serializer().deserialize(new DataInputDeserializer(StateFixtures.bytes(fixture)));
+  }
+
+  @Test
+  void everyState_roundTripsExactly_andCopiesDeeply() throws IOException {
+    for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
+      checkRoundTrip(e.getKey(), e.getValue());
+    }
+  }
+
+  private static <T> void checkRoundTrip(String name, Fixture<T> fixture) throws IOException {
+    T back = roundTrip(fixture);
+    assertThat(back).as(name).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(fixture.state());
+    T copy = fixture.serializer().copy(fixture.state());
+    assertThat(copy).as(name).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(fixture.state());
+    assertThat(((OptimizerStateOrStandardiser) () -> copy).firstArray())
+        .as(name + ": the copy owns its arrays")
+        .isNotSameAs(((OptimizerStateOrStandardiser) fixture::state).firstArray());
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    fixture.serializer().copy(new DataInputDeserializer(StateFixtures.bytes(fixture)), out);
+    assertThat(out.getCopyOfBuffer()).as(name).isEqualTo(StateFixtures.bytes(fixture));
+  }
+
+  /** The first array of either kind of state, to check that copies do not share it. */
+  private interface OptimizerStateOrStandardiser {
+    Object state();
+
+    default double[] firstArray() {
+      Object s = state();
+      return s instanceof OptimizerState o ? o.parameters() : ((StandardiserState) s).mean();
+    }
+  }
+
+  @Test
+  void koalaVState_serializesWithin5PercentPlus128BytesOfItsParameters() throws IOException {
+    for (int n : new int[] {100, 10_000}) {
+      KoalaVState state = new KoalaVState(1, Streams.randomVector(1, n, 1), 0.1, 1, StateFixtures.DRIFT);
+      int size = StateFixtures.bytes(new Fixture<>(state, KoalaVStateSerializer.INSTANCE)).length;
+      assertThat(size).as("n = %d", n).isLessThanOrEqualTo((int) (1.05 * 8 * n) + 128);
+    }
+  }
+
+  @Test
+  void snapshot_roundTrips_andIsCompatibleAsIs() throws IOException {
+    for (Fixture<?> fixture : StateFixtures.all().values()) {
+      checkSnapshot(fixture, StateFixtures.snapshotBytes(fixture));
+    }
+  }
+
+  @Test
+  void savedV1Snapshots_stillRestore() throws IOException {
+    for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
+      byte[] snapshot = resource(e.getKey() + ".snapshot");
+      byte[] state = resource(e.getKey() + ".state");
+      TypeSerializer<?> restored = checkSnapshot(e.getValue(), snapshot);
+      Object back = restored.deserialize(new DataInputDeserializer(state));
+      assertThat(back).as(e.getKey()).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(e.getValue().state());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> TypeSerializer<T> checkSnapshot(Fixture<T> fixture, byte[] bytes)
+      throws IOException {
+    TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(
+        new DataInputDeserializer(bytes), StateSerializerTest.class.getClassLoader());
+    TypeSerializerSnapshot<T> current = (TypeSerializerSnapshot<T>)
+        fixture.serializer().snapshotConfiguration();
+    TypeSerializerSchemaCompatibility<T> compatibility = current.resolveSchemaCompatibility(old);
+    assertThat(compatibility.isCompatibleAsIs()).as(old.getClass().getName()).isTrue();
+    TypeSerializer<T> restored = old.restoreSerializer();
+    assertThat(restored).isEqualTo(fixture.serializer());
+    return restored;
+  }
+
+  @Test
+  void snapshotOfAFutureFormat_isIncompatible_andCannotRestore() throws IOException {
+    DataOutputSerializer out = new DataOutputSerializer(16);
+    out.writeInt(KoalaVStateSerializer.CURRENT_FORMAT + 1);
+    KoalaVStateSerializer.Snapshot future = new KoalaVStateSerializer.Snapshot();
+    future.readSnapshot(1, new DataInputDeserializer(out.getCopyOfBuffer()), null);
+    assertThat(new KoalaVStateSerializer.Snapshot().resolveSchemaCompatibility(future)
+        .isIncompatible()).isTrue();
+    assertThatThrownBy(future::restoreSerializer).hasMessageContaining("newer");
+  }
+
+  @Test
+  void snapshotOfAnotherSerializer_isIncompatible() {
+    assertThat(new KoalaVStateSerializer.Snapshot().resolveSchemaCompatibility(
+        (TypeSerializerSnapshot) new SgdStateSerializer.Snapshot()).isIncompatible()).isTrue();
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = StateSerializerTest.class.getResourceAsStream(
+        "/state-snapshots/v1/" + name)) {
+      assertThat(in).as("saved snapshot " + name).isNotNull();
+      return in.readAllBytes();
+    }
+  }
+}
