@@ -1,0 +1,91 @@
+package io.koala.benchmarks;
+
+import io.koala.noise.ProcessNoise;
+import io.koala.optimizer.Adam;
+import io.koala.optimizer.BlockLayout;
+import io.koala.optimizer.KoalaM;
+import io.koala.optimizer.KoalaMConfig;
+import io.koala.optimizer.KoalaPlusPlus;
+import io.koala.optimizer.KoalaPlusPlusConfig;
+import io.koala.optimizer.KoalaV;
+import io.koala.optimizer.KoalaVConfig;
+import io.koala.optimizer.Observation;
+import io.koala.optimizer.Optimizer;
+import io.koala.optimizer.Sgd;
+import io.koala.optimizer.StepResult;
+import io.koala.state.OptimizerState;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Cost of one optimizer step at d parameters, one block ("global") or two blocks ("layerwise":
+ * 99 % weights, 1 % biases), beside the floor every KOALA-V step must pay: a squared norm plus an
+ * axpy into a new array (immutable state).
+ *
+ * <pre>benchmarks/run OptimizerStepBenchmark -prof gc</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+public class OptimizerStepBenchmark {
+
+  @Param({"100", "10000", "1000000"})
+  int d;
+
+  @Param({"global", "layerwise"})
+  String layout;
+
+  @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
+  String optimizer;
+
+  private Optimizer<OptimizerState> opt;
+  private OptimizerState state;
+  private Observation observation;
+
+  @SuppressWarnings("unchecked")
+  @Setup
+  public void setUp() {
+    BlockLayout blocks = layout.equals("global") ? BlockLayout.global(d)
+        : BlockLayout.ofSizes(d - Math.max(1, d / 100), Math.max(1, d / 100));
+    Optimizer<?> o = switch (optimizer) {
+      case "koala-v" -> new KoalaV(KoalaVConfig.reference(blocks));
+      case "koala-m" -> new KoalaM(KoalaMConfig.reference(blocks));
+      case "koala-pp" -> new KoalaPlusPlus(KoalaPlusPlusConfig.reference(blocks)
+          .withProcessNoise(ProcessNoise.constant(0.1)));
+      case "sgd" -> new Sgd(new Sgd.Config(blocks, 0.01, 0.9, 0.0));
+      case "adam" -> new Adam(Adam.Config.defaults(blocks, 0.001));
+      default -> throw new IllegalArgumentException(optimizer);
+    };
+    opt = (Optimizer<OptimizerState>) o;
+    SplittableRandom random = new SplittableRandom(42);
+    double[] theta = Floor.vector(random, d, 1.0);
+    double[] gradient = Floor.vector(random, d, 0.01);
+    double[] losses = new double[32];
+    java.util.Arrays.fill(losses, 0.5);
+    observation = new Observation(0.5, losses, gradient);
+    state = opt.initialState(theta);
+    // Two steps so that KOALA++ runs its recursion, not its first visit.
+    for (int k = 0; k < 2; k++) {
+      state = opt.step(state, observation).state();
+    }
+  }
+
+  @Benchmark
+  public StepResult<OptimizerState> step() {
+    return opt.step(state, observation);
+  }
+}
