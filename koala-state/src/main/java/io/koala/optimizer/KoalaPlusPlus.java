@@ -26,8 +26,12 @@ import io.koala.state.KoalaPlusPlusState;
  * h⁻ = H, v⁻ = σH, S⁻ = H·v⁻ + Q‖H‖² + R and runs the recursion (α = 1, w = 0); EKF sets
  * v = σH, S = H·v + Q‖H‖² + R and steps with them; BOX does the same without moving θ.
  *
- * <p>Cost per block: five dot products (‖h⁻‖², h⁻·v⁻, H·h⁻, H·v⁻, H·v) and three vector writes
- * (v, H, θ), in three passes. Deviations: Q may be adaptive ({@link ProcessNoise}); its innovation
+ * <p>Cost per block: one pass for five dot products (‖H‖², ‖h⁻‖², h⁻·v⁻, H·h⁻, H·v⁻), then one
+ * fused pass writing v, H and θ. The fusion rests on v being a linear combination
+ * c₁ v⁻ + c₂ H + c₃ h⁻ (c₁ = α − λ_k, c₂ = Q, c₃ = w − Qλ_k), so that H·v = c₁ H·v⁻ + c₂ ‖H‖²
+ * + c₃ H·h⁻ and S are known before v is written (this rounds differently from a direct H·v sum,
+ * within 1e-13 relative on the golden vectors). With λ = 0 the new state keeps the gradient
+ * array as H (no copy). Deviations: Q may be adaptive ({@link ProcessNoise}); its innovation
  * scale is Q + R/‖H‖² (no isotropic covariance is at hand). S is not guaranteed positive by the
  * least-squares surrogate: with {@code resetGuard} a block whose S ≤ 1e-12 (R + Q‖H‖²) is reset
  * as on a first EKF visit; without it the step is refused and the state kept.
@@ -145,9 +149,15 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     double sigma = config.initialCovariance();
 
     int n = theta.length;
+    // With λ = 0 and no block skipped, H = g everywhere: the new state keeps the gradient array
+    // it was handed (Observation's hand-over contract) instead of copying it.
+    boolean shareGradient = decay == 0.0;
+    for (int b = 0; b < blocks && shareGradient; b++) {
+      shareGradient = !(Math.sqrt(dots[DOTS * b + RAW]) < config.skipThreshold());
+    }
     double[] nextTheta = new double[n];
     double[] nextV = new double[n];
-    double[] nextH = new double[n];
+    double[] nextH = shareGradient ? g : new double[n];
     double[] nextS = sPrev.clone();
     double gainMax = 0.0;
     int skipped = 0;
@@ -163,21 +173,50 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
         skipped++;
         continue;
       }
+      // v = cPrev v⁻ + cH H + cOld h⁻ in every case; H·v follows from the pass-1 dot products,
+      // so S is known before the single pass that writes v, H and θ.
       double hh = dots[o + HH];
       boolean first = Double.isNaN(sPrev[b]);
+      double cPrev;
+      double cH;
+      double cOld;
+      double hv;
       boolean move = true;
-      double s;
       if (first && config.initialisation() != Initialisation.REFERENCE) {
-        s = initialRow(theta, g, decay, sigma, start, end, nextV, nextH) + q * hh + r;
+        cPrev = 0.0;
+        cH = sigma;
+        cOld = 0.0;
+        hv = sigma * hh;
         move = config.initialisation() == Initialisation.EKF;
+      } else if (first) {
+        // The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH, so
+        // α = 1, w = 0 and v = (1 − λ)σH + Q(1 − λ)H.
+        double sFake = sigma * hh + q * hh + r;
+        double correction = (sigma * hh + q * hh) / sFake;
+        cPrev = 0.0;
+        cH = (1.0 - correction) * sigma + q * (1.0 - correction);
+        cOld = 0.0;
+        hv = cH * hh;
       } else {
-        s = first
-            ? referenceFirstVisit(theta, g, decay, sigma, q, r, hh, start, end, nextV, nextH)
-            : recursion(theta, g, vPrev, hPrev, sPrev[b], decay, q, r, dots, o, start, end,
-                nextV, nextH);
-        if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
-          s = initialRow(theta, g, decay, sigma, start, end, nextV, nextH) + q * hh + r;
-        }
+        double hPrevDot = dots[o + H_PREV];
+        double hvDot = dots[o + H_V];
+        double prevPrev = dots[o + PREV_PREV];
+        double alpha = hPrevDot / prevPrev;
+        double correction = (hvDot + q * hPrevDot) / sPrev[b];
+        double w = config.symmetric()
+            ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
+            : 0.0;
+        cPrev = alpha - correction;
+        cH = q;
+        cOld = w - q * correction;
+        hv = cPrev * hvDot + cH * hh + cOld * hPrevDot;
+      }
+      double s = hv + q * hh + r;
+      if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
+        cPrev = 0.0;
+        cH = sigma;
+        cOld = 0.0;
+        s = sigma * hh + q * hh + r;
       }
       if (!(s > 0) || !Double.isFinite(s)) {
         return new StepResult<>(state,
@@ -187,9 +226,16 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       double blockLoss = loss + 0.5 * decay * dots[o + PAR];
       double gain = move ? config.target().innovation(k, blockLoss) / s : 0.0;
       for (int i = start; i < end; i++) {
-        double ti = theta[i] - gain * (nextV[i] + q * nextH[i]);
-        nextTheta[i] = ti;
-        check += ti + nextV[i];
+        double ti = theta[i];
+        double hi = g[i] + decay * ti;
+        double vi = cPrev * vPrev[i] + cH * hi + cOld * hPrev[i];
+        nextV[i] = vi;
+        if (!shareGradient) {
+          nextH[i] = hi;
+        }
+        double next = ti - gain * (vi + q * hi);
+        nextTheta[i] = next;
+        check += next + vi;
       }
       gainMax = Math.max(gainMax, gain);
     }
@@ -203,68 +249,6 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     KoalaPlusPlusState after = new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, drift);
     return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
         processNoise.isAlarm(drift), drift.cusum()));
-  }
-
-  /** Writes v = σH and H for one block; returns H·v. */
-  private static double initialRow(double[] theta, double[] g, double decay, double sigma,
-      int start, int end, double[] nextV, double[] nextH) {
-    double hv = 0.0;
-    for (int i = start; i < end; i++) {
-      double hi = g[i] + decay * theta[i];
-      double vi = sigma * hi;
-      nextH[i] = hi;
-      nextV[i] = vi;
-      hv += hi * vi;
-    }
-    return hv;
-  }
-
-  /** The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH. Returns S. */
-  private double referenceFirstVisit(double[] theta, double[] g, double decay, double sigma,
-      double q, double r, double hh, int start, int end, double[] nextV, double[] nextH) {
-    double hvPrev = 0.0;
-    for (int i = start; i < end; i++) {
-      double hi = g[i] + decay * theta[i];
-      hvPrev += hi * (sigma * hi);
-    }
-    double sFake = hvPrev + q * hh + r;
-    // α = hh/hh = 1 and w = 0 exactly (H·v⁻ = h⁻·v⁻); λ as in the recursion.
-    double alpha = hh / hh;
-    double correction = (hvPrev + q * hh) / sFake;
-    double hv = 0.0;
-    for (int i = start; i < end; i++) {
-      double hi = g[i] + decay * theta[i];
-      double vi = (alpha - correction) * (sigma * hi) + q * (hi - correction * hi);
-      nextH[i] = hi;
-      nextV[i] = vi;
-      hv += hi * vi;
-    }
-    return hv + q * hh + r;
-  }
-
-  /** The recursion of a visited block; writes v and H, returns S. */
-  private double recursion(double[] theta, double[] g, double[] vPrev, double[] hPrev,
-      double sPrev, double decay, double q, double r, double[] dots, int o, int start, int end,
-      double[] nextV, double[] nextH) {
-    double hh = dots[o + HH];
-    double hPrevDot = dots[o + H_PREV];
-    double hvDot = dots[o + H_V];
-    double prevPrev = dots[o + PREV_PREV];
-    double alpha = hPrevDot / prevPrev;
-    double correction = (hvDot + q * hPrevDot) / sPrev;
-    double w = config.symmetric()
-        ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
-        : 0.0;
-    double hv = 0.0;
-    for (int i = start; i < end; i++) {
-      double hi = g[i] + decay * theta[i];
-      double pi = hPrev[i];
-      double vi = (alpha - correction) * vPrev[i] + q * (hi - correction * pi) + w * pi;
-      nextH[i] = hi;
-      nextV[i] = vi;
-      hv += hi * vi;
-    }
-    return hv + q * hh + r;
   }
 
   @Override
