@@ -84,7 +84,7 @@ public final class Adam implements Optimizer<AdamState> {
     double[] next = new double[n];
     double[] nextM = new double[n];
     double[] nextV = new double[n];
-    double check = observation.loss();
+    double check = Math.abs(observation.loss());
     for (int i = 0; i < n; i++) {
       double d = g[i] + decay * theta[i];
       double mi = b1 * m[i] + (1.0 - b1) * d;
@@ -93,7 +93,7 @@ public final class Adam implements Optimizer<AdamState> {
       nextM[i] = mi;
       nextV[i] = vi;
       next[i] = ti;
-      check += ti + vi;
+      check = Math.max(check, Math.max(Math.abs(ti), vi));
     }
     if (!Double.isFinite(check)) {
       Refusal why = Observations.isFinite(observation) ? Refusal.NON_FINITE_STATE

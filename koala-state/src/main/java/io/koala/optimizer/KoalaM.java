@@ -146,7 +146,7 @@ public final class KoalaM implements Optimizer<KoalaMState> {
       if (Math.sqrt(norms[3 * b]) < config.skipThreshold()) {
         for (int i = start; i < end; i++) {
           nextAverage[i] = average[i];
-          check += nextTheta[i] + nextVelocity[i];
+          check = Math.max(check, Math.max(Math.abs(nextTheta[i]), Math.abs(nextVelocity[i])));
         }
         skipped++;
         continue;
@@ -166,7 +166,7 @@ public final class KoalaM implements Optimizer<KoalaMState> {
         nextVelocity[i] = vi;
         double xi = betaX * average[i] + (1.0 - betaX) * ti;
         nextAverage[i] = xi;
-        check += ti + vi + xi;
+        check = Math.max(check, Math.max(Math.abs(ti), Math.max(Math.abs(vi), Math.abs(xi))));
       }
       hMax = Math.max(hMax, reg / s);
       gainMax = Math.max(gainMax, gainWeights);

@@ -148,13 +148,13 @@ public final class KoalaV implements Optimizer<KoalaVState> {
           double ti = theta[i];
           double ni = ti - gain * (g[i] + decay * ti);
           next[i] = ni;
-          check += ni;
+          check = Math.max(check, Math.abs(ni));
         }
       } else {
         for (int i = start; i < end; i++) {
           double ni = theta[i] - gain * g[i];
           next[i] = ni;
-          check += ni;
+          check = Math.max(check, Math.abs(ni));
         }
       }
       hMax = Math.max(hMax, reg / s);

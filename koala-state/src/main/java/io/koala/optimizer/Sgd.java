@@ -68,7 +68,7 @@ public final class Sgd implements Optimizer<SgdState> {
     boolean first = state.step() == 0;
     double[] next = new double[theta.length];
     double[] velocity = momentum ? new double[theta.length] : state.velocity();
-    double check = observation.loss();
+    double check = Math.abs(observation.loss());
     for (int i = 0; i < theta.length; i++) {
       double d = g[i] + decay * theta[i];
       if (momentum) {
@@ -77,7 +77,7 @@ public final class Sgd implements Optimizer<SgdState> {
       }
       double ti = theta[i] - lr * d;
       next[i] = ti;
-      check += ti + d;
+      check = Math.max(check, Math.max(Math.abs(ti), Math.abs(d)));
     }
     if (!Double.isFinite(check)) {
       Refusal why = Observations.isFinite(observation) ? Refusal.NON_FINITE_STATE
