@@ -1,0 +1,38 @@
+package io.koala.connectors;
+
+/**
+ * What a decoder accepts: the model's shape and safety limits on hostile input.
+ *
+ * @param features the model's input dimension
+ * @param classes number of classes (0 for regression, 2 for binary)
+ * @param classNames class names for string labels (may be empty)
+ * @param defaultKey the key of events that name none (null: such events are rejected)
+ * @param maxRecordBytes largest accepted record
+ * @param maxFeatures most named features in one example
+ * @param maxBatch most examples in one pre-batched message
+ */
+public record DecoderLimits(
+    int features,
+    int classes,
+    java.util.List<String> classNames,
+    String defaultKey,
+    int maxRecordBytes,
+    int maxFeatures,
+    int maxBatch) implements java.io.Serializable {
+
+  public DecoderLimits {
+    if (features < 1) {
+      throw new IllegalArgumentException("koala.model.features must be >= 1, was " + features);
+    }
+    if (maxRecordBytes < 16 || maxFeatures < 1 || maxBatch < 1) {
+      throw new IllegalArgumentException("koala.limits.* must be positive");
+    }
+    classNames = classNames == null ? java.util.List.of() : java.util.List.copyOf(classNames);
+  }
+
+  /** Safe defaults: 1 MiB records, 10,000 named features, 10,000 examples per batch. */
+  public static DecoderLimits defaults(int features, int classes) {
+    return new DecoderLimits(features, classes, java.util.List.of(), "default", 1 << 20, 10_000,
+        10_000);
+  }
+}

@@ -1,0 +1,286 @@
+package io.koala.connectors;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.koala.connectors.Reject.Reason;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Decodes one JSON input record (streaming.md §2) into a {@link TrainingEvent}, or a
+ * {@link Reject} with a stable reason. Never throws on data; nothing a record contains can make it
+ * allocate more than a few times the record's size (limits on bytes, nesting, features, batch).
+ *
+ * <pre>{@code
+ * JsonEventDecoder decoder = new JsonEventDecoder(DecoderLimits.defaults(3, 2));
+ * Decoded d = decoder.decode(bytes, "events.jsonl:12", null);
+ * if (d.ok()) { ... d.event() ... } else { ... d.reject().reason() ... }
+ * }</pre>
+ */
+public final class JsonEventDecoder implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_DEPTH = 16;
+
+  private final DecoderLimits limits;
+  private transient ObjectMapper mapper;
+
+  public JsonEventDecoder(DecoderLimits limits) {
+    this.limits = limits;
+  }
+
+  public DecoderLimits limits() {
+    return limits;
+  }
+
+  private ObjectMapper mapper() {
+    if (mapper == null) {
+      JsonMapper m = JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+      m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxNumberLength(400)
+          .maxStringLength(limits.maxRecordBytes())
+          .build());
+      mapper = m;
+    }
+    return mapper;
+  }
+
+  /** Thrown inside the decoder only, to leave the tree walk with a reject. */
+  private static final class Rejection extends Exception {
+    private static final long serialVersionUID = 1L;
+    final Reason reason;
+
+    Rejection(Reason reason, String message) {
+      super(message, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  /**
+   * @param payload the record's bytes
+   * @param origin where it came from (topic/partition/offset or file:line)
+   * @param recordKey the Kafka record key, used when the JSON names no key (may be null)
+   */
+  public Decoded decode(byte[] payload, String origin, String recordKey) {
+    if (payload == null || payload.length == 0) {
+      return Decoded.rejected(Reason.MALFORMED_JSON, "empty record", payload, origin);
+    }
+    if (payload.length > limits.maxRecordBytes()) {
+      return Decoded.rejected(Reason.RECORD_TOO_LARGE, "record of " + payload.length
+          + " bytes exceeds koala.limits.max-record-bytes = " + limits.maxRecordBytes(),
+          truncated(payload), origin);
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload));
+    } catch (CharacterCodingException e) {
+      return Decoded.rejected(Reason.INVALID_UTF8, "record is not valid UTF-8", payload, origin);
+    }
+    JsonNode root;
+    try {
+      root = mapper().readTree(payload);
+    } catch (StreamConstraintsException e) {
+      Reason reason = e.getMessage() != null && e.getMessage().contains("nesting depth")
+          ? Reason.TOO_DEEP : Reason.MALFORMED_JSON;
+      return Decoded.rejected(reason, firstLine(e), payload, origin);
+    } catch (JsonProcessingException e) {
+      Reason reason = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+          ? Reason.DUPLICATE_FIELD : Reason.MALFORMED_JSON;
+      return Decoded.rejected(reason, firstLine(e), payload, origin);
+    } catch (IOException | RuntimeException e) {
+      return Decoded.rejected(Reason.MALFORMED_JSON, firstLine(e), payload, origin);
+    }
+    try {
+      return Decoded.of(event(root, origin, recordKey));
+    } catch (Rejection r) {
+      return Decoded.rejected(r.reason, r.getMessage(), payload, origin);
+    }
+  }
+
+  private TrainingEvent event(JsonNode root, String origin, String recordKey) throws Rejection {
+    if (root == null || !root.isObject()) {
+      throw new Rejection(Reason.NOT_AN_OBJECT, "a record must be a JSON object");
+    }
+    String key = key(root.get("key"), recordKey);
+    long ts = timestamp(root.get("ts"));
+    JsonNode idNode = root.get("id");
+    String id = idNode == null || idNode.isNull() ? null
+        : idNode.isValueNode() ? idNode.asText() : null;
+    if (idNode != null && !idNode.isNull() && !idNode.isValueNode()) {
+      throw new Rejection(Reason.WRONG_TYPE, "id must be a string or a number");
+    }
+    JsonNode batch = root.get("batch");
+    if (batch != null) {
+      if (!batch.isArray()) {
+        throw new Rejection(Reason.WRONG_TYPE, "batch must be an array of examples");
+      }
+      if (batch.isEmpty()) {
+        throw new Rejection(Reason.EMPTY_BATCH, "batch is empty");
+      }
+      if (batch.size() > limits.maxBatch()) {
+        throw new Rejection(Reason.BATCH_TOO_LARGE, "batch of " + batch.size()
+            + " examples exceeds koala.limits.max-batch = " + limits.maxBatch());
+      }
+      Example[] examples = new Example[batch.size()];
+      for (int i = 0; i < examples.length; i++) {
+        JsonNode row = batch.get(i);
+        if (!row.isObject()) {
+          throw new Rejection(Reason.WRONG_TYPE, "batch[" + i + "] must be an object");
+        }
+        JsonNode label = row.get("label");
+        if (label == null || label.isNull()) {
+          throw new Rejection(Reason.MISSING_LABEL, "batch[" + i + "] has no label");
+        }
+        examples[i] = new Example(features(row.get("features"), "batch[" + i + "]."), label(label));
+      }
+      return new TrainingEvent(key, examples, true, ts, id, origin);
+    }
+    JsonNode label = root.get("label");
+    double y = label == null || label.isNull() ? Double.NaN : label(label);
+    return new TrainingEvent(key, new Example[] {new Example(features(root.get("features"), ""), y)},
+        false, ts, id, origin);
+  }
+
+  private String key(JsonNode node, String recordKey) throws Rejection {
+    if (node != null && !node.isNull()) {
+      if (!node.isTextual() || node.asText().isEmpty()) {
+        throw new Rejection(Reason.INVALID_KEY, "key must be a non-empty string");
+      }
+      return node.asText();
+    }
+    if (recordKey != null && !recordKey.isEmpty()) {
+      return recordKey;
+    }
+    if (limits.defaultKey() != null) {
+      return limits.defaultKey();
+    }
+    throw new Rejection(Reason.MISSING_KEY, "the record names no key and no default key is set");
+  }
+
+  private static long timestamp(JsonNode node) throws Rejection {
+    if (node == null || node.isNull()) {
+      return TrainingEvent.NO_TIMESTAMP;
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+      throw new Rejection(Reason.INVALID_TIMESTAMP, "ts must be epoch milliseconds, was " + node);
+    }
+    return node.asLong();
+  }
+
+  private double[] features(JsonNode node, String where) throws Rejection {
+    int d = limits.features();
+    if (node == null || node.isNull()) {
+      throw new Rejection(Reason.MISSING_FEATURES, where + "features is missing");
+    }
+    if (node.isArray()) {
+      if (node.isEmpty()) {
+        throw new Rejection(Reason.EMPTY_FEATURES, where + "features is empty");
+      }
+      if (node.size() != d) {
+        throw new Rejection(Reason.WRONG_DIMENSION, where + "features has " + node.size()
+            + " values, the model expects " + d);
+      }
+      double[] x = new double[d];
+      for (int j = 0; j < d; j++) {
+        x[j] = number(node.get(j), where + "features[" + j + "]");
+      }
+      return x;
+    }
+    if (node.isObject()) {
+      if (node.isEmpty()) {
+        throw new Rejection(Reason.EMPTY_FEATURES, where + "features is empty");
+      }
+      if (node.size() > limits.maxFeatures()) {
+        throw new Rejection(Reason.TOO_MANY_FEATURES, where + "features names " + node.size()
+            + " features, more than koala.limits.max-features = " + limits.maxFeatures());
+      }
+      double[] x = new double[d];
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> f = fields.next();
+        double value = number(f.getValue(), where + "features." + f.getKey());
+        x[FeatureHashing.index(f.getKey(), d)] += FeatureHashing.sign(f.getKey()) * value;
+      }
+      return x;
+    }
+    throw new Rejection(Reason.WRONG_TYPE, where + "features must be an array or an object");
+  }
+
+  private static double number(JsonNode node, String where) throws Rejection {
+    if (node == null || !node.isNumber()) {
+      throw new Rejection(Reason.WRONG_TYPE, where + " must be a number, was "
+          + (node == null ? "missing" : node.getNodeType().toString().toLowerCase()));
+    }
+    double value = node.asDouble();
+    if (!Double.isFinite(value)) {
+      throw new Rejection(Reason.NON_FINITE_NUMBER, where + " does not fit a finite double");
+    }
+    return value;
+  }
+
+  private double label(JsonNode node) throws Rejection {
+    int classes = limits.classes();
+    if (node.isTextual()) {
+      int index = limits.classNames().indexOf(node.asText());
+      if (limits.classNames().isEmpty()) {
+        throw new Rejection(Reason.INVALID_LABEL, "label must be a number (no class names set)");
+      }
+      if (index < 0) {
+        throw new Rejection(Reason.UNKNOWN_CLASS, "unknown class \"" + abbreviate(node.asText())
+            + "\"");
+      }
+      return index;
+    }
+    if (node.isBoolean() && classes == 2) {
+      return node.asBoolean() ? 1.0 : 0.0;
+    }
+    if (!node.isNumber()) {
+      throw new Rejection(Reason.INVALID_LABEL, "label must be a number or a class name");
+    }
+    double y = node.asDouble();
+    if (!Double.isFinite(y)) {
+      throw new Rejection(Reason.NON_FINITE_NUMBER, "label does not fit a finite double");
+    }
+    if (classes >= 2) {
+      if (y != Math.rint(y)) {
+        throw new Rejection(Reason.INVALID_LABEL, "a class label must be an integer, was " + y);
+      }
+      if (y < 0 || y >= classes) {
+        throw new Rejection(Reason.LABEL_OUT_OF_RANGE, "class " + (long) y + " is outside [0, "
+            + classes + ")");
+      }
+    }
+    return y;
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+  }
+
+  private static String firstLine(Exception e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return abbreviate(nl < 0 ? m : m.substring(0, nl));
+  }
+
+  /** Oversize payloads keep only their first 4 KiB in the dead letter. */
+  private static byte[] truncated(byte[] payload) {
+    return payload.length <= 4096 ? payload : java.util.Arrays.copyOf(payload, 4096);
+  }
+}

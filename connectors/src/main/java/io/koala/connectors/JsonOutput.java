@@ -1,0 +1,125 @@
+package io.koala.connectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * JSON encoding of the outputs (streaming.md §4), one object per record. Non-finite numbers
+ * (NaN accuracy of a regression, for instance) are written as null.
+ */
+public final class JsonOutput {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonOutput() {}
+
+  private static void put(ObjectNode node, String field, double value) {
+    if (Double.isFinite(value)) {
+      node.put(field, value);
+    } else {
+      node.putNull(field);
+    }
+  }
+
+  private static ArrayNode array(ObjectNode node, String field, double[] values) {
+    ArrayNode array = node.putArray(field);
+    for (double v : values) {
+      if (Double.isFinite(v)) {
+        array.add(v);
+      } else {
+        array.addNull();
+      }
+    }
+    return array;
+  }
+
+  public static String encode(ModelSnapshot s) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("key", s.key());
+    n.put("version", s.version());
+    n.put("examples", s.examples());
+    n.put("optimizer", s.optimizer());
+    n.put("modelType", s.modelType());
+    array(n, "params", s.params());
+    ObjectNode state = n.putObject("state");
+    put(state, "covariance", s.covariance());
+    put(state, "measurementNoise", s.measurementNoise());
+    put(state, "processNoise", s.processNoise());
+    n.put("ts", s.ts());
+    return n.toString();
+  }
+
+  public static String encode(TrainingMetrics m) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("key", m.key());
+    n.put("version", m.version());
+    n.put("examples", m.examples());
+    put(n, "loss", m.loss());
+    put(n, "accuracy", m.accuracy());
+    put(n, "target", m.target());
+    put(n, "measurementNoise", m.measurementNoise());
+    put(n, "processNoise", m.processNoise());
+    put(n, "covariance", m.covariance());
+    n.put("drift", m.drift());
+    n.put("rejected", m.rejected());
+    n.put("ts", m.ts());
+    return n.toString();
+  }
+
+  public static String encode(PredictionResult p) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("key", p.key());
+    if (p.id() == null) {
+      n.putNull("id");
+    } else {
+      n.put("id", p.id());
+    }
+    put(n, "prediction", p.prediction());
+    if (p.scores() != null) {
+      array(n, "scores", p.scores());
+    }
+    if (!Double.isNaN(p.probability())) {
+      put(n, "probability", p.probability());
+    }
+    put(n, "variance", p.variance());
+    n.put("modelVersion", p.modelVersion());
+    return n.toString();
+  }
+
+  public static String encode(DriftEvent d) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("key", d.key());
+    n.put("version", d.version());
+    put(n, "statistic", d.statistic());
+    put(n, "threshold", d.threshold());
+    n.put("ts", d.ts());
+    return n.toString();
+  }
+
+  /** The payload as text when it is valid UTF-8, else base64 (with payloadEncoding). */
+  public static String encode(DeadLetter d) {
+    ObjectNode n = MAPPER.createObjectNode();
+    ObjectNode reason = n.putObject("reason");
+    reason.put("code", d.reason());
+    reason.put("message", d.message());
+    n.put("source", d.source());
+    byte[] payload = d.payload() == null ? new byte[0] : d.payload();
+    try {
+      n.put("payload", StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload)).toString());
+      n.put("payloadEncoding", "utf-8");
+    } catch (CharacterCodingException e) {
+      n.put("payload", Base64.getEncoder().encodeToString(payload));
+      n.put("payloadEncoding", "base64");
+    }
+    return n.toString();
+  }
+}

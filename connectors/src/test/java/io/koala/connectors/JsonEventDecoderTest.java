@@ -1,0 +1,125 @@
+package io.koala.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.koala.connectors.Reject.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JsonEventDecoderTest {
+
+  private static final JsonEventDecoder BINARY = new JsonEventDecoder(
+      new DecoderLimits(3, 2, List.of(), "default", 4096, 8, 4));
+  private static final JsonEventDecoder MULTICLASS = new JsonEventDecoder(
+      new DecoderLimits(3, 3, List.of("red", "green", "blue"), null, 4096, 8, 4));
+
+  private static Decoded decode(JsonEventDecoder decoder, String json) {
+    return decoder.decode(json.getBytes(StandardCharsets.UTF_8), "test:1", null);
+  }
+
+  @Test
+  void labelledExample_decodesEveryField() {
+    Decoded d = decode(BINARY,
+        "{\"key\":\"sensor-17\",\"features\":[0.1,2.3,-1.0],\"label\":1,\"ts\":1700000000000,\"id\":\"e-42\"}");
+    assertThat(d.ok()).isTrue();
+    TrainingEvent e = d.event();
+    assertThat(e.key()).isEqualTo("sensor-17");
+    assertThat(e.examples()[0].features()).containsExactly(0.1, 2.3, -1.0);
+    assertThat(e.examples()[0].label()).isEqualTo(1.0);
+    assertThat(e.timestamp()).isEqualTo(1700000000000L);
+    assertThat(e.id()).isEqualTo("e-42");
+    assertThat(e.origin()).isEqualTo("test:1");
+    assertThat(e.isPredictionRequest()).isFalse();
+  }
+
+  @Test
+  void unlabelledExample_isAPredictionRequest_andKeyFallsBack() {
+    Decoded d = decode(BINARY, "{\"features\":[1,2,3]}");
+    assertThat(d.event().isPredictionRequest()).isTrue();
+    assertThat(d.event().key()).isEqualTo("default");
+    Decoded fromRecordKey = BINARY.decode("{\"features\":[1,2,3]}".getBytes(StandardCharsets.UTF_8),
+        "t/0/5", "tenant-9");
+    assertThat(fromRecordKey.event().key()).isEqualTo("tenant-9");
+  }
+
+  @Test
+  void namedFeatures_areHashedStably_withSigns() {
+    Decoded d = decode(BINARY, "{\"features\":{\"temp\":21.5,\"wind\":3}}");
+    double[] x = d.event().examples()[0].features();
+    double[] expected = new double[3];
+    expected[FeatureHashing.index("temp", 3)] += FeatureHashing.sign("temp") * 21.5;
+    expected[FeatureHashing.index("wind", 3)] += FeatureHashing.sign("wind") * 3;
+    assertThat(x).containsExactly(expected);
+    // MurmurHash3 x86_32 reference values ("" → 0, "hello" seed 0 → 0x248bfa47).
+    assertThat(FeatureHashing.murmur3(new byte[0], 0)).isZero();
+    assertThat(FeatureHashing.murmur3("hello".getBytes(StandardCharsets.UTF_8), 0))
+        .isEqualTo(0x248bfa47);
+  }
+
+  @Test
+  void preBatchedMessage_isOneBatchEvent() {
+    Decoded d = decode(BINARY, "{\"key\":\"k\",\"batch\":[{\"features\":[1,2,3],\"label\":0},"
+        + "{\"features\":[4,5,6],\"label\":1}]}");
+    assertThat(d.event().batch()).isTrue();
+    assertThat(d.event().examples()).hasSize(2);
+  }
+
+  @Test
+  void classNames_mapToIndices() {
+    assertThat(decode(MULTICLASS, "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"blue\"}")
+        .event().examples()[0].label()).isEqualTo(2.0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "MALFORMED_JSON | {\"features\":[1,2,3]",
+      "MALFORMED_JSON | {\"features\":[NaN,1,2],\"label\":1}",
+      "NOT_AN_OBJECT | [1,2,3]",
+      "DUPLICATE_FIELD | {\"features\":[1,2,3],\"features\":[1,2,3]}",
+      "TOO_DEEP | {\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
+      "INVALID_KEY | {\"key\":7,\"features\":[1,2,3]}",
+      "MISSING_FEATURES | {\"key\":\"k\",\"label\":1}",
+      "WRONG_TYPE | {\"features\":[1,\"two\",3],\"label\":1}",
+      "WRONG_TYPE | {\"features\":\"1,2,3\",\"label\":1}",
+      "NON_FINITE_NUMBER | {\"features\":[1e400,1,2],\"label\":1}",
+      "WRONG_DIMENSION | {\"features\":[1,2],\"label\":1}",
+      "EMPTY_FEATURES | {\"features\":[],\"label\":1}",
+      "EMPTY_FEATURES | {\"features\":{},\"label\":1}",
+      "TOO_MANY_FEATURES | {\"features\":{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1},\"label\":1}",
+      "LABEL_OUT_OF_RANGE | {\"features\":[1,2,3],\"label\":2}",
+      "INVALID_LABEL | {\"features\":[1,2,3],\"label\":0.5}",
+      "INVALID_LABEL | {\"features\":[1,2,3],\"label\":[1]}",
+      "EMPTY_BATCH | {\"batch\":[]}",
+      "BATCH_TOO_LARGE | {\"batch\":[{},{},{},{},{}]}",
+      "MISSING_LABEL | {\"batch\":[{\"features\":[1,2,3]}]}",
+      "INVALID_TIMESTAMP | {\"features\":[1,2,3],\"ts\":\"yesterday\"}",
+  })
+  void badInput_isRejectedWithItsReason(Reason reason, String json) {
+    Decoded d = decode(BINARY, json);
+    assertThat(d.ok()).as(json).isFalse();
+    assertThat(d.reject().reason()).as(json).isEqualTo(reason);
+    assertThat(d.payload()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void multiclassRejects_unknownClass_andMissingKeyWithoutDefault() {
+    assertThat(decode(MULTICLASS, "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"pink\"}")
+        .reject().reason()).isEqualTo(Reason.UNKNOWN_CLASS);
+    assertThat(decode(MULTICLASS, "{\"features\":[1,2,3],\"label\":1}").reject().reason())
+        .isEqualTo(Reason.MISSING_KEY);
+  }
+
+  @Test
+  void oversizeAndNonUtf8Records_areRejectedBeforeParsing() {
+    byte[] big = new byte[5000];
+    java.util.Arrays.fill(big, (byte) ' ');
+    assertThat(BINARY.decode(big, "t", null).reject().reason()).isEqualTo(Reason.RECORD_TOO_LARGE);
+    byte[] latin1 = "{\"key\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(BINARY.decode(latin1, "t", null).reject().reason()).isEqualTo(Reason.INVALID_UTF8);
+    assertThat(BINARY.decode(new byte[0], "t", null).reject().reason())
+        .isEqualTo(Reason.MALFORMED_JSON);
+  }
+}

@@ -1,0 +1,56 @@
+package io.koala.job;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** {@code koala train --config FILE [--key value ...]}: validates, builds and runs the job. */
+public final class KoalaCommand {
+
+  private KoalaCommand() {}
+
+  static final String USAGE = """
+      usage: koala train --config FILE [--koala.key value ...] [--flink.key value ...]
+        Trains one model per key from koala.source (file: koala.file.input) into koala.output.dir.
+        Keys and defaults: see KoalaOptions, or README.md.""";
+
+  /** Returns the process exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || !args[0].equals("train")) {
+      err.println(USAGE);
+      return 2;
+    }
+    List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+    Path file = null;
+    int at = rest.indexOf("--config");
+    if (at >= 0) {
+      if (at + 1 >= rest.size()) {
+        err.println(USAGE);
+        return 2;
+      }
+      file = Path.of(rest.get(at + 1));
+      rest.subList(at, at + 2).clear();
+    }
+    JobConfig config;
+    try {
+      config = JobConfig.of(ConfigLoader.load(file, rest));
+    } catch (IllegalArgumentException e) {
+      err.println("koala: " + e.getMessage());
+      return 2;
+    }
+    Configuration flink = config.configuration();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+    if (config.get(KoalaOptions.SOURCE) != KoalaOptions.SourceKind.FILE) {
+      err.println("koala: koala.source = kafka is not available yet; use koala.source = file");
+      return 2;
+    }
+    KoalaJob.buildFileJob(env, config);
+    env.execute("koala-train");
+    out.println("koala: done; outputs in " + Path.of(config.get(KoalaOptions.OUTPUT_DIR)).toAbsolutePath());
+    return 0;
+  }
+}

@@ -1,0 +1,144 @@
+package io.koala.job;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/** Every {@code koala.*} setting (streaming.md §7), with its type, default and description. */
+public final class KoalaOptions {
+
+  private KoalaOptions() {}
+
+  /** Model families. */
+  public enum ModelType {
+    LINEAR, LOGISTIC, SOFTMAX, MLP;
+
+    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** Optimizers. */
+  public enum OptimizerName {
+    KOALA_V, KOALA_M, KOALA_PP, SGD, ADAM;
+
+    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** Parameter block layouts. */
+  public enum Layout {
+    LAYERWISE, GLOBAL;
+
+    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** Where events come from. */
+  public enum SourceKind {
+    FILE, KAFKA;
+
+    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  public static final ConfigOption<ModelType> MODEL_TYPE = key("koala.model.type")
+      .enumType(ModelType.class).defaultValue(ModelType.LOGISTIC)
+      .withDescription("linear, logistic, softmax or mlp.");
+  public static final ConfigOption<Integer> MODEL_FEATURES = key("koala.model.features")
+      .intType().noDefaultValue()
+      .withDescription("The input dimension (named features are hashed into it). Required.");
+  public static final ConfigOption<Integer> MODEL_CLASSES = key("koala.model.classes")
+      .intType().defaultValue(2)
+      .withDescription("Number of classes for softmax (and mlp with a softmax head).");
+  public static final ConfigOption<List<String>> MODEL_CLASS_NAMES = key("koala.model.class-names")
+      .stringType().asList().defaultValues()
+      .withDescription("Class names, in index order, for string labels.");
+  public static final ConfigOption<Integer> MODEL_HIDDEN = key("koala.model.hidden")
+      .intType().defaultValue(16).withDescription("Hidden units of the mlp.");
+  public static final ConfigOption<String> MODEL_HEAD = key("koala.model.head")
+      .stringType().defaultValue("logistic")
+      .withDescription("Output head of the mlp: squared, logistic or softmax.");
+  public static final ConfigOption<Boolean> MODEL_STANDARDISE = key("koala.model.standardise")
+      .booleanType().defaultValue(false)
+      .withDescription("Online per-feature standardisation (running mean and variance).");
+  public static final ConfigOption<Long> MODEL_SEED = key("koala.model.seed")
+      .longType().defaultValue(42L).withDescription("Seed of the initial parameters (mlp).");
+
+  public static final ConfigOption<OptimizerName> OPTIMIZER = key("koala.optimizer")
+      .enumType(OptimizerName.class).defaultValue(OptimizerName.KOALA_V)
+      .withDescription("koala-v, koala-m, koala-pp, sgd or adam.");
+  public static final ConfigOption<Layout> OPTIMIZER_LAYOUT = key("koala.optimizer.layout")
+      .enumType(Layout.class).defaultValue(Layout.LAYERWISE)
+      .withDescription("layerwise (one block per weight matrix and bias) or global.");
+  public static final ConfigOption<Double> LEARNING_RATE = key("koala.optimizer.learning-rate")
+      .doubleType().noDefaultValue()
+      .withDescription("η: the KOALA target (1 − η)L (default 1), or the step size of sgd "
+          + "(default 0.01) and adam (default 0.001).");
+  public static final ConfigOption<Double> INITIAL_COVARIANCE = key("koala.optimizer.covariance")
+      .doubleType().noDefaultValue()
+      .withDescription("p0 (koala-v, default 0.1), σ² (koala-pp, default 0.1), sw (koala-m, 0.1).");
+  public static final ConfigOption<Double> PROCESS_NOISE = key("koala.optimizer.process-noise")
+      .doubleType().noDefaultValue()
+      .withDescription("Q: 1.0 for koala-v, 0.1 for koala-pp; for koala-m the extra drift noise (0).");
+  public static final ConfigOption<Boolean> PROCESS_NOISE_ADAPTIVE =
+      key("koala.optimizer.process-noise.adaptive").booleanType().defaultValue(false)
+      .withDescription("Adapt Q_k to the loss surprise (drift); constant Q is the reference.");
+  public static final ConfigOption<Double> PROCESS_NOISE_MIN = key("koala.optimizer.process-noise.min")
+      .doubleType().noDefaultValue().withDescription("q-min of the adaptive Q_k.");
+  public static final ConfigOption<Double> PROCESS_NOISE_MAX = key("koala.optimizer.process-noise.max")
+      .doubleType().noDefaultValue().withDescription("q-max of the adaptive Q_k.");
+  public static final ConfigOption<Double> MEASUREMENT_NOISE = key("koala.optimizer.measurement-noise")
+      .doubleType().noDefaultValue()
+      .withDescription("A fixed R; unset, R_k is the EMA of mean squared per-example losses.");
+  public static final ConfigOption<Double> MEASUREMENT_NOISE_BETA =
+      key("koala.optimizer.measurement-noise.beta").doubleType().defaultValue(0.9)
+      .withDescription("β_R of the R_k EMA.");
+  public static final ConfigOption<Double> WEIGHT_DECAY = key("koala.optimizer.weight-decay")
+      .doubleType().defaultValue(0.0).withDescription("λ.");
+  public static final ConfigOption<Double> MOMENTUM = key("koala.optimizer.momentum")
+      .doubleType().noDefaultValue()
+      .withDescription("κ of koala-m (default 0.9), μ of sgd (default 0.9).");
+  public static final ConfigOption<Boolean> SYMMETRIC = key("koala.optimizer.symmetric")
+      .booleanType().defaultValue(true).withDescription("koala-pp: symmetric surrogate.");
+
+  public static final ConfigOption<Integer> BATCH_SIZE = key("koala.batch.size")
+      .intType().defaultValue(32).withDescription("Labelled examples per micro-batch.");
+  public static final ConfigOption<Duration> BATCH_MAX_DELAY = key("koala.batch.max-delay")
+      .durationType().noDefaultValue()
+      .withDescription("Event-time flush of a partial batch once the watermark passes its first "
+          + "example by this much. Unset: batches close by count only.");
+  public static final ConfigOption<Integer> SNAPSHOT_EVERY = key("koala.snapshot.every-batches")
+      .intType().defaultValue(100).withDescription("A model snapshot every this many batches.");
+
+  public static final ConfigOption<SourceKind> SOURCE = key("koala.source")
+      .enumType(SourceKind.class).defaultValue(SourceKind.FILE).withDescription("file or kafka.");
+  public static final ConfigOption<String> FILE_INPUT = key("koala.file.input")
+      .stringType().noDefaultValue().withDescription("A .jsonl file (or folder of them) to replay.");
+  public static final ConfigOption<String> OUTPUT_DIR = key("koala.output.dir")
+      .stringType().defaultValue("koala-output")
+      .withDescription("Where the file sinks write models.jsonl, metrics.jsonl, ...");
+  public static final ConfigOption<String> DEFAULT_KEY = key("koala.default-key")
+      .stringType().defaultValue("default")
+      .withDescription("Model key of events that name none (empty: reject them).");
+
+  public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("koala.limits.max-record-bytes")
+      .intType().defaultValue(1 << 20).withDescription("Largest accepted input record.");
+  public static final ConfigOption<Integer> MAX_FEATURES = key("koala.limits.max-features")
+      .intType().defaultValue(10_000).withDescription("Most named features in one example.");
+  public static final ConfigOption<Integer> MAX_BATCH = key("koala.limits.max-batch")
+      .intType().defaultValue(10_000).withDescription("Most examples in one pre-batched message.");
+}

@@ -1,0 +1,131 @@
+package io.koala.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.koala.connectors.Decoded;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Failures injected at random points of a checkpointed run: the final models must be bit-identical
+ * to a failure-free run, and the file sinks must hold each snapshot exactly once.
+ */
+class RecoveryITCase {
+
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static final int KEYS = 6;
+  private static final int PER_KEY = 150;
+
+  private static JobConfig config(Path out) {
+    return Fixtures.config("koala-v", "koala.model.standardise", "true",
+        "koala.optimizer.process-noise.adaptive", "true", "koala.output.dir", out.toString());
+  }
+
+  /** Runs the job over the lines; returns the output folder. */
+  private static Path run(List<String> lines, Path out, String backend, boolean failures)
+      throws Exception {
+    Configuration conf = new Configuration();
+    conf.setString("pipeline.generic-types", "false");
+    conf.setString("execution.checkpointing.interval", "100 ms");
+    conf.setString("state.backend.type", backend);
+    conf.setString("restart-strategy.type", "fixed-delay");
+    conf.setString("restart-strategy.fixed-delay.attempts", "10");
+    conf.setString("restart-strategy.fixed-delay.delay", "20 ms");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    JobConfig config = config(out);
+    DataStream<Decoded> decoded = env
+        .fromSource(new DataGeneratorSource<>(i -> i, lines.size(),
+            RateLimiterStrategy.perSecond(2_000), Types.LONG), WatermarkStrategy.noWatermarks(),
+            "lines").uid("lines").setParallelism(1)
+        .map(new TestLines.FailAt()).uid("fail").setParallelism(1)
+        .map(new TestLines.Decode(lines, config)).returns(TypeInformation.of(Decoded.class))
+        .uid("decode-lines").setParallelism(1);
+    if (!failures) {
+      TestLines.FailAt.schedule(List.of());
+    }
+    KoalaPipeline.build(decoded, config).sinkTo(KoalaJob.fileSinks(config));
+    env.execute("recovery-" + backend + (failures ? "-failing" : ""));
+    return out;
+  }
+
+  private static List<String> input() {
+    List<String> lines = TestLines.json(Fixtures.stream(21, KEYS, PER_KEY));
+    // A few bad records too: they must reach the dead letters once each, failures or not.
+    lines.add(100, "{\"key\":\"key-1\",\"features\":[1,2],\"label\":1}");
+    lines.add(400, "not json");
+    lines.add(700, "{\"key\":\"key-2\",\"features\":[1,2,3],\"label\":7}");
+    return lines;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(String backend,
+      @TempDir Path tmp) throws Exception {
+    List<String> lines = input();
+    Path clean = run(lines, tmp.resolve("clean"), backend, false);
+
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    TreeSet<Long> points = new TreeSet<>();
+    while (points.size() < 3) {
+      points.add(50L + random.nextInt(lines.size() - 100));
+    }
+    TestLines.FailAt.schedule(new ArrayList<>(points));
+    Path failing = run(lines, tmp.resolve("failing"), backend, true);
+    assertThat(TestLines.FailAt.FAILED).as("failures injected (seed %d)", seed).hasSize(3);
+    assertThat(TestLines.FailAt.FIRST_SEEN).as("attempts' first records").hasSize(4)
+        .anySatisfy(first -> assertThat(first).as("resumed from a checkpoint").isPositive());
+
+    Map<String, double[]> expected = TestLines.finalModels(clean.resolve("models.jsonl"));
+    Map<String, double[]> actual = TestLines.finalModels(failing.resolve("models.jsonl"));
+    assertThat(expected).hasSize(KEYS);
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    for (String key : expected.keySet()) {
+      assertThat(actual.get(key)).as("%s (failures at %s)", key, points)
+          .containsExactly(expected.get(key));
+    }
+    for (String file : new String[] {"models.jsonl", "metrics.jsonl", "dead-letters.jsonl"}) {
+      assertThat(Files.readAllLines(failing.resolve(file))).as(file + " after failures at " + points)
+          .containsExactlyInAnyOrderElementsOf(Files.readAllLines(clean.resolve(file)));
+    }
+    assertThat(Files.readAllLines(clean.resolve("dead-letters.jsonl"))).hasSize(3);
+    assertThat(uniqueSnapshots(failing.resolve("models.jsonl"))).isTrue();
+  }
+
+  private static boolean uniqueSnapshots(Path models) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Integer> seen = new HashMap<>();
+    for (String line : Files.readAllLines(models)) {
+      var n = json.readTree(line);
+      seen.merge(n.get("key").asText() + "@" + n.get("version").asLong(), 1, Integer::sum);
+    }
+    return seen.values().stream().allMatch(c -> c == 1);
+  }
+}

@@ -1,0 +1,128 @@
+package io.koala.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.koala.connectors.Decoded;
+import io.koala.connectors.JsonEventDecoder;
+import io.koala.connectors.TrainingEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+
+/** JSON input lines for job tests, and the functions that replay them inside a job. */
+final class TestLines {
+
+  private TestLines() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static List<String> json(List<TrainingEvent> events) {
+    List<String> lines = new ArrayList<>();
+    for (TrainingEvent e : events) {
+      ObjectNode n = JSON.createObjectNode();
+      n.put("key", e.key());
+      var f = n.putArray("features");
+      for (double v : e.examples()[0].features()) {
+        f.add(v);
+      }
+      if (e.examples()[0].labelled()) {
+        n.put("label", e.examples()[0].label());
+      }
+      if (e.id() != null) {
+        n.put("id", e.id());
+      }
+      n.put("ts", e.timestamp());
+      lines.add(n.toString());
+    }
+    return lines;
+  }
+
+  static Path write(Path file, List<String> lines) throws IOException {
+    Files.write(file, lines, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** Decodes line i of an in-memory list, with origin "lines:i+1". */
+  static final class Decode extends RichMapFunction<Long, Decoded> {
+    private static final long serialVersionUID = 1L;
+    private final List<String> lines;
+    private final JsonEventDecoder decoder;
+
+    Decode(List<String> lines, JobConfig config) {
+      this.lines = new ArrayList<>(lines);
+      this.decoder = new JsonEventDecoder(config.decoderLimits());
+    }
+
+    @Override
+    public Decoded map(Long i) {
+      return decoder.decode(lines.get(i.intValue()).getBytes(StandardCharsets.UTF_8),
+          "lines:" + (i + 1), null);
+    }
+  }
+
+  /**
+   * Throws once at each scheduled record index (a restored job passes the index again and goes
+   * on). State is static: the MiniCluster runs in this JVM, and a failure must outlive the task.
+   */
+  static final class FailAt extends RichMapFunction<Long, Long> {
+    private static final long serialVersionUID = 1L;
+    static final Set<Long> SCHEDULE = ConcurrentHashMap.newKeySet();
+    static final Set<Long> FAILED = ConcurrentHashMap.newKeySet();
+    /** The first record index each attempt saw: past 0 after a restore from a checkpoint. */
+    static final List<Long> FIRST_SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private transient boolean first;
+
+    static void schedule(List<Long> indices) {
+      SCHEDULE.clear();
+      FAILED.clear();
+      FIRST_SEEN.clear();
+      SCHEDULE.addAll(indices);
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      first = true;
+    }
+
+    @Override
+    public Long map(Long i) {
+      if (first) {
+        FIRST_SEEN.add(i);
+        first = false;
+      }
+      if (SCHEDULE.contains(i) && FAILED.add(i)) {
+        throw new IllegalStateException("injected failure at record " + i);
+      }
+      return i;
+    }
+  }
+
+  /** Final parameters per key from a models.jsonl file: the highest version of each key. */
+  static Map<String, double[]> finalModels(Path models) throws IOException {
+    Map<String, Long> versions = new HashMap<>();
+    Map<String, double[]> params = new HashMap<>();
+    for (String line : Files.readAllLines(models)) {
+      var node = JSON.readTree(line);
+      String key = node.get("key").asText();
+      long version = node.get("version").asLong();
+      if (version >= versions.getOrDefault(key, -1L)) {
+        versions.put(key, version);
+        double[] p = new double[node.get("params").size()];
+        for (int i = 0; i < p.length; i++) {
+          p[i] = node.get("params").get(i).asDouble();
+        }
+        params.put(key, p);
+      }
+    }
+    return params;
+  }
+}
