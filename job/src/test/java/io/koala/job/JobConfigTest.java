@@ -1,0 +1,77 @@
+package io.koala.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobConfigTest {
+
+  @Test
+  void yamlFile_nestedAndDotted_thenArgumentsOnTop(@TempDir Path dir) throws Exception {
+    Path yaml = Files.writeString(dir.resolve("koala.yaml"), """
+        koala:
+          model:
+            type: softmax
+            features: 8
+            classes: 3
+            class-names: [red, green, blue]
+          optimizer: koala-pp
+        koala.batch.size: 16
+        parallelism.default: 3
+        """);
+    Configuration conf = ConfigLoader.load(yaml, List.of("--koala.batch.size", "64"));
+    JobConfig config = JobConfig.of(conf);
+    assertThat(config.batchSize()).isEqualTo(64);
+    assertThat(config.get(KoalaOptions.MODEL_TYPE)).isEqualTo(KoalaOptions.ModelType.SOFTMAX);
+    assertThat(config.get(KoalaOptions.OPTIMIZER)).isEqualTo(KoalaOptions.OptimizerName.KOALA_PP);
+    assertThat(config.decoderLimits().classNames()).containsExactly("red", "green", "blue");
+    assertThat(config.trainer().model().parameterCount()).isEqualTo(3 * 8 + 3);
+    assertThat(conf.getString("parallelism.default", "")).isEqualTo("3");
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource({
+      "koala.batch.size, 0",
+      "koala.batch.size, many",
+      "koala.snapshot.every-batches, -1",
+      "koala.model.features, 0",
+      "koala.optimizer, koala-x",
+      "koala.model.type, tree",
+      "koala.batch.max-delay, 0 ms",
+      "koala.optimizer.learning-rate, -1",
+      "koala.optimizer.covariance, 0",
+      "koala.model.head, hinge",
+  })
+  void badValue_failsAtStart_namingItsKey(String key, String value) {
+    Configuration conf = new Configuration();
+    conf.setString("koala.model.features", "4");
+    conf.setString("koala.model.type", key.equals("koala.model.head") ? "mlp" : "logistic");
+    conf.setString(key, value);
+    String expected = key.startsWith("koala.optimizer.") ? "koala.optimizer" : key;
+    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void missingFeatures_isNamed() {
+    assertThatThrownBy(() -> JobConfig.of(new Configuration()))
+        .hasMessageContaining("koala.model.features");
+  }
+
+  @Test
+  void everyOptimizer_buildsWithItsDefaults() {
+    for (String name : new String[] {"koala-v", "koala-m", "koala-pp", "sgd", "adam"}) {
+      JobConfig config = Fixtures.config(name);
+      assertThat(config.trainer().optimizer().name()).isEqualTo(name);
+      assertThat(config.stateSerializer()).isNotNull();
+    }
+  }
+}
