@@ -1,0 +1,32 @@
+package io.koala.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+
+/** The jar for 'flink run' (built in package, checked in verify). */
+class ShadedJarITCase {
+
+  @Test
+  void jobJar_hasOurCodeAndMainClass_andNoFlinkLoggingOrSignatures() throws Exception {
+    Path jar = Path.of("target", "koala-job.jar");
+    assertThat(jar).exists();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      List<String> names = file.stream().map(ZipEntry::getName).toList();
+      assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo(KoalaJob.class.getName());
+      assertThat(names).contains("io/koala/job/KoalaJob.class",
+          "io/koala/optimizer/KoalaV.class", "io/koala/connectors/JsonEventDecoder.class");
+      assertThat(names).noneMatch(n -> n.startsWith("org/apache/flink/"))
+          .noneMatch(n -> n.startsWith("org/apache/logging/") || n.startsWith("org/slf4j/"))
+          .noneMatch(n -> n.startsWith("org/nd4j/") || n.startsWith("org/bytedeco/"))
+          .noneMatch(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)"));
+    }
+    assertThat(Files.size(jar)).isLessThan(20L << 20);
+  }
+}
