@@ -10,7 +10,7 @@ package io.koala.connectors;
  */
 public record Decoded(TrainingEvent event, Reject reject, byte[] payload, String origin) {
 
-  static Decoded of(TrainingEvent event) {
+  public static Decoded of(TrainingEvent event) {
     return new Decoded(event, null, null, event.origin());
   }
 

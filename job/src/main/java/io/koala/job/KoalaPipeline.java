@@ -102,6 +102,12 @@ public final class KoalaPipeline {
    * a pure function of the input.
    */
   public static Streams build(DataStream<Decoded> decoded, JobConfig config) {
+    return build(decoded, config, JobConfig::trainer);
+  }
+
+  /** As {@link #build(DataStream, JobConfig)} with another trainer (benchmarks' no-op floor). */
+  public static Streams build(DataStream<Decoded> decoded, JobConfig config,
+      KoalaTrainingFunction.TrainerFactory trainers) {
     int sourceParallelism = decoded.getParallelism();
     SingleOutputStreamOperator<TrainingEvent> events = decoded
         .process(new Route()).uid(UID_DECODE).name("route bad input")
@@ -111,7 +117,7 @@ public final class KoalaPipeline {
         .setParallelism(sourceParallelism);
     SingleOutputStreamOperator<ModelSnapshot> trained = timed
         .keyBy(TrainingEvent::key)
-        .process(new KoalaTrainingFunction(config)).uid(UID_TRAIN).name("koala train");
+        .process(new KoalaTrainingFunction(config, trainers)).uid(UID_TRAIN).name("koala train");
     DataStream<DeadLetter> deadLetters = events.getSideOutput(Outputs.DEAD_LETTERS)
         .union(trained.getSideOutput(Outputs.DEAD_LETTERS));
     return new Streams(trained, trained.getSideOutput(Outputs.METRICS),

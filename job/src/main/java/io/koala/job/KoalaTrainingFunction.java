@@ -54,7 +54,13 @@ public final class KoalaTrainingFunction
   /** The timer that fires at the end of a bounded input. */
   static final long END_OF_INPUT = Long.MAX_VALUE;
 
+  /** Builds the trainer in each task (the configured one by default; benchmarks swap it). */
+  public interface TrainerFactory extends java.io.Serializable {
+    Trainer<OptimizerState> create(JobConfig config);
+  }
+
   private final JobConfig config;
+  private final TrainerFactory factory;
 
   private transient Trainer<OptimizerState> trainer;
   private transient ValueState<ModelState<OptimizerState>> model;
@@ -66,12 +72,17 @@ public final class KoalaTrainingFunction
   private transient Counter driftAlarms;
 
   public KoalaTrainingFunction(JobConfig config) {
+    this(config, JobConfig::trainer);
+  }
+
+  public KoalaTrainingFunction(JobConfig config, TrainerFactory factory) {
     this.config = config;
+    this.factory = factory;
   }
 
   @Override
   public void open(OpenContext context) {
-    trainer = config.trainer();
+    trainer = factory.create(config);
     model = getRuntimeContext().getState(
         new ValueStateDescriptor<>(MODEL_STATE, config.stateSerializer()));
     pending = getRuntimeContext().getState(

@@ -61,6 +61,20 @@ class StateSerializerTest {
   }
 
   @Test
+  void koalaVModelState_perKey_staysWithin5PercentPlus128BytesOfItsParameters() throws IOException {
+    var serializer = new ModelStateSerializer<>(KoalaVStateSerializer.INSTANCE);
+    for (int n : new int[] {101, 10_001}) {
+      var state = new io.koala.training.ModelState<>(
+          new KoalaVState(3, Streams.randomVector(2, n, 1), 0.1, 1, StateFixtures.DRIFT), null, 96, 0);
+      DataOutputSerializer out = new DataOutputSerializer(8 * n + 256);
+      serializer.serialize(state, out);
+      assertThat(out.length()).as("n = %d", n).isLessThanOrEqualTo((int) (1.05 * 8 * n) + 128);
+      assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+          .usingRecursiveComparison().isEqualTo(state);
+    }
+  }
+
+  @Test
   void snapshot_roundTrips_andIsCompatibleAsIs() throws IOException {
     for (Fixture<?> fixture : StateFixtures.all().values()) {
       checkSnapshot(fixture, StateFixtures.snapshotBytes(fixture));
