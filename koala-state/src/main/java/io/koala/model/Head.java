@@ -105,6 +105,18 @@ public enum Head {
     }
   }
 
+  /**
+   * The observation of a batch from summed loss and gradient: divides both by the batch size
+   * (the gradient in place, after the sums, as the golden vectors were computed).
+   */
+  static io.koala.optimizer.Observation meanOver(int size, double totalLoss, double[] losses,
+      double[] gradientSum) {
+    for (int i = 0; i < gradientSum.length; i++) {
+      gradientSum[i] /= size;
+    }
+    return new io.koala.optimizer.Observation(totalLoss / size, losses, gradientSum);
+  }
+
   /** The logistic function, stable for large |z|. */
   public static double sigmoid(double z) {
     if (z >= 0) {

@@ -93,10 +93,7 @@ public final class LinearModel implements Model {
         gradient[biasOffset + c] += d;
       }
     }
-    for (int i = 0; i < gradient.length; i++) {
-      gradient[i] /= size;
-    }
-    return new Observation(total / size, losses, gradient);
+    return Head.meanOver(size, total, losses, gradient);
   }
 
   private void scores(double[] parameters, double[] x, double[] z) {

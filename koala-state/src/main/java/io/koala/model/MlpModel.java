@@ -171,10 +171,7 @@ public final class MlpModel implements Model {
         gradient[b1 + j] += d;
       }
     }
-    for (int i = 0; i < gradient.length; i++) {
-      gradient[i] /= size;
-    }
-    return new Observation(total / size, losses, gradient);
+    return Head.meanOver(size, total, losses, gradient);
   }
 
   @Override
