@@ -102,6 +102,26 @@ public final class JsonOutput {
     return n.toString();
   }
 
+  public static OutputRecord record(ModelSnapshot s) {
+    return new OutputRecord(s.key(), encode(s));
+  }
+
+  public static OutputRecord record(TrainingMetrics m) {
+    return new OutputRecord(m.key(), encode(m));
+  }
+
+  public static OutputRecord record(PredictionResult p) {
+    return new OutputRecord(p.key(), encode(p));
+  }
+
+  public static OutputRecord record(DriftEvent d) {
+    return new OutputRecord(d.key(), encode(d));
+  }
+
+  public static OutputRecord record(DeadLetter d) {
+    return new OutputRecord(null, encode(d));
+  }
+
   /** The payload as text when it is valid UTF-8, else base64 (with payloadEncoding). */
   public static String encode(DeadLetter d) {
     ObjectNode n = MAPPER.createObjectNode();

@@ -44,13 +44,20 @@ public final class KoalaCommand {
     }
     Configuration flink = config.configuration();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-    if (config.get(KoalaOptions.SOURCE) != KoalaOptions.SourceKind.FILE) {
-      err.println("koala: koala.source = kafka is not available yet; use koala.source = file");
+    try {
+      if (config.get(KoalaOptions.SOURCE) == KoalaOptions.SourceKind.KAFKA) {
+        KoalaJob.buildKafkaJob(env, config);
+      } else {
+        KoalaJob.buildFileJob(env, config);
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("koala: " + e.getMessage());
       return 2;
     }
-    KoalaJob.buildFileJob(env, config);
     env.execute("koala-train");
-    out.println("koala: done; outputs in " + Path.of(config.get(KoalaOptions.OUTPUT_DIR)).toAbsolutePath());
+    out.println(config.get(KoalaOptions.SOURCE) == KoalaOptions.SourceKind.KAFKA
+        ? "koala: done; outputs in the koala.kafka.topic.* topics"
+        : "koala: done; outputs in " + Path.of(config.get(KoalaOptions.OUTPUT_DIR)).toAbsolutePath());
     return 0;
   }
 }

@@ -6,7 +6,11 @@ import io.koala.connectors.file.JsonLinesFileSink;
 import io.koala.connectors.file.JsonLinesFiles;
 import io.koala.connectors.file.LineReader;
 import java.nio.file.Path;
+import io.koala.connectors.kafka.KafkaConnectors;
+import io.koala.connectors.kafka.KafkaSettings;
 import java.util.List;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
@@ -42,6 +46,57 @@ public final class KoalaJob {
             "koala-file-lines").uid("koala-file-source").setParallelism(1)
         .map(new LineReader(files, decoder)).returns(TypeInformation.of(Decoded.class))
         .uid("koala-file-decode").name("read and decode lines").setParallelism(1);
+  }
+
+  /** Adds the Kafka-to-Kafka job to {@code env}; offsets live in Flink's checkpoints. */
+  public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig config) {
+    KafkaSettings settings = kafkaSettings(config);
+    JsonEventDecoder decoder = new JsonEventDecoder(config.decoderLimits());
+    DataStream<Decoded> decoded = env.fromSource(KafkaConnectors.source(settings, decoder),
+        WatermarkStrategy.noWatermarks(), "koala-kafka-events").uid("koala-kafka-source");
+    KoalaPipeline.build(decoded, config).sinkTo(kafkaSinks(config, settings));
+  }
+
+  /** The Kafka settings of {@code koala.kafka.*}, client properties included. */
+  public static KafkaSettings kafkaSettings(JobConfig config) {
+    Properties client = new Properties();
+    config.configuration().toMap().forEach((key, value) -> {
+      if (key.startsWith(KoalaOptions.KAFKA_PROPERTIES_PREFIX)) {
+        client.setProperty(key.substring(KoalaOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
+      }
+    });
+    return new KafkaSettings(config.get(KoalaOptions.KAFKA_BOOTSTRAP),
+        config.get(KoalaOptions.KAFKA_INPUT_TOPICS), config.get(KoalaOptions.KAFKA_INPUT_PATTERN),
+        config.get(KoalaOptions.KAFKA_GROUP_ID), config.get(KoalaOptions.KAFKA_STARTING_OFFSETS),
+        config.get(KoalaOptions.KAFKA_BOUNDED), client);
+  }
+
+  public static KoalaPipeline.Sinks kafkaSinks(JobConfig config, KafkaSettings settings) {
+    DeliveryGuarantee models = guarantee(KoalaOptions.KAFKA_MODELS_DELIVERY, config);
+    DeliveryGuarantee others = guarantee(KoalaOptions.KAFKA_OUTPUTS_DELIVERY, config);
+    String prefix = config.get(KoalaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
+    return new KoalaPipeline.Sinks(
+        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_MODELS), models,
+            prefix + "-models"),
+        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_METRICS), others,
+            prefix + "-metrics"),
+        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_PREDICTIONS), others,
+            prefix + "-predictions"),
+        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_DRIFT), others,
+            prefix + "-drift"),
+        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_DEAD_LETTERS), others,
+            prefix + "-dead-letters"),
+        false);
+  }
+
+  private static DeliveryGuarantee guarantee(
+      org.apache.flink.configuration.ConfigOption<String> option, JobConfig config) {
+    return switch (config.get(option)) {
+      case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+      case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+      default -> throw new IllegalArgumentException("invalid configuration: " + option.key()
+          + " must be exactly-once or at-least-once, was " + config.get(option));
+    };
   }
 
   /** models.jsonl, metrics.jsonl, predictions.jsonl, drift.jsonl, dead-letters.jsonl. */

@@ -135,6 +135,45 @@ public final class KoalaOptions {
       .stringType().defaultValue("default")
       .withDescription("Model key of events that name none (empty: reject them).");
 
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP = key("koala.kafka.bootstrap-servers")
+      .stringType().noDefaultValue().withDescription("Kafka brokers (host:port,...).");
+  public static final ConfigOption<List<String>> KAFKA_INPUT_TOPICS = key("koala.kafka.input-topics")
+      .stringType().asList().noDefaultValue().withDescription("Topics of input events.");
+  public static final ConfigOption<String> KAFKA_INPUT_PATTERN = key("koala.kafka.input-pattern")
+      .stringType().noDefaultValue().withDescription("A regex of input topics, instead of names.");
+  public static final ConfigOption<String> KAFKA_GROUP_ID = key("koala.kafka.group-id")
+      .stringType().defaultValue("koala").withDescription("Consumer group of the source.");
+  public static final ConfigOption<String> KAFKA_STARTING_OFFSETS =
+      key("koala.kafka.starting-offsets").stringType().defaultValue("earliest")
+      .withDescription("earliest, latest or committed (a restored job resumes from its checkpoint).");
+  public static final ConfigOption<Boolean> KAFKA_BOUNDED = key("koala.kafka.bounded")
+      .booleanType().defaultValue(false)
+      .withDescription("Stop at the offsets that are latest when the job starts.");
+  public static final ConfigOption<String> KAFKA_TOPIC_MODELS = key("koala.kafka.topic.models")
+      .stringType().defaultValue("koala-models")
+      .withDescription("Model snapshots, keyed by model key: meant to be log-compacted.");
+  public static final ConfigOption<String> KAFKA_TOPIC_METRICS = key("koala.kafka.topic.metrics")
+      .stringType().defaultValue("koala-metrics").withDescription("Training metrics.");
+  public static final ConfigOption<String> KAFKA_TOPIC_PREDICTIONS =
+      key("koala.kafka.topic.predictions").stringType().defaultValue("koala-predictions")
+      .withDescription("Answers to prediction requests.");
+  public static final ConfigOption<String> KAFKA_TOPIC_DRIFT = key("koala.kafka.topic.drift")
+      .stringType().defaultValue("koala-drift").withDescription("Drift events.");
+  public static final ConfigOption<String> KAFKA_TOPIC_DEAD_LETTERS =
+      key("koala.kafka.topic.dead-letters").stringType().defaultValue("koala-dead-letters")
+      .withDescription("Dead letters: reason, source topic/partition/offset, payload.");
+  public static final ConfigOption<String> KAFKA_MODELS_DELIVERY = key("koala.kafka.models.delivery")
+      .stringType().defaultValue("exactly-once")
+      .withDescription("Delivery of model snapshots: exactly-once (transactions) or at-least-once.");
+  public static final ConfigOption<String> KAFKA_OUTPUTS_DELIVERY =
+      key("koala.kafka.outputs.delivery").stringType().defaultValue("exactly-once")
+      .withDescription("Delivery of metrics, predictions, drift events and dead letters.");
+  public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX =
+      key("koala.kafka.transactional-id-prefix").stringType().defaultValue("koala")
+      .withDescription("Prefix of the sinks' transactional ids: unique per job on a cluster.");
+  /** Client settings pass through from keys under this prefix (SASL/SSL included). */
+  public static final String KAFKA_PROPERTIES_PREFIX = "koala.kafka.properties.";
+
   public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("koala.limits.max-record-bytes")
       .intType().defaultValue(1 << 20).withDescription("Largest accepted input record.");
   public static final ConfigOption<Integer> MAX_FEATURES = key("koala.limits.max-features")

@@ -5,6 +5,7 @@ import io.koala.connectors.DeadLetter;
 import io.koala.connectors.DriftEvent;
 import io.koala.connectors.JsonOutput;
 import io.koala.connectors.ModelSnapshot;
+import io.koala.connectors.OutputRecord;
 import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingEvent;
 import io.koala.connectors.TrainingMetrics;
@@ -43,16 +44,16 @@ public final class KoalaPipeline {
 
     /** Encodes every stream as JSON lines and sends each to its sink. */
     public void sinkTo(Sinks sinks) {
-      send(models.map(JsonOutput::encode), "models", sinks.models(), sinks);
-      send(metrics.map(JsonOutput::encode), "metrics", sinks.metrics(), sinks);
-      send(predictions.map(JsonOutput::encode), "predictions", sinks.predictions(), sinks);
-      send(drift.map(JsonOutput::encode), "drift", sinks.drift(), sinks);
-      send(deadLetters.map(JsonOutput::encode), "dead-letters", sinks.deadLetters(), sinks);
+      send(models.map(JsonOutput::record), "models", sinks.models(), sinks);
+      send(metrics.map(JsonOutput::record), "metrics", sinks.metrics(), sinks);
+      send(predictions.map(JsonOutput::record), "predictions", sinks.predictions(), sinks);
+      send(drift.map(JsonOutput::record), "drift", sinks.drift(), sinks);
+      send(deadLetters.map(JsonOutput::record), "dead-letters", sinks.deadLetters(), sinks);
     }
 
-    private static void send(SingleOutputStreamOperator<String> encoded, String name,
-        Sink<String> sink, Sinks sinks) {
-      encoded.uid("koala-encode-" + name).name("encode " + name);
+    private static void send(SingleOutputStreamOperator<OutputRecord> encoded, String name,
+        Sink<OutputRecord> sink, Sinks sinks) {
+      encoded.returns(OutputRecord.class).uid("koala-encode-" + name).name("encode " + name);
       var sunk = encoded.sinkTo(sink).uid("koala-sink-" + name).name(name);
       if (sinks.singleWriter()) {
         encoded.setParallelism(1);
@@ -67,11 +68,11 @@ public final class KoalaPipeline {
    * @param singleWriter run each sink as one writer (file sinks: one file per output)
    */
   public record Sinks(
-      Sink<String> models,
-      Sink<String> metrics,
-      Sink<String> predictions,
-      Sink<String> drift,
-      Sink<String> deadLetters,
+      Sink<OutputRecord> models,
+      Sink<OutputRecord> metrics,
+      Sink<OutputRecord> predictions,
+      Sink<OutputRecord> drift,
+      Sink<OutputRecord> deadLetters,
       boolean singleWriter) {}
 
   /** Routes rejects to the dead-letter side output; decoded events go on. */

@@ -21,8 +21,14 @@ class ShadedJarITCase {
       assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo(KoalaJob.class.getName());
       assertThat(names).contains("io/koala/job/KoalaJob.class",
+          "org/apache/flink/connector/kafka/source/KafkaSource.class",
+          "org/apache/kafka/clients/producer/KafkaProducer.class",
           "io/koala/optimizer/KoalaV.class", "io/koala/connectors/JsonEventDecoder.class");
-      assertThat(names).noneMatch(n -> n.startsWith("org/apache/flink/"))
+      assertThat(names)
+          .noneMatch(n -> n.startsWith("org/apache/flink/")
+              && !n.startsWith("org/apache/flink/connector/kafka/")
+              && !n.startsWith("org/apache/flink/streaming/connectors/kafka/"))
+          .noneMatch(n -> n.startsWith("kafka/server/") || n.startsWith("scala/"))
           .noneMatch(n -> n.startsWith("org/apache/logging/") || n.startsWith("org/slf4j/"))
           .noneMatch(n -> n.startsWith("org/nd4j/") || n.startsWith("org/bytedeco/"))
           .noneMatch(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)"));

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import io.koala.connectors.OutputRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -20,7 +21,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * file's length; a job restored from that checkpoint truncates the file back to it before writing
  * on, so what a failure half-wrote is replaced, never duplicated (exactly once for one writer).
  */
-public final class JsonLinesFileSink implements Sink<String>, SupportsWriterState<String, Long> {
+public final class JsonLinesFileSink
+    implements Sink<OutputRecord>, SupportsWriterState<OutputRecord, Long> {
 
   private static final long serialVersionUID = 1L;
 
@@ -31,7 +33,7 @@ public final class JsonLinesFileSink implements Sink<String>, SupportsWriterStat
   }
 
   @Override
-  public SinkWriter<String> createWriter(WriterInitContext context) throws IOException {
+  public SinkWriter<OutputRecord> createWriter(WriterInitContext context) throws IOException {
     requireOneWriter(context);
     return new Writer(Path.of(path), 0L);
   }
@@ -45,7 +47,7 @@ public final class JsonLinesFileSink implements Sink<String>, SupportsWriterStat
   }
 
   @Override
-  public StatefulSinkWriter<String, Long> restoreWriter(WriterInitContext context,
+  public StatefulSinkWriter<OutputRecord, Long> restoreWriter(WriterInitContext context,
       Collection<Long> states) throws IOException {
     requireOneWriter(context);
     long length = states.stream().mapToLong(Long::longValue).max().orElse(0L);
@@ -78,7 +80,7 @@ public final class JsonLinesFileSink implements Sink<String>, SupportsWriterStat
     }
   }
 
-  private static final class Writer implements StatefulSinkWriter<String, Long> {
+  private static final class Writer implements StatefulSinkWriter<OutputRecord, Long> {
     private final RandomAccessFile file;
     private final byte[] newline = {'\n'};
     private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(1 << 16);
@@ -91,8 +93,8 @@ public final class JsonLinesFileSink implements Sink<String>, SupportsWriterStat
     }
 
     @Override
-    public void write(String line, Context context) throws IOException {
-      buffer.write(line.getBytes(StandardCharsets.UTF_8));
+    public void write(OutputRecord record, Context context) throws IOException {
+      buffer.write(record.json().getBytes(StandardCharsets.UTF_8));
       buffer.write(newline);
       if (buffer.size() >= 1 << 16) {
         drain();

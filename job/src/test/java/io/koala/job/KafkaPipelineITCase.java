@@ -1,0 +1,140 @@
+package io.koala.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.koala.connectors.TrainingEvent;
+import io.koala.connectors.kafka.EmbeddedKafka;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Kafka in, Kafka out, against a real KRaft broker: every output topic, read_committed. */
+class KafkaPipelineITCase {
+
+  @RegisterExtension
+  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder()
+          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static void runJob(KafkaTopics topics, String... extra) throws Exception {
+    Configuration conf = new Configuration();
+    conf.setString("pipeline.generic-types", "false");
+    conf.setString("execution.checkpointing.interval", "100 ms");
+    conf.setString("restart-strategy.type", "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(2);
+    List<String> settings = new ArrayList<>(List.of(topics.settings()));
+    settings.addAll(List.of(extra));
+    KoalaJob.buildKafkaJob(env, Fixtures.config("koala-v", settings.toArray(String[]::new)));
+    env.execute("kafka-" + topics.input);
+  }
+
+  static List<String[]> keyed(List<String> jsonLines, List<TrainingEvent> events) {
+    List<String[]> records = new ArrayList<>();
+    for (int i = 0; i < jsonLines.size(); i++) {
+      records.add(new String[] {events.get(i).key(), jsonLines.get(i)});
+    }
+    return records;
+  }
+
+  static Map<String, double[]> finalModels(List<ConsumerRecord<String, String>> records)
+      throws Exception {
+    Map<String, Long> versions = new HashMap<>();
+    Map<String, double[]> params = new HashMap<>();
+    for (var r : records) {
+      JsonNode n = JSON.readTree(r.value());
+      long version = n.get("version").asLong();
+      if (version >= versions.getOrDefault(r.key(), -1L)) {
+        versions.put(r.key(), version);
+        double[] p = new double[n.get("params").size()];
+        for (int i = 0; i < p.length; i++) {
+          p[i] = n.get("params").get(i).asDouble();
+        }
+        params.put(r.key(), p);
+      }
+    }
+    return params;
+  }
+
+  @Test
+  void multiKeyStream_everyOutputOnce_predictionsAnswered_badRecordsDeadLettered()
+      throws Exception {
+    List<TrainingEvent> events = Fixtures.stream(51, 6, 64);
+    List<String[]> records = keyed(TestLines.json(events), events);
+    records.add(5, new String[] {"key-1", "{\"key\":\"key-1\",\"features\":[1,2],\"label\":1}"});
+    records.add(50, new String[] {"key-2", "{\"features\":[1,2,3],\"label\":\"yes\"}"});
+    records.add(90, new String[] {null, "\u0000not json"});
+    for (int i = 0; i < 4; i++) {
+      records.add(new String[] {"key-" + i,
+          "{\"features\":[0.1,0.2,0.3],\"id\":\"ask-" + i + "\"}"});
+    }
+    KafkaTopics topics = new KafkaTopics(kafka);
+    List<String> origins = topics.produce(records);
+    runJob(topics, "koala.batch.size", "8", "koala.snapshot.every-batches", "3");
+
+    var models = topics.readCommitted(topics.models);
+    var metrics = topics.readCommitted(topics.metrics);
+    var predictions = topics.readCommitted(topics.predictions);
+    var dead = topics.readCommitted(topics.deadLetters);
+
+    assertThat(metrics).hasSize(6 * 64 / 8);
+    Map<String, Integer> perVersion = new HashMap<>();
+    for (var r : models) {
+      perVersion.merge(r.key() + "@" + JSON.readTree(r.value()).get("version").asLong(), 1,
+          Integer::sum);
+    }
+    assertThat(perVersion.values()).as("each snapshot once per (key, version)").containsOnly(1);
+    // Versions 3 and 6 periodically, 8 at the end of the bounded input: 3 per key.
+    assertThat(perVersion).hasSize(6 * 3);
+    assertThat(models).allSatisfy(r -> assertThat(r.key()).startsWith("key-"));
+    assertThat(predictions).hasSize(4).extracting(r -> JSON.readTree(r.value()).get("id").asText())
+        .containsExactlyInAnyOrder("ask-0", "ask-1", "ask-2", "ask-3");
+    assertThat(dead).hasSize(3);
+    Map<String, String> reasonBySource = new HashMap<>();
+    for (var r : dead) {
+      JsonNode n = JSON.readTree(r.value());
+      reasonBySource.put(n.get("source").asText(), n.get("reason").get("code").asText());
+    }
+    assertThat(reasonBySource).containsEntry(origins.get(5), "WRONG_DIMENSION")
+        .containsEntry(origins.get(50), "INVALID_LABEL")
+        .containsEntry(origins.get(90), "MALFORMED_JSON");
+
+    // The same good records without the bad ones train the same models.
+    KafkaTopics clean = new KafkaTopics(kafka);
+    clean.produce(keyed(TestLines.json(events), events));
+    runJob(clean, "koala.batch.size", "8", "koala.snapshot.every-batches", "3");
+    Map<String, double[]> expected = finalModels(clean.readCommitted(clean.models));
+    Map<String, double[]> actual = finalModels(models);
+    assertThat(actual.keySet()).isEqualTo(expected.keySet()).hasSize(6);
+    for (String key : expected.keySet()) {
+      assertThat(actual.get(key)).as(key).containsExactly(expected.get(key));
+    }
+  }
+}

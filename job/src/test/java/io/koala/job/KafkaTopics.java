@@ -1,0 +1,87 @@
+package io.koala.job;
+
+import io.koala.connectors.kafka.EmbeddedKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Topics of one test on the embedded broker, with Kafka's own producer and consumer. */
+final class KafkaTopics {
+
+  final EmbeddedKafka kafka;
+  final String input;
+  final String models;
+  final String metrics;
+  final String predictions;
+  final String drift;
+  final String deadLetters;
+
+  KafkaTopics(EmbeddedKafka kafka) throws Exception {
+    this.kafka = kafka;
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    input = "events-" + run;
+    models = "models-" + run;
+    metrics = "metrics-" + run;
+    predictions = "predictions-" + run;
+    drift = "drift-" + run;
+    deadLetters = "dead-" + run;
+    kafka.createTopics(Map.of(input, 2, models, 1, metrics, 1, predictions, 1, drift, 1,
+        deadLetters, 1));
+  }
+
+  /** The job's settings for these topics (bounded input, transactional ids unique to the run). */
+  String[] settings() {
+    return new String[] {"koala.source", "kafka", "koala.kafka.bootstrap-servers",
+        kafka.bootstrapServers(), "koala.kafka.input-topics", input, "koala.kafka.bounded", "true",
+        "koala.kafka.topic.models", models, "koala.kafka.topic.metrics", metrics,
+        "koala.kafka.topic.predictions", predictions, "koala.kafka.topic.drift", drift,
+        "koala.kafka.topic.dead-letters", deadLetters,
+        "koala.kafka.transactional-id-prefix", "tx-" + models};
+  }
+
+  /** Sends (key, value) pairs in order; returns each record's "topic/partition/offset". */
+  List<String> produce(List<String[]> records) throws Exception {
+    Properties p = kafka.clientProperties();
+    p.put("enable.idempotence", "true");
+    List<String> origins = new ArrayList<>();
+    try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (String[] r : records) {
+        RecordMetadata m = producer.send(new ProducerRecord<>(input, r[0], r[1])).get();
+        origins.add(m.topic() + "/" + m.partition() + "/" + m.offset());
+      }
+    }
+    return origins;
+  }
+
+  /** Every committed record of a topic (read_committed), read to its end. */
+  List<ConsumerRecord<String, String>> readCommitted(String topic) {
+    Properties c = kafka.clientProperties();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      var partitions = consumer.partitionsFor(topic).stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+      consumer.assign(partitions);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+          && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}
