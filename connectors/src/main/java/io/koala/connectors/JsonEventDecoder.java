@@ -48,6 +48,7 @@ public final class JsonEventDecoder implements Serializable {
     if (mapper == null) {
       JsonMapper m = JsonMapper.builder()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
       m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
           .maxNestingDepth(MAX_DEPTH)

@@ -53,6 +53,7 @@ class KafkaPipelineITCase {
     List<String> settings = new ArrayList<>(List.of(topics.settings()));
     settings.addAll(List.of(extra));
     KoalaJob.buildKafkaJob(env, Fixtures.config("koala-v", settings.toArray(String[]::new)));
+    // (Fixtures.config starts from logistic regression on 3 features; extra settings override.)
     env.execute("kafka-" + topics.input);
   }
 
