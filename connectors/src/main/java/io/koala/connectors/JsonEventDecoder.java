@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.koala.connectors.Reject.Reason;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -28,7 +27,7 @@ import java.util.Map;
  * if (d.ok()) { ... d.event() ... } else { ... d.reject().reason() ... }
  * }</pre>
  */
-public final class JsonEventDecoder implements Serializable {
+public final class JsonEventDecoder implements RecordDecoder {
 
   private static final long serialVersionUID = 1L;
   private static final int MAX_DEPTH = 16;
@@ -40,6 +39,7 @@ public final class JsonEventDecoder implements Serializable {
     this.limits = limits;
   }
 
+  @Override
   public DecoderLimits limits() {
     return limits;
   }
@@ -60,22 +60,12 @@ public final class JsonEventDecoder implements Serializable {
     return mapper;
   }
 
-  /** Thrown inside the decoder only, to leave the tree walk with a reject. */
-  private static final class Rejection extends Exception {
-    private static final long serialVersionUID = 1L;
-    final Reason reason;
-
-    Rejection(Reason reason, String message) {
-      super(message, null, false, false);
-      this.reason = reason;
-    }
-  }
-
   /**
    * @param payload the record's bytes
    * @param origin where it came from (topic/partition/offset or file:line)
    * @param recordKey the Kafka record key, used when the JSON names no key (may be null)
    */
+  @Override
   public Decoded decode(byte[] payload, String origin, String recordKey) {
     if (payload == null || payload.length == 0) {
       return Decoded.rejected(Reason.MALFORMED_JSON, "empty record", payload, origin);
@@ -236,48 +226,22 @@ public final class JsonEventDecoder implements Serializable {
   }
 
   private double label(JsonNode node) throws Rejection {
-    int classes = limits.classes();
     if (node.isTextual()) {
-      int index = limits.classNames().indexOf(node.asText());
-      if (limits.classNames().isEmpty()) {
-        throw new Rejection(Reason.INVALID_LABEL, "label must be a number (no class names set)");
-      }
-      if (index < 0) {
-        throw new Rejection(Reason.UNKNOWN_CLASS, "unknown class \"" + abbreviate(node.asText())
-            + "\"");
-      }
-      return index;
+      return Labels.name(node.asText(), limits);
     }
-    if (node.isBoolean() && classes == 2) {
+    if (node.isBoolean() && limits.classes() == 2) {
       return node.asBoolean() ? 1.0 : 0.0;
     }
     if (!node.isNumber()) {
       throw new Rejection(Reason.INVALID_LABEL, "label must be a number or a class name");
     }
-    double y = node.asDouble();
-    if (!Double.isFinite(y)) {
-      throw new Rejection(Reason.NON_FINITE_NUMBER, "label does not fit a finite double");
-    }
-    if (classes >= 2) {
-      if (y != Math.rint(y)) {
-        throw new Rejection(Reason.INVALID_LABEL, "a class label must be an integer, was " + y);
-      }
-      if (y < 0 || y >= classes) {
-        throw new Rejection(Reason.LABEL_OUT_OF_RANGE, "class " + (long) y + " is outside [0, "
-            + classes + ")");
-      }
-    }
-    return y;
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    return Labels.number(node.asDouble(), limits);
   }
 
   private static String firstLine(Exception e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
-    return abbreviate(nl < 0 ? m : m.substring(0, nl));
+    return Labels.abbreviate(nl < 0 ? m : m.substring(0, nl));
   }
 
   /** Oversize payloads keep only their first 4 KiB in the dead letter. */

@@ -31,6 +31,8 @@ public record Reject(Reason reason, String message) {
     EMPTY_BATCH,
     BATCH_TOO_LARGE,
     INVALID_TIMESTAMP,
+    /** A CSV record whose field count differs from the header's. */
+    WRONG_COLUMN_COUNT,
     /** The batch decoded, but the divergence guard refused its step. */
     STEP_REFUSED
   }

@@ -32,6 +32,7 @@ import io.koala.state.StateSerializer;
 import io.koala.training.Trainer;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -116,6 +117,36 @@ public final class JobConfig implements Serializable {
 
   private static IllegalArgumentException bad(ConfigOption<?> option, String what) {
     return new IllegalArgumentException("invalid configuration: " + option.key() + " " + what);
+  }
+
+  /** Whether input records are CSV (else JSON). */
+  public boolean csv() {
+    String format = read(FORMAT);
+    if (!format.equals("json") && !format.equals("csv")) {
+      throw bad(FORMAT, "must be json or csv, was " + format);
+    }
+    return format.equals("csv");
+  }
+
+  /**
+   * The decoder of input records; CSV needs its header ({@code koala.csv.columns} wins over
+   * {@code fileHeader}, the first line of the input files).
+   */
+  public io.koala.connectors.RecordDecoder decoder(List<String> fileHeader) {
+    if (!csv()) {
+      return new io.koala.connectors.JsonEventDecoder(decoderLimits());
+    }
+    List<String> columns = read(CSV_COLUMNS) != null ? read(CSV_COLUMNS) : fileHeader;
+    if (columns == null) {
+      throw bad(CSV_COLUMNS, "is required for CSV records from Kafka");
+    }
+    String delimiter = read(CSV_DELIMITER);
+    if (delimiter.length() != 1) {
+      throw bad(CSV_DELIMITER, "must be one character, was \"" + delimiter + "\"");
+    }
+    String key = read(CSV_KEY_COLUMN);
+    return new io.koala.connectors.CsvEventDecoder(decoderLimits(), columns,
+        read(CSV_LABEL_COLUMN), columns.contains(key) ? key : null, delimiter.charAt(0));
   }
 
   /** The threshold h of the drift statistic, reported with every drift event. */

@@ -1,7 +1,7 @@
 package io.koala.job;
 
 import io.koala.connectors.Decoded;
-import io.koala.connectors.JsonEventDecoder;
+import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.file.JsonLinesFileSink;
 import io.koala.connectors.file.JsonLinesFiles;
 import io.koala.connectors.file.LineReader;
@@ -39,19 +39,21 @@ public final class KoalaJob {
    * its events in file order, and a restored job resumes at the exact line).
    */
   public static DataStream<Decoded> fileSource(StreamExecutionEnvironment env, JobConfig config) {
-    List<Path> files = JsonLinesFiles.resolve(config.get(KoalaOptions.FILE_INPUT));
+    List<Path> files = JsonLinesFiles.resolve(config.get(KoalaOptions.FILE_INPUT), config.csv());
     long lines = JsonLinesFiles.countLines(files);
-    JsonEventDecoder decoder = new JsonEventDecoder(config.decoderLimits());
+    RecordDecoder decoder = config.decoder(config.csv() ? JsonLinesFiles.csvHeader(files,
+        config.get(KoalaOptions.CSV_DELIMITER).charAt(0)) : null);
     return env.fromSource(new NumberSequenceSource(0, lines - 1), WatermarkStrategy.noWatermarks(),
             "koala-file-lines").uid("koala-file-source").setParallelism(1)
-        .map(new LineReader(files, decoder)).returns(TypeInformation.of(Decoded.class))
+        .flatMap(new LineReader(files, decoder, config.csv()))
+        .returns(TypeInformation.of(Decoded.class))
         .uid("koala-file-decode").name("read and decode lines").setParallelism(1);
   }
 
   /** Adds the Kafka-to-Kafka job to {@code env}; offsets live in Flink's checkpoints. */
   public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig config) {
     KafkaSettings settings = kafkaSettings(config);
-    JsonEventDecoder decoder = new JsonEventDecoder(config.decoderLimits());
+    RecordDecoder decoder = config.decoder(null);
     DataStream<Decoded> decoded = env.fromSource(KafkaConnectors.source(settings, decoder),
         WatermarkStrategy.noWatermarks(), "koala-kafka-events").uid("koala-kafka-source");
     KoalaPipeline.build(decoded, config).sinkTo(kafkaSinks(config, settings));

@@ -174,6 +174,20 @@ public final class KoalaOptions {
   /** Client settings pass through from keys under this prefix (SASL/SSL included). */
   public static final String KAFKA_PROPERTIES_PREFIX = "koala.kafka.properties.";
 
+  public static final ConfigOption<String> FORMAT = key("koala.format")
+      .stringType().defaultValue("json").withDescription("Input records: json or csv.");
+  public static final ConfigOption<List<String>> CSV_COLUMNS = key("koala.csv.columns")
+      .stringType().asList().noDefaultValue()
+      .withDescription("The CSV header; files default to their first line, Kafka needs it.");
+  public static final ConfigOption<String> CSV_LABEL_COLUMN = key("koala.csv.label-column")
+      .stringType().defaultValue("label").withDescription("The label's column.");
+  public static final ConfigOption<String> CSV_KEY_COLUMN = key("koala.csv.key-column")
+      .stringType().defaultValue("key")
+      .withDescription("The model key's column, if the header has it (else the record key or "
+          + "koala.default-key).");
+  public static final ConfigOption<String> CSV_DELIMITER = key("koala.csv.delimiter")
+      .stringType().defaultValue(",").withDescription("One character between CSV fields.");
+
   public static final ConfigOption<Integer> MAX_RECORD_BYTES = key("koala.limits.max-record-bytes")
       .intType().defaultValue(1 << 20).withDescription("Largest accepted input record.");
   public static final ConfigOption<Integer> MAX_FEATURES = key("koala.limits.max-features")

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.koala.connectors.TrainingEvent;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,31 @@ class FileBackfillITCase {
         .containsExactlyInAnyOrder("history.jsonl:4", "history.jsonl:11");
     assertThat(Files.readAllLines(out.resolve("drift.jsonl"))).isEmpty();
     assertThat(stdout.toString()).contains("outputs in");
+  }
+
+  @Test
+  void csvBackfill_usesTheHeader_skipsIt_andDeadLettersBadLines(@TempDir Path dir)
+      throws Exception {
+    List<String> lines = new ArrayList<>(List.of("key,a,b,c,label"));
+    for (TrainingEvent e : Fixtures.stream(33, 2, 40)) {
+      double[] x = e.examples()[0].features();
+      lines.add(e.key() + "," + x[0] + "," + x[1] + "," + x[2] + "," + (int) e.examples()[0].label());
+    }
+    lines.add(7, "key-0,1,2,oops,1");
+    lines.add("key-1,0.5,-1,2,");
+    Path input = Files.write(dir.resolve("history.csv"), lines);
+    Path out = dir.resolve("out");
+    int code = KoalaCommand.run(new String[] {"train", "--koala.file.input", input.toString(),
+        "--koala.output.dir", out.toString(), "--koala.format", "csv",
+        "--koala.model.features", "3", "--koala.batch.size", "8"},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    assertThat(code).isZero();
+    assertThat(read(out.resolve("metrics.jsonl"))).hasSize(2 * 5);
+    assertThat(read(out.resolve("predictions.jsonl"))).hasSize(1);
+    List<JsonNode> dead = read(out.resolve("dead-letters.jsonl"));
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).get("reason").get("code").asText()).isEqualTo("WRONG_TYPE");
+    assertThat(dead.get(0).get("source").asText()).isEqualTo("history.csv:8");
   }
 
   @Test

@@ -8,12 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The input files of a file run: one .jsonl file, or every .jsonl file of a folder by name. */
+/**
+ * The input files of a file run: one file, or every .jsonl (.csv for CSV input) file of a folder,
+ * in name order.
+ */
 public final class JsonLinesFiles {
 
   private JsonLinesFiles() {}
 
   public static List<Path> resolve(String input) {
+    return resolve(input, false);
+  }
+
+  public static List<Path> resolve(String input, boolean csv) {
+    String suffix = csv ? ".csv" : ".jsonl";
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("invalid configuration: koala.file.input is required "
           + "when koala.source = file");
@@ -25,10 +33,10 @@ public final class JsonLinesFiles {
     if (Files.isDirectory(path)) {
       try (Stream<Path> files = Files.list(path)) {
         List<Path> found = new ArrayList<>(files
-            .filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList());
+            .filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList());
         if (found.isEmpty()) {
           throw new IllegalArgumentException("invalid configuration: koala.file.input " + input
-              + " holds no .jsonl file");
+              + " holds no " + suffix + " file");
         }
         return found;
       } catch (IOException e) {
@@ -37,6 +45,24 @@ public final class JsonLinesFiles {
     }
     throw new IllegalArgumentException("invalid configuration: koala.file.input " + input
         + " does not exist");
+  }
+
+  /** The header line shared by every CSV file (they must agree). */
+  public static List<String> csvHeader(List<Path> files, char delimiter) {
+    String header = null;
+    for (Path file : files) {
+      String first;
+      try (var lines = Files.lines(file)) {
+        first = lines.findFirst().orElse("");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (header != null && !header.equals(first)) {
+        throw new IllegalArgumentException("invalid input: " + file + " has another CSV header");
+      }
+      header = first;
+    }
+    return io.koala.connectors.CsvEventDecoder.header(header, delimiter);
   }
 
   /** Counts the lines of the files (a last line without a newline counts). */

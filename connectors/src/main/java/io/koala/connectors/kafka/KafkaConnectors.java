@@ -1,7 +1,7 @@
 package io.koala.connectors.kafka;
 
 import io.koala.connectors.Decoded;
-import io.koala.connectors.JsonEventDecoder;
+import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.OutputRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -38,7 +38,7 @@ public final class KafkaConnectors {
   /** Transactions must end before the broker's own limit (15 min by default). */
   static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "600000";
 
-  public static KafkaSource<Decoded> source(KafkaSettings settings, JsonEventDecoder decoder) {
+  public static KafkaSource<Decoded> source(KafkaSettings settings, RecordDecoder decoder) {
     KafkaSourceBuilder<Decoded> builder = KafkaSource.<Decoded>builder()
         .setBootstrapServers(settings.bootstrapServers())
         .setProperties(settings.clientProperties())
@@ -83,9 +83,9 @@ public final class KafkaConnectors {
   /** Decodes every record, good or bad: a reject is data too (it goes to the dead letters). */
   static final class Decoding implements KafkaRecordDeserializationSchema<Decoded> {
     private static final long serialVersionUID = 1L;
-    private final JsonEventDecoder decoder;
+    private final RecordDecoder decoder;
 
-    Decoding(JsonEventDecoder decoder) {
+    Decoding(RecordDecoder decoder) {
       this.decoder = decoder;
     }
 

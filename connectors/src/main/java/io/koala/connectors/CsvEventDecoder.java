@@ -1,0 +1,197 @@
+package io.koala.connectors;
+
+import io.koala.connectors.Reject.Reason;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes one CSV data line (streaming.md §2): the header names the columns; one is the label
+ * (empty: a prediction request), one may be the model key, {@code ts} and {@code id} are optional,
+ * and every other column is a feature, in header order. Quoting follows RFC 4180 ("" inside
+ * quotes). Numbers are plain decimals: NaN, Infinity and hexadecimal are rejected.
+ *
+ * <pre>{@code
+ * var csv = new CsvEventDecoder(limits, List.of("key", "temp", "wind", "label"), "label", "key", ',');
+ * Decoded d = csv.decode("sensor-1,21.5,3,1".getBytes(UTF_8), "weather.csv:2", null);
+ * }</pre>
+ */
+public final class CsvEventDecoder implements RecordDecoder {
+
+  private static final long serialVersionUID = 1L;
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+  private final DecoderLimits limits;
+  private final List<String> columns;
+  private final int label;
+  private final int key;
+  private final int ts;
+  private final int id;
+  private final int[] features;
+  private final char delimiter;
+
+  /**
+   * @param columns the header's column names
+   * @param labelColumn the label's column
+   * @param keyColumn the key's column, or null
+   * @throws IllegalArgumentException when the columns do not fit the model (the key is named)
+   */
+  public CsvEventDecoder(DecoderLimits limits, List<String> columns, String labelColumn,
+      String keyColumn, char delimiter) {
+    this.limits = limits;
+    this.columns = List.copyOf(columns);
+    this.delimiter = delimiter;
+    this.label = columns.indexOf(labelColumn);
+    if (label < 0) {
+      throw new IllegalArgumentException("invalid configuration: koala.csv.label-column "
+          + labelColumn + " is not a column of " + columns);
+    }
+    this.key = keyColumn == null ? -1 : columns.indexOf(keyColumn);
+    if (keyColumn != null && key < 0) {
+      throw new IllegalArgumentException("invalid configuration: koala.csv.key-column "
+          + keyColumn + " is not a column of " + columns);
+    }
+    this.ts = columns.indexOf("ts");
+    this.id = columns.indexOf("id");
+    List<Integer> f = new ArrayList<>();
+    for (int c = 0; c < columns.size(); c++) {
+      if (c != label && c != key && c != ts && c != id) {
+        f.add(c);
+      }
+    }
+    if (f.size() != limits.features()) {
+      throw new IllegalArgumentException("invalid configuration: the CSV header " + columns
+          + " has " + f.size() + " feature columns, koala.model.features is " + limits.features());
+    }
+    this.features = f.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Splits a header line the same way as data lines. */
+  public static List<String> header(String line, char delimiter) {
+    try {
+      return split(line, delimiter);
+    } catch (Rejection e) {
+      throw new IllegalArgumentException("invalid CSV header: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public DecoderLimits limits() {
+    return limits;
+  }
+
+  @Override
+  public Decoded decode(byte[] payload, String origin, String recordKey) {
+    if (payload == null || payload.length == 0) {
+      return Decoded.rejected(Reason.WRONG_COLUMN_COUNT, "empty record", payload, origin);
+    }
+    if (payload.length > limits.maxRecordBytes()) {
+      return Decoded.rejected(Reason.RECORD_TOO_LARGE, "record of " + payload.length
+          + " bytes exceeds koala.limits.max-record-bytes = " + limits.maxRecordBytes(),
+          java.util.Arrays.copyOf(payload, Math.min(payload.length, 4096)), origin);
+    }
+    String line;
+    try {
+      line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return Decoded.rejected(Reason.INVALID_UTF8, "record is not valid UTF-8", payload, origin);
+    }
+    try {
+      List<String> fields = split(line, delimiter);
+      if (fields.size() != columns.size()) {
+        throw new Rejection(Reason.WRONG_COLUMN_COUNT, "record has " + fields.size()
+            + " fields, the header " + columns.size());
+      }
+      double[] x = new double[features.length];
+      for (int j = 0; j < features.length; j++) {
+        x[j] = number(fields.get(features[j]), columns.get(features[j]));
+      }
+      String labelText = fields.get(label);
+      double y = labelText.isEmpty() ? Double.NaN
+          : DECIMAL.matcher(labelText).matches()
+              ? Labels.number(Double.parseDouble(labelText), limits)
+              : Labels.name(labelText, limits);
+      String k = key >= 0 && !fields.get(key).isEmpty() ? fields.get(key)
+          : recordKey != null && !recordKey.isEmpty() ? recordKey : limits.defaultKey();
+      if (k == null) {
+        throw new Rejection(Reason.MISSING_KEY, "the record names no key and no default key is set");
+      }
+      long t = TrainingEvent.NO_TIMESTAMP;
+      if (ts >= 0 && !fields.get(ts).isEmpty()) {
+        try {
+          t = Long.parseLong(fields.get(ts));
+        } catch (NumberFormatException e) {
+          t = -1;
+        }
+        if (t < 0) {
+          throw new Rejection(Reason.INVALID_TIMESTAMP, "ts must be epoch milliseconds, was "
+              + Labels.abbreviate(fields.get(ts)));
+        }
+      }
+      String identifier = id >= 0 && !fields.get(id).isEmpty() ? fields.get(id) : null;
+      return Decoded.of(new TrainingEvent(k, new Example[] {new Example(x, y)}, false, t,
+          identifier, origin));
+    } catch (Rejection r) {
+      return Decoded.rejected(r.reason, r.getMessage(), payload, origin);
+    }
+  }
+
+  private static double number(String text, String column) throws Rejection {
+    if (!DECIMAL.matcher(text).matches()) {
+      throw new Rejection(Reason.WRONG_TYPE, column + " must be a decimal number, was \""
+          + Labels.abbreviate(text) + "\"");
+    }
+    double value = Double.parseDouble(text);
+    if (!Double.isFinite(value)) {
+      throw new Rejection(Reason.NON_FINITE_NUMBER, column + " does not fit a finite double");
+    }
+    return value;
+  }
+
+  /** RFC 4180 fields of one line (a trailing carriage return is dropped). */
+  static List<String> split(String line, char delimiter) throws Rejection {
+    String s = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (quoted) {
+        if (c == '"') {
+          if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
+            field.append('"');
+            i++;
+          } else {
+            quoted = false;
+          }
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"' && field.length() == 0 && !wasQuoted) {
+        quoted = true;
+        wasQuoted = true;
+      } else if (c == delimiter) {
+        fields.add(field.toString());
+        field.setLength(0);
+        wasQuoted = false;
+      } else if (wasQuoted) {
+        throw new Rejection(Reason.WRONG_COLUMN_COUNT, "text after a closing quote");
+      } else {
+        field.append(c);
+      }
+    }
+    if (quoted) {
+      throw new Rejection(Reason.WRONG_COLUMN_COUNT, "unterminated quoted field");
+    }
+    fields.add(field.toString());
+    return fields;
+  }
+}
