@@ -6,19 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.connectors.BadInputCorpus;
 import io.koala.connectors.TrainingEvent;
-import io.koala.connectors.kafka.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,24 +26,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BadInputKafkaITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
+
+  @RegisterExtension
+  static final KafkaBroker BROKER = new KafkaBroker();
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   /** The corpus profile: softmax over red/green/blue, no default key, small limits. */
   private static final String[] PROFILE = {"koala.model.type", "softmax",
@@ -63,7 +47,7 @@ class BadInputKafkaITCase {
 
   /** Produces byte records in order; returns the origin of each. */
   private static List<String> produce(KafkaTopics topics, List<byte[][]> records) throws Exception {
-    Properties p = kafka.clientProperties();
+    Properties p = BROKER.kafka().clientProperties();
     p.put("enable.idempotence", "true");
     List<String> origins = new ArrayList<>();
     try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -93,7 +77,7 @@ class BadInputKafkaITCase {
     }
     assertThat(next).as("every corpus file interleaved").isEqualTo(corpus.size());
 
-    KafkaTopics mixed = new KafkaTopics(kafka);
+    KafkaTopics mixed = new KafkaTopics(BROKER.kafka());
     List<String> origins = produce(mixed, records);
     KafkaPipelineITCase.runJob(mixed, with(mixed));
 
@@ -108,7 +92,7 @@ class BadInputKafkaITCase {
     badAt.forEach((index, entry) -> assertThat(reasonBySource.get(origins.get(index)))
         .as(entry.file()).isEqualTo(entry.reason()));
 
-    KafkaTopics clean = new KafkaTopics(kafka);
+    KafkaTopics clean = new KafkaTopics(BROKER.kafka());
     clean.produce(KafkaPipelineITCase.keyed(good, events));
     KafkaPipelineITCase.runJob(clean, with(clean));
     Map<String, double[]> expected = KafkaPipelineITCase.finalModels(clean.readCommitted(clean.models));

@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.connectors.TrainingEvent;
-import io.koala.connectors.kafka.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,24 +20,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaPipelineITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
+
+  @RegisterExtension
+  static final KafkaBroker BROKER = new KafkaBroker();
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   static void runJob(KafkaTopics topics, String... extra) throws Exception {
     Configuration conf = new Configuration();
@@ -96,7 +80,7 @@ class KafkaPipelineITCase {
       records.add(new String[] {"key-" + i,
           "{\"features\":[0.1,0.2,0.3],\"id\":\"ask-" + i + "\"}"});
     }
-    KafkaTopics topics = new KafkaTopics(kafka);
+    KafkaTopics topics = new KafkaTopics(BROKER.kafka());
     List<String> origins = topics.produce(records);
     runJob(topics, "koala.batch.size", "8", "koala.snapshot.every-batches", "3");
 
@@ -128,7 +112,7 @@ class KafkaPipelineITCase {
         .containsEntry(origins.get(90), "MALFORMED_JSON");
 
     // The same good records without the bad ones train the same models.
-    KafkaTopics clean = new KafkaTopics(kafka);
+    KafkaTopics clean = new KafkaTopics(BROKER.kafka());
     clean.produce(keyed(TestLines.json(events), events));
     runJob(clean, "koala.batch.size", "8", "koala.snapshot.every-batches", "3");
     Map<String, double[]> expected = finalModels(clean.readCommitted(clean.models));

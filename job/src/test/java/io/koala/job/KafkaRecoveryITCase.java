@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.connectors.Decoded;
 import io.koala.connectors.JsonEventDecoder;
 import io.koala.connectors.TrainingEvent;
-import io.koala.connectors.kafka.EmbeddedKafka;
 import io.koala.connectors.kafka.KafkaConnectors;
 import io.koala.connectors.kafka.KafkaSettings;
 import java.util.ArrayList;
@@ -19,11 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,24 +30,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaRecoveryITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
+
+  @RegisterExtension
+  static final KafkaBroker BROKER = new KafkaBroker();
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   /** Fails the first time it meets each scheduled origin (state outlives tasks: same JVM). */
   static final class FailAtOrigin implements MapFunction<Decoded, Decoded> {
@@ -94,11 +78,11 @@ class KafkaRecoveryITCase {
 
     FailAtOrigin.SCHEDULE.clear();
     FailAtOrigin.FAILED.clear();
-    KafkaTopics clean = new KafkaTopics(kafka);
+    KafkaTopics clean = new KafkaTopics(BROKER.kafka());
     clean.produce(records);
     run(clean, false);
 
-    KafkaTopics failing = new KafkaTopics(kafka);
+    KafkaTopics failing = new KafkaTopics(BROKER.kafka());
     List<String> origins = failing.produce(records);
     long seed = System.nanoTime();
     Random random = new Random(seed);
