@@ -104,9 +104,6 @@ public final class KoalaTrainingFunction
   @Override
   public void processElement(TrainingEvent event, Context ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    if (model.value() == null) {
-      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-    }
     long ts = event.timestamp() != TrainingEvent.NO_TIMESTAMP ? event.timestamp()
         : ctx.timestamp() != null ? ctx.timestamp() : TrainingEvent.NO_TIMESTAMP;
     if (event.isPredictionRequest()) {
@@ -114,11 +111,16 @@ public final class KoalaTrainingFunction
       return;
     }
     if (event.batch()) {
+      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
       train(toBatch(event.examples()), ts, event.origin(), event.origin(), ctx, out);
       return;
     }
     PendingBatch open = pending.value();
     if (open == null || open.count() == 0) {
+      // The end-of-input timer, registered where events arrive (never while it fires: at a
+      // watermark of +inf it would fire again). Timers are deduplicated per key and time, and
+      // this needs no read of the model's state.
+      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
       open = new PendingBatch(0, ts, event.origin(), event.origin());
       Duration delay = config.maxDelay();
       if (delay != null && ts != TrainingEvent.NO_TIMESTAMP) {
