@@ -63,16 +63,11 @@ public final class KafkaThroughput {
       System.out.println("|---|---:|---:|---|");
       for (String variant : variants) {
         System.out.printf("| Kafka → %s → Kafka | %,.0f | %.2f | %s |%n",
-            variant.equals("no-op") ? "no-op job" : "KOALA-V job", median(rates.get(variant)),
-            median(ratios.get(variant)), ratios.get(variant).stream()
+            variant.equals("no-op") ? "no-op job" : "KOALA-V job", ThroughputHarness.median(rates.get(variant)),
+            ThroughputHarness.median(ratios.get(variant)), ratios.get(variant).stream()
                 .map(r -> String.format("%.2f", r)).reduce((a, b) -> a + " " + b).orElse(""));
       }
     }
-  }
-
-  private static double median(List<Double> values) {
-    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    return sorted[sorted.length / 2];
   }
 
   private static void produce(EmbeddedKafka kafka) throws Exception {

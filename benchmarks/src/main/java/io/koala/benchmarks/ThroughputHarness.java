@@ -92,7 +92,8 @@ public final class ThroughputHarness {
     }
   }
 
-  private static double median(List<Double> values) {
+  /** The median (upper median for an even count). */
+  static double median(List<Double> values) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return sorted[sorted.length / 2];
   }
