@@ -27,6 +27,15 @@ public final class JsonOutput {
     }
   }
 
+  /** Event time in epoch ms, or null when the input carried none. */
+  private static void putTime(ObjectNode node, long ts) {
+    if (ts == TrainingEvent.NO_TIMESTAMP) {
+      node.putNull("ts");
+    } else {
+      node.put("ts", ts);
+    }
+  }
+
   private static ArrayNode array(ObjectNode node, String field, double[] values) {
     ArrayNode array = node.putArray(field);
     for (double v : values) {
@@ -51,7 +60,7 @@ public final class JsonOutput {
     put(state, "covariance", s.covariance());
     put(state, "measurementNoise", s.measurementNoise());
     put(state, "processNoise", s.processNoise());
-    n.put("ts", s.ts());
+    putTime(n, s.ts());
     return n.toString();
   }
 
@@ -68,7 +77,7 @@ public final class JsonOutput {
     put(n, "covariance", m.covariance());
     n.put("drift", m.drift());
     n.put("rejected", m.rejected());
-    n.put("ts", m.ts());
+    putTime(n, m.ts());
     return n.toString();
   }
 
@@ -98,7 +107,7 @@ public final class JsonOutput {
     n.put("version", d.version());
     put(n, "statistic", d.statistic());
     put(n, "threshold", d.threshold());
-    n.put("ts", d.ts());
+    putTime(n, d.ts());
     return n.toString();
   }
 

@@ -161,7 +161,8 @@ public final class KoalaTrainingFunction
       // Versions that are multiples of every-batches were written when they were made: each
       // (key, version) is written once.
       if (state != null && (state.version() == 0 || state.version() % config.snapshotEvery() != 0)) {
-        out.collect(snapshot(ctx.getCurrentKey(), state, open == null ? 0 : open.firstTimestamp()));
+        out.collect(snapshot(ctx.getCurrentKey(), state,
+            open == null ? TrainingEvent.NO_TIMESTAMP : open.firstTimestamp()));
       }
     }
   }
