@@ -89,6 +89,27 @@ class FileBackfillITCase {
   }
 
   @Test
+  void backfillOfTheCheckedInMultiKeySample_trainsEveryTenant(@TempDir Path dir) throws Exception {
+    Path input = Path.of("..", "test-data", "streams", "multikey.jsonl");
+    Path out = dir.resolve("out");
+    int code = KoalaCommand.run(new String[] {"train", "--koala.file.input", input.toString(),
+        "--koala.output.dir", out.toString(), "--koala.model.features", "3",
+        "--koala.model.standardise", "true", "--koala.optimizer.process-noise.adaptive", "true",
+        "--parallelism.default", "2"},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    assertThat(code).isZero();
+    // 50 tenants of 200 examples, batches of 32: 6 full batches and 1 partial each.
+    assertThat(read(out.resolve("metrics.jsonl"))).hasSize(50 * 7);
+    List<JsonNode> models = read(out.resolve("models.jsonl"));
+    assertThat(models.stream().map(m -> m.get("key").asText()).distinct()).hasSize(50);
+    assertThat(models).allSatisfy(m -> assertThat(m.get("examples").asLong()).isEqualTo(200));
+    double accuracy = read(out.resolve("metrics.jsonl")).stream()
+        .mapToDouble(m -> m.get("accuracy").asDouble()).average().orElseThrow();
+    assertThat(accuracy).as("mean prequential accuracy").isGreaterThan(0.6);
+    assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
+  }
+
+  @Test
   void csvBackfill_usesTheHeader_skipsIt_andDeadLettersBadLines(@TempDir Path dir)
       throws Exception {
     List<String> lines = new ArrayList<>(List.of("key,a,b,c,label"));
