@@ -112,9 +112,9 @@ class RescaleITCase {
     Path out = tmp.resolve("rescaled");
     Path savepoints = tmp.resolve("savepoints");
     PROGRESS.set(-1);
-    String first = runUntil(2, null, lines, out, 400, savepoints);
-    String second = runUntil(1, first, lines, out, 900, savepoints);
-    String third = runUntil(3, second, lines, out, 1_400, savepoints);
+    String first = runUntil(2, null, lines, out, 300, savepoints);
+    String second = runUntil(1, first, lines, out, 700, savepoints);
+    String third = runUntil(3, second, lines, out, 1_100, savepoints);
     StreamExecutionEnvironment last = env(2, third);
     build(last, lines, config(out), 1e9);
     last.execute("rescale-p2-final");
