@@ -49,6 +49,12 @@ public final class DriftBench {
   static final double[] ADAM_RATES = {0.0003, 0.001, 0.003, 0.01, 0.03};
   static final int[] BATCH_SIZES = {1, 8, 32};
 
+  /**
+   * Candidate stream default under study (issue 5): process noise per example, so that the
+   * random walk of the concept accrues per example seen, whatever the batch size.
+   */
+  static final double Q_PER_EXAMPLE = 0.001;
+
   /** A stream, its model and its drift points. */
   record Stream(String name, List<LabelledExample> examples, Function<Integer, Model> model,
       long[] drifts, boolean regression) {}
@@ -85,12 +91,15 @@ public final class DriftBench {
       System.out.println("|---|---:|---:|---:|---|---|");
       Map<String, Result[]> rows = new LinkedHashMap<>();
       for (String koala : new String[] {"koala-v", "koala-v adaptive-Q", "koala-m",
-          "koala-m adaptive-Q", "koala-pp", "koala-pp adaptive-Q"}) {
+          "koala-m adaptive-Q", "koala-pp", "koala-pp adaptive-Q", "koala-v adaptive-Q q/example",
+          "koala-pp adaptive-Q q/example"}) {
         Result[] r = new Result[BATCH_SIZES.length];
         for (int b = 0; b < BATCH_SIZES.length; b++) {
           r[b] = run(stream, koala, 0, BATCH_SIZES[b]);
         }
-        rows.put(koala + " (defaults)", r);
+        rows.put(koala.endsWith("q/example")
+            ? koala.replace(" q/example", "") + ", Q = " + Q_PER_EXAMPLE + " × B (candidate)"
+            : koala + " (defaults)", r);
       }
       for (String baseline : new String[] {"sgd", "adam"}) {
         Result[] best = new Result[BATCH_SIZES.length];
@@ -133,14 +142,16 @@ public final class DriftBench {
     int d = stream.examples().get(0).features().length;
     Model model = stream.model().apply(d);
     BlockLayout layout = model.layerwiseLayout();
-    boolean adaptive = variant.endsWith("adaptive-Q");
+    boolean adaptive = variant.contains("adaptive-Q");
+    boolean qPerExample = variant.endsWith("q/example");
+    double q = qPerExample ? Q_PER_EXAMPLE * batchSize : Double.NaN;
     Optimizer<?> optimizer = switch (variant.split(" ")[0]) {
-      case "koala-v" -> new KoalaV(KoalaVConfig.reference(layout)
-          .withProcessNoise(adaptive ? ProcessNoise.adaptive(1.0) : ProcessNoise.constant(1.0)));
+      case "koala-v" -> new KoalaV(KoalaVConfig.reference(layout).withProcessNoise(
+          processNoise(adaptive, qPerExample ? q : 1.0)));
       case "koala-m" -> new KoalaM(KoalaMConfig.reference(layout)
           .withDriftNoise(adaptive ? ProcessNoise.adaptive(0.0) : ProcessNoise.constant(0.0)));
-      case "koala-pp" -> new KoalaPlusPlus(KoalaPlusPlusConfig.reference(layout)
-          .withProcessNoise(adaptive ? ProcessNoise.adaptive(0.1) : ProcessNoise.constant(0.1)));
+      case "koala-pp" -> new KoalaPlusPlus(KoalaPlusPlusConfig.reference(layout).withProcessNoise(
+          processNoise(adaptive, qPerExample ? q : 0.1)));
       case "sgd" -> new Sgd(new Sgd.Config(layout, rate, 0.0, 0.0));
       case "adam" -> new Adam(Adam.Config.defaults(layout, rate));
       default -> throw new IllegalArgumentException(variant);
@@ -185,6 +196,10 @@ public final class DriftBench {
       recovery += back / stream.drifts().length;
     }
     return new Result(score, after, recovery);
+  }
+
+  private static ProcessNoise processNoise(boolean adaptive, double q) {
+    return adaptive ? ProcessNoise.adaptive(q) : ProcessNoise.constant(q);
   }
 
   private static double mean(double[] values, int from, int to) {
