@@ -144,14 +144,13 @@ public final class DriftBench {
     BlockLayout layout = model.layerwiseLayout();
     boolean adaptive = variant.contains("adaptive-Q");
     boolean qPerExample = variant.endsWith("q/example");
-    double q = qPerExample ? Q_PER_EXAMPLE * batchSize : Double.NaN;
     Optimizer<?> optimizer = switch (variant.split(" ")[0]) {
       case "koala-v" -> new KoalaV(KoalaVConfig.reference(layout).withProcessNoise(
-          processNoise(adaptive, qPerExample ? q : 1.0)));
+          processNoise(adaptive, qPerExample ? Q_PER_EXAMPLE : 1.0).withPerExample(qPerExample)));
       case "koala-m" -> new KoalaM(KoalaMConfig.reference(layout)
           .withDriftNoise(adaptive ? ProcessNoise.adaptive(0.0) : ProcessNoise.constant(0.0)));
       case "koala-pp" -> new KoalaPlusPlus(KoalaPlusPlusConfig.reference(layout).withProcessNoise(
-          processNoise(adaptive, qPerExample ? q : 0.1)));
+          processNoise(adaptive, qPerExample ? Q_PER_EXAMPLE : 0.1).withPerExample(qPerExample)));
       case "sgd" -> new Sgd(new Sgd.Config(layout, rate, 0.0, 0.0));
       case "adam" -> new Adam(Adam.Config.defaults(layout, rate));
       default -> throw new IllegalArgumentException(variant);

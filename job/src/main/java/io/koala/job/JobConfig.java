@@ -247,10 +247,11 @@ public final class JobConfig implements Serializable {
 
   private ProcessNoise processNoise(double fallback) {
     double base = orDefault(PROCESS_NOISE, fallback);
+    boolean perExample = read(PROCESS_NOISE_PER_EXAMPLE);
     if (!read(PROCESS_NOISE_ADAPTIVE)) {
-      return ProcessNoise.constant(base);
+      return ProcessNoise.constant(base).withPerExample(perExample);
     }
-    ProcessNoise adaptive = ProcessNoise.adaptive(base);
+    ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
     return adaptive.withBounds(orDefault(PROCESS_NOISE_MIN, adaptive.min()),
         orDefault(PROCESS_NOISE_MAX, adaptive.max()));
   }

@@ -97,6 +97,10 @@ public final class KoalaOptions {
   public static final ConfigOption<Boolean> PROCESS_NOISE_ADAPTIVE =
       key("koala.optimizer.process-noise.adaptive").booleanType().defaultValue(false)
       .withDescription("Adapt Q_k to the loss surprise (drift); constant Q is the reference.");
+  public static final ConfigOption<Boolean> PROCESS_NOISE_PER_EXAMPLE =
+      key("koala.optimizer.process-noise.per-example").booleanType().defaultValue(false)
+      .withDescription("Q (and its bounds) per example: a step over B examples adds B·Q. "
+          + "See benchmarks/README.md (drift benchmark) for what it does on drifting streams.");
   public static final ConfigOption<Double> PROCESS_NOISE_MIN = key("koala.optimizer.process-noise.min")
       .doubleType().noDefaultValue().withDescription("q-min of the adaptive Q_k.");
   public static final ConfigOption<Double> PROCESS_NOISE_MAX = key("koala.optimizer.process-noise.max")

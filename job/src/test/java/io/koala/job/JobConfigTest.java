@@ -61,6 +61,19 @@ class JobConfigTest {
   }
 
   @Test
+  void perExampleProcessNoise_addsBTimesQPerStep() {
+    JobConfig config = Fixtures.config("koala-v", "koala.optimizer.process-noise", "0.001",
+        "koala.optimizer.process-noise.per-example", "true");
+    var optimizer = config.trainer().optimizer();
+    var state = config.trainer().initial().optimizer();
+    // Zero gradients skip every block, so p after the step is exactly p0 + (step's Q).
+    var after = optimizer.step(state, new io.koala.optimizer.Observation(0.5, new double[8],
+        new double[4])).state();
+    assertThat(optimizer.covariance(after)).isEqualTo(0.1 + 8 * 0.001);
+    assertThat(optimizer.processNoise(after)).isEqualTo(0.001);
+  }
+
+  @Test
   void missingFeatures_isNamed() {
     assertThatThrownBy(() -> JobConfig.of(new Configuration()))
         .hasMessageContaining("koala.model.features");

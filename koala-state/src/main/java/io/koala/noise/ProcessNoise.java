@@ -20,7 +20,8 @@ import io.koala.state.DriftState;
  *   u_k   = max(0, ν_k)² / s²_{k−1}                          normalised one-sided surprise
  *   q̂_k   = max(0, u_k / τ − 1) · p̂_k                        excess attributed to the parameters:
  *                                                             the Q that scales p̂ by u/τ
- *   Q_k   = clamp(β_Q Q_{k−1} + (1 − β_Q)(Q_0 + q̂_k), q_min, q_max)
+ *   Q_k   = clamp(β_Q Q_{k−1} + (1 − β_Q)(Q_0 + q̂_k / s), q_min, q_max)
+ *                                                            s = B (per example) or 1; a step adds s·Q_k
  *   C_k   = max(0, C'_{k−1} + min(u_k, z_max) − κ)          one-sided CUSUM [3]; drift alarm when
  *                                                             C_k > h; C' = 0 after an alarm
  *   m_k   = β_m m_{k−1} + (1 − β_m) x_k
@@ -59,6 +60,9 @@ import io.koala.state.DriftState;
  * @param cusumThreshold h
  * @param surpriseCap z_max
  * @param warmup batches before Q may rise or an alarm be raised
+ * @param perExample Q is process noise per example: a step over a batch of B examples adds
+ *     B·Q_k (the concept's random walk accrues per example seen, whatever the batch size);
+ *     Q_k, q_min and q_max are then per example
  */
 public record ProcessNoise(
     boolean adaptive,
@@ -73,7 +77,8 @@ public record ProcessNoise(
     double cusumReference,
     double cusumThreshold,
     double surpriseCap,
-    int warmup) {
+    int warmup,
+    boolean perExample) {
 
   /** Keeps log(L) finite for a perfect fit. */
   private static final double LOSS_FLOOR = 1e-12;
@@ -107,18 +112,25 @@ public record ProcessNoise(
   /** Adaptive Q from Q_0 = {@code base}, with the engine's defaults. */
   public static ProcessNoise adaptive(double base) {
     return new ProcessNoise(true, base, Math.min(base, 1e-8), Math.max(base, 1e4),
-        0.7, 0.9, 0.99, 9.0, 9.0, 3.0, 30.0, 15.0, 20);
+        0.7, 0.9, 0.99, 9.0, 9.0, 3.0, 30.0, 15.0, 20, false);
   }
 
   public ProcessNoise withAdaptive(boolean on) {
     return new ProcessNoise(on, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
-        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup);
+        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
+        perExample);
   }
 
   public ProcessNoise withBounds(double newMin, double newMax) {
     return new ProcessNoise(adaptive, base, newMin, newMax, processNoiseBeta, levelBeta,
         surpriseBeta, surpriseThreshold, winsorisation, cusumReference, cusumThreshold,
-        surpriseCap, warmup);
+        surpriseCap, warmup, perExample);
+  }
+
+  /** Q (and its bounds) per example instead of per step. */
+  public ProcessNoise withPerExample(boolean on) {
+    return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
+        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup, on);
   }
 
   public DriftState initialState() {
@@ -130,9 +142,14 @@ public record ProcessNoise(
     return state.cusum() > cusumThreshold;
   }
 
-  /** Q_k to use in a step taken from {@code state}. */
+  /** Q_k in the state's unit: per step, or per example with {@link #perExample}. */
   public double current(DriftState state) {
     return adaptive ? state.processNoise() : base;
+  }
+
+  /** The process noise a step over {@code batchSize} examples adds to the covariance. */
+  public double forBatch(DriftState state, int batchSize) {
+    return perExample ? current(state) * batchSize : current(state);
   }
 
   /**
@@ -140,8 +157,10 @@ public record ProcessNoise(
    *
    * @param loss L_k at the evaluation point, before the step
    * @param predictedCovariance p̂_k, the optimizer's predicted covariance (see the class notes)
+   * @param batchSize examples in the batch (the unit of Q with {@link #perExample})
    */
-  public DriftState observe(DriftState state, double loss, double predictedCovariance) {
+  public DriftState observe(DriftState state, double loss, double predictedCovariance,
+      int batchSize) {
     long n = state.observations() + 1;
     double x = Math.log(Math.max(loss, 0.0) + LOSS_FLOOR);
     if (n == 1) {
@@ -163,7 +182,8 @@ public record ProcessNoise(
     }
     double q = state.processNoise();
     if (adaptive) {
-      double excess = Math.max(0.0, u / surpriseThreshold - 1.0) * predictedCovariance;
+      double excess = Math.max(0.0, u / surpriseThreshold - 1.0) * predictedCovariance
+          / (perExample ? batchSize : 1);
       if (!Double.isFinite(excess)) {
         excess = max;
       }

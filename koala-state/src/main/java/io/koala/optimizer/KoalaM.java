@@ -125,8 +125,10 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     double c = state.covarianceCross();
     double d = state.covarianceVelocity();
     double basePredicted00 = a + 2 * c + d + weightNoise;
-    drift = driftNoise.observe(drift, loss, basePredicted00 + driftNoise.current(state.drift()));
-    double p00 = basePredicted00 + driftNoise.current(drift);
+    int examples = observation.batchSize();
+    drift = driftNoise.observe(drift, loss,
+        basePredicted00 + driftNoise.forBatch(state.drift(), examples), examples);
+    double p00 = basePredicted00 + driftNoise.forBatch(drift, examples);
     double p01 = kappa * (c + d);
     double p11 = kappa * kappa * d + config.velocityNoise();
 

@@ -147,8 +147,10 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     }
 
     long k = state.step() + 1;
-    drift = processNoise.observe(drift, loss, config.initialCovariance() + processNoise.current(drift));
-    double q = processNoise.current(drift);
+    int examples = observation.batchSize();
+    drift = processNoise.observe(drift, loss,
+        config.initialCovariance() + processNoise.forBatch(drift, examples), examples);
+    double q = processNoise.forBatch(drift, examples);
     double innovation = config.target().innovation(k, loss);
     double targetLoss = loss - innovation;
     double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);

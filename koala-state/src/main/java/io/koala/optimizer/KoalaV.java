@@ -116,9 +116,10 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     }
 
     long k = state.step() + 1;
-    double priorPredicted = state.covariance() + processNoise.current(drift);
-    drift = processNoise.observe(drift, loss, priorPredicted);
-    double predicted = state.covariance() + processNoise.current(drift);
+    int examples = observation.batchSize();
+    double priorPredicted = state.covariance() + processNoise.forBatch(drift, examples);
+    drift = processNoise.observe(drift, loss, priorPredicted, examples);
+    double predicted = state.covariance() + processNoise.forBatch(drift, examples);
     double innovation = config.target().innovation(k, loss);
     double targetLoss = loss - innovation;
     double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);

@@ -13,7 +13,7 @@ class ProcessNoiseTest {
     ProcessNoise q = ProcessNoise.constant(0.5);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
-      state = q.observe(state, k < 50 ? 0.01 : 100.0, 1.0);
+      state = q.observe(state, k < 50 ? 0.01 : 100.0, 1.0, 1);
       assertThat(q.current(state)).isEqualTo(0.5);
     }
   }
@@ -23,10 +23,10 @@ class ProcessNoiseTest {
     ProcessNoise q = ProcessNoise.adaptive(1.0).withBounds(0.5, 3.0);
     DriftState state = q.initialState();
     for (int k = 0; k < 60; k++) {
-      state = q.observe(state, 0.01 * (1 + 0.01 * (k % 3)), 1.0);
+      state = q.observe(state, 0.01 * (1 + 0.01 * (k % 3)), 1.0, 1);
     }
     for (int k = 0; k < 5; k++) {
-      state = q.observe(state, 1e6, 1e6);
+      state = q.observe(state, 1e6, 1e6, 1);
       assertThat(q.current(state)).isBetween(0.5, 3.0);
     }
     assertThat(q.current(state)).isEqualTo(3.0);
@@ -37,9 +37,9 @@ class ProcessNoiseTest {
     ProcessNoise q = ProcessNoise.adaptive(1.0);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
-      state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0);
+      state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0, 1);
     }
-    state = q.observe(state, 1e9, 1.0);
+    state = q.observe(state, 1e9, 1.0, 1);
     assertThat(q.isAlarm(state)).isFalse();
     assertThat(state.alarms()).isZero();
   }
@@ -49,19 +49,46 @@ class ProcessNoiseTest {
     ProcessNoise q = ProcessNoise.constant(1.0);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
-      state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0);
+      state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0, 1);
     }
     int firstAlarm = -1;
     for (int k = 0; k < 10 && firstAlarm < 0; k++) {
-      state = q.observe(state, 10.0 * (k + 1), 1.0);
+      state = q.observe(state, 10.0 * (k + 1), 1.0, 1);
       if (q.isAlarm(state)) {
         firstAlarm = k;
       }
     }
     assertThat(firstAlarm).isBetween(1, 4);
     assertThat(state.alarms()).isEqualTo(1);
-    state = q.observe(state, state.lossLevel(), 1.0);
+    state = q.observe(state, state.lossLevel(), 1.0, 1);
     assertThat(state.cusum()).isLessThanOrEqualTo(q.cusumThreshold());
+  }
+
+  @Test
+  void perExample_scalesTheStepsProcessNoiseWithTheBatch_andReportsPerExample() {
+    ProcessNoise q = ProcessNoise.constant(0.001).withPerExample(true);
+    DriftState state = q.initialState();
+    assertThat(q.current(state)).isEqualTo(0.001);
+    assertThat(q.forBatch(state, 32)).isEqualTo(0.032);
+    assertThat(ProcessNoise.constant(0.001).forBatch(state, 32)).isEqualTo(0.001);
+  }
+
+  @Test
+  void perExample_adaptiveQ_movesLikePerStepQScaledByTheBatch() {
+    ProcessNoise perStep = ProcessNoise.adaptive(0.032);
+    ProcessNoise perExample = ProcessNoise.adaptive(0.001).withPerExample(true);
+    DriftState a = perStep.initialState();
+    DriftState b = perExample.initialState();
+    double highest = 0;
+    for (int k = 0; k < 120; k++) {
+      double loss = k < 80 ? 0.01 * (1 + 0.1 * Math.sin(k)) : 5.0;
+      a = perStep.observe(a, loss, 1.0, 32);
+      b = perExample.observe(b, loss, 1.0, 32);
+      assertThat(perExample.forBatch(b, 32)).as("batch %d", k)
+          .isCloseTo(perStep.forBatch(a, 32), org.assertj.core.api.Assertions.within(1e-12));
+      highest = Math.max(highest, perExample.current(b));
+    }
+    assertThat(highest).as("per-example Q rose with the surprise").isGreaterThan(0.002);
   }
 
   @Test
