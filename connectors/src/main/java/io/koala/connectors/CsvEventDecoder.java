@@ -1,10 +1,6 @@
 package io.koala.connectors;
 
 import io.koala.connectors.Reject.Reason;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -87,20 +83,13 @@ public final class CsvEventDecoder implements RecordDecoder {
 
   @Override
   public Decoded decode(byte[] payload, String origin, String recordKey) {
-    if (payload == null || payload.length == 0) {
-      return Decoded.rejected(Reason.WRONG_COLUMN_COUNT, "empty record", payload, origin);
+    Decoded early = Payloads.rejectBeforeParsing(payload, origin, limits,
+        Reason.WRONG_COLUMN_COUNT);
+    if (early != null) {
+      return early;
     }
-    if (payload.length > limits.maxRecordBytes()) {
-      return Decoded.rejected(Reason.RECORD_TOO_LARGE, "record of " + payload.length
-          + " bytes exceeds koala.limits.max-record-bytes = " + limits.maxRecordBytes(),
-          java.util.Arrays.copyOf(payload, Math.min(payload.length, 4096)), origin);
-    }
-    String line;
-    try {
-      line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload))
-          .toString();
-    } catch (CharacterCodingException e) {
+    String line = Payloads.utf8(payload);
+    if (line == null) {
       return Decoded.rejected(Reason.INVALID_UTF8, "record is not valid UTF-8", payload, origin);
     }
     try {

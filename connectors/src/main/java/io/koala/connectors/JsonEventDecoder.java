@@ -9,10 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.koala.connectors.Reject.Reason;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -67,20 +63,11 @@ public final class JsonEventDecoder implements RecordDecoder {
    */
   @Override
   public Decoded decode(byte[] payload, String origin, String recordKey) {
-    if (payload == null || payload.length == 0) {
-      return Decoded.rejected(Reason.MALFORMED_JSON, "empty record", payload, origin);
+    Decoded early = Payloads.rejectBeforeParsing(payload, origin, limits, Reason.MALFORMED_JSON);
+    if (early != null) {
+      return early;
     }
-    if (payload.length > limits.maxRecordBytes()) {
-      return Decoded.rejected(Reason.RECORD_TOO_LARGE, "record of " + payload.length
-          + " bytes exceeds koala.limits.max-record-bytes = " + limits.maxRecordBytes(),
-          truncated(payload), origin);
-    }
-    try {
-      StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(payload));
-    } catch (CharacterCodingException e) {
+    if (Payloads.utf8(payload) == null) {
       return Decoded.rejected(Reason.INVALID_UTF8, "record is not valid UTF-8", payload, origin);
     }
     JsonNode root;
@@ -244,8 +231,4 @@ public final class JsonEventDecoder implements RecordDecoder {
     return Labels.abbreviate(nl < 0 ? m : m.substring(0, nl));
   }
 
-  /** Oversize payloads keep only their first 4 KiB in the dead letter. */
-  private static byte[] truncated(byte[] payload) {
-    return payload.length <= 4096 ? payload : java.util.Arrays.copyOf(payload, 4096);
-  }
 }

@@ -3,10 +3,6 @@ package io.koala.connectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -139,13 +135,11 @@ public final class JsonOutput {
     reason.put("message", d.message());
     n.put("source", d.source());
     byte[] payload = d.payload() == null ? new byte[0] : d.payload();
-    try {
-      n.put("payload", StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(payload)).toString());
+    String text = Payloads.utf8(payload);
+    if (text != null) {
+      n.put("payload", text);
       n.put("payloadEncoding", "utf-8");
-    } catch (CharacterCodingException e) {
+    } else {
       n.put("payload", Base64.getEncoder().encodeToString(payload));
       n.put("payloadEncoding", "base64");
     }

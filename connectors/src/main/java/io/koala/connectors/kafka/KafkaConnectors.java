@@ -3,8 +3,7 @@ package io.koala.connectors.kafka;
 import io.koala.connectors.Decoded;
 import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.OutputRecord;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import io.koala.connectors.Payloads;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -96,14 +95,7 @@ public final class KafkaConnectors {
     }
 
     private static String utf8(byte[] key) {
-      if (key == null) {
-        return null;
-      }
-      try {
-        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(key)).toString();
-      } catch (CharacterCodingException e) {
-        return null;
-      }
+      return key == null ? null : Payloads.utf8(key);
     }
 
     @Override
