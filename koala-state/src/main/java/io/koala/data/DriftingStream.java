@@ -158,4 +158,71 @@ public final class DriftingStream {
     }
     return out;
   }
+
+  /**
+   * Many keys, each a linear concept y = [w·x + b ≥ 0] over x ~ N(0, 1)³ with 5 % label noise,
+   * whose (w, b) is redrawn at two abrupt drifts per key, at times drawn as in
+   * {@link #multiKeySea}. A redrawn w is at least 60° away from the one before (cos ≤ 0.5), so
+   * every drift costs a model that does not adapt a clear share of its accuracy. Interleaved
+   * round-robin: example i of key k has event time i × keys + k.
+   */
+  public static List<LabelledExample> multiKeyConcepts(long seed, int keys, int perKey) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<LabelledExample> out = new ArrayList<>(keys * perKey);
+    List<List<LabelledExample>> streams = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      long first = perKey / 10 + random.nextInt(Math.max(1, perKey * 4 / 10));
+      long second = first + perKey / 10 + random.nextInt(Math.max(1, perKey * 3 / 10));
+      long[] drifts = {first, second};
+      SplittableRandom r = new SplittableRandom(random.nextLong());
+      double[][] w = new double[3][];
+      double[] b = new double[3];
+      for (int c = 0; c < 3; c++) {
+        do {
+          w[c] = unitVector(r, 3);
+        } while (c > 0 && dot(w[c], w[c - 1]) > 0.5);
+        b[c] = 0.5 * r.nextGaussian();
+      }
+      List<LabelledExample> stream = new ArrayList<>(perKey);
+      for (int i = 0; i < perKey; i++) {
+        int c = concept(i, drifts);
+        double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+        double y = dot(w[c], x) + b[c] >= 0 ? 1 : 0;
+        if (r.nextDouble() < 0.05) {
+          y = 1 - y;
+        }
+        stream.add(new LabelledExample(String.format("tenant-%03d", k), x, y, i, c));
+      }
+      streams.add(stream);
+    }
+    for (int i = 0; i < perKey; i++) {
+      for (int k = 0; k < keys; k++) {
+        LabelledExample e = streams.get(k).get(i);
+        out.add(new LabelledExample(e.key(), e.features(), e.label(), (long) i * keys + k,
+            e.concept()));
+      }
+    }
+    return out;
+  }
+
+  private static double[] unitVector(SplittableRandom r, int d) {
+    double[] v = new double[d];
+    double norm = 0;
+    for (int j = 0; j < d; j++) {
+      v[j] = r.nextGaussian();
+      norm += v[j] * v[j];
+    }
+    for (int j = 0; j < d; j++) {
+      v[j] /= Math.sqrt(norm);
+    }
+    return v;
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int j = 0; j < a.length; j++) {
+      s += a[j] * b[j];
+    }
+    return s;
+  }
 }

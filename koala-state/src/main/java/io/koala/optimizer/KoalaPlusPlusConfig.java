@@ -60,6 +60,11 @@ public record KoalaPlusPlusConfig(
         1e-9, false);
   }
 
+  public KoalaPlusPlusConfig withResetGuard(boolean on) {
+    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise, target,
+        weightDecay, symmetric, initialisation, skipThreshold, on);
+  }
+
   public KoalaPlusPlusConfig withProcessNoise(ProcessNoise q) {
     return new KoalaPlusPlusConfig(layout, initialCovariance, q, measurementNoise, target,
         weightDecay, symmetric, initialisation, skipThreshold, resetGuard);

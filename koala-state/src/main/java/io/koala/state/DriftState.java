@@ -6,9 +6,10 @@ package io.koala.state;
  * @param processNoise Q_k in use for the next step
  * @param lossLevel m_k, smoothed level of the prequential loss
  * @param surpriseVariance s²_k, baseline variance of the loss around its level
- * @param cusum C_k, the one-sided CUSUM of the normalised surprise
+ * @param cusum C_k, the one-sided CUSUM of the standardised loss against {@code reference}
  * @param observations batches seen
  * @param alarms drift alarms raised so far
+ * @param reference r_k, the CUSUM's reference level: follows m_k, held while C_k &gt; 0
  */
 public record DriftState(
     double processNoise,
@@ -16,15 +17,17 @@ public record DriftState(
     double surpriseVariance,
     double cusum,
     long observations,
-    long alarms) {
+    long alarms,
+    double reference) {
 
   /** Before the first batch, with Q_0 = {@code processNoise}. */
   public static DriftState initial(double processNoise) {
-    return new DriftState(processNoise, 0.0, 0.0, 0.0, 0, 0);
+    return new DriftState(processNoise, 0.0, 0.0, 0.0, 0, 0, 0.0);
   }
 
   boolean isFinite() {
     return Double.isFinite(processNoise) && Double.isFinite(lossLevel)
-        && Double.isFinite(surpriseVariance) && Double.isFinite(cusum);
+        && Double.isFinite(surpriseVariance) && Double.isFinite(cusum)
+        && Double.isFinite(reference);
   }
 }

@@ -4,13 +4,13 @@ import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link KoalaMState}, format 1. */
+/** Flink serializer of {@link KoalaMState}, format 2 (format 1: no CUSUM reference in the drift state). */
 public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 1;
+  public static final int CURRENT_FORMAT = 2;
 
   public static final KoalaMStateSerializer INSTANCE = new KoalaMStateSerializer();
 
@@ -47,7 +47,7 @@ public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
   protected KoalaMState read(int version, DataInputView in) throws IOException {
     return new KoalaMState(in.readLong(), readArray(in), readArray(in), readArray(in),
         in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-        readDrift(in));
+        readDrift(version, 2, in));
   }
 
   @Override

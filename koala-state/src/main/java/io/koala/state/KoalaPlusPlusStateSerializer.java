@@ -4,13 +4,13 @@ import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link KoalaPlusPlusState}, format 1. */
+/** Flink serializer of {@link KoalaPlusPlusState}, format 2 (format 1: no CUSUM reference in the drift state). */
 public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlusPlusState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 1;
+  public static final int CURRENT_FORMAT = 2;
 
   public static final KoalaPlusPlusStateSerializer INSTANCE = new KoalaPlusPlusStateSerializer();
 
@@ -43,7 +43,7 @@ public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlu
   @Override
   protected KoalaPlusPlusState read(int version, DataInputView in) throws IOException {
     return new KoalaPlusPlusState(in.readLong(), readArray(in), readArray(in), readArray(in),
-        readArray(in), in.readDouble(), readDrift(in));
+        readArray(in), in.readDouble(), readDrift(version, 2, in));
   }
 
   @Override

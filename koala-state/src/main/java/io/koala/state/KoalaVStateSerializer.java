@@ -4,13 +4,13 @@ import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link KoalaVState}, format 1. */
+/** Flink serializer of {@link KoalaVState}, format 2 (format 1: no CUSUM reference in the drift state). */
 public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 1;
+  public static final int CURRENT_FORMAT = 2;
 
   public static final KoalaVStateSerializer INSTANCE = new KoalaVStateSerializer();
 
@@ -40,7 +40,7 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
   @Override
   protected KoalaVState read(int version, DataInputView in) throws IOException {
     return new KoalaVState(in.readLong(), readArray(in), in.readDouble(), in.readDouble(),
-        readDrift(in));
+        readDrift(version, 2, in));
   }
 
   @Override

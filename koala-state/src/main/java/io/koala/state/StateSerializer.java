@@ -108,10 +108,22 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
     out.writeDouble(drift.cusum());
     out.writeLong(drift.observations());
     out.writeLong(drift.alarms());
+    out.writeDouble(drift.reference());
   }
 
-  static DriftState readDrift(DataInputView in) throws IOException {
-    return new DriftState(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-        in.readLong(), in.readLong());
+  /**
+   * Reads a drift state written by a serializer of format {@code version}: from format 2 on it
+   * ends with the CUSUM reference; before, the reference starts at the loss level.
+   */
+  static DriftState readDrift(int version, int firstWithReference, DataInputView in)
+      throws IOException {
+    double q = in.readDouble();
+    double level = in.readDouble();
+    double variance = in.readDouble();
+    double cusum = in.readDouble();
+    long observations = in.readLong();
+    long alarms = in.readLong();
+    double reference = version >= firstWithReference ? in.readDouble() : level;
+    return new DriftState(q, level, variance, cusum, observations, alarms, reference);
   }
 }

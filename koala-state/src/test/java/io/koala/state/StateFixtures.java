@@ -11,7 +11,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * One fixed instance of every state record with its serializer, and the writer of the saved
- * snapshots under {@code src/test/resources/state-snapshots/v1/} (run {@link #main} only when a
+ * snapshots under {@code src/test/resources/state-snapshots/v1/} and {@code v2/} (run {@link #main} only when a
  * new format version is introduced, into a new folder; never overwrite a released one).
  */
 final class StateFixtures {
@@ -21,7 +21,7 @@ final class StateFixtures {
   /** A fixture: a state and the serializer that stores it. */
   record Fixture<T>(T state, StateSerializer<T> serializer) {}
 
-  static final DriftState DRIFT = new DriftState(1.25, -3.5, 0.375, 2.5, 40, 1);
+  static final DriftState DRIFT = new DriftState(1.25, -3.5, 0.375, 2.5, 40, 1, -3.25);
 
   static Map<String, Fixture<?>> all() {
     double[] theta = Streams.randomVector(1, 7, 1.0);

@@ -84,25 +84,74 @@ class StateSerializerTest {
   @Test
   void savedV1Snapshots_stillRestore() throws IOException {
     for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
-      byte[] snapshot = resource(e.getKey() + ".snapshot");
-      byte[] state = resource(e.getKey() + ".state");
-      TypeSerializer<?> restored = checkSnapshot(e.getValue(), snapshot);
+      byte[] snapshot = resource("v1", e.getKey() + ".snapshot");
+      byte[] state = resource("v1", e.getKey() + ".state");
+      boolean migrated = KOALA_STATES.contains(e.getKey());
+      TypeSerializer<?> restored = checkSnapshot(e.getValue(), snapshot, migrated);
       Object back = restored.deserialize(new DataInputDeserializer(state));
-      assertThat(back).as(e.getKey()).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(e.getValue().state());
+      // Format 1 had no CUSUM reference: it starts at the loss level.
+      Object expected = migrated ? withReference(e.getValue().state(), StateFixtures.DRIFT.lossLevel())
+          : e.getValue().state();
+      assertThat(back).as(e.getKey()).usingRecursiveComparison()
+          .withComparatorForType(Double::compare, Double.class).isEqualTo(expected);
     }
   }
 
-  @SuppressWarnings("unchecked")
+  @Test
+  void savedV2Snapshots_restoreAsIs() throws IOException {
+    for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
+      TypeSerializer<?> restored = checkSnapshot(e.getValue(),
+          resource("v2", e.getKey() + ".snapshot"), false);
+      Object back = restored.deserialize(new DataInputDeserializer(resource("v2", e.getKey() + ".state")));
+      assertThat(back).as(e.getKey()).usingRecursiveComparison()
+          .withComparatorForType(Double::compare, Double.class).isEqualTo(e.getValue().state());
+    }
+  }
+
+  /** The states whose format 2 added the drift state's CUSUM reference. */
+  private static final java.util.Set<String> KOALA_STATES =
+      java.util.Set.of("KoalaVState", "KoalaMState", "KoalaPlusPlusState");
+
+  private static Object withReference(Object state, double reference) {
+    java.util.function.Function<DriftState, DriftState> f = d -> new DriftState(d.processNoise(),
+        d.lossLevel(), d.surpriseVariance(), d.cusum(), d.observations(), d.alarms(), reference);
+    if (state instanceof KoalaVState v) {
+      return new KoalaVState(v.step(), v.parameters(), v.covariance(), v.measurementNoise(),
+          f.apply(v.drift()));
+    }
+    if (state instanceof KoalaMState m) {
+      return new KoalaMState(m.step(), m.parameters(), m.velocity(), m.average(),
+          m.covarianceWeights(), m.covarianceCross(), m.covarianceVelocity(), m.weightNoise(),
+          m.measurementNoise(), f.apply(m.drift()));
+    }
+    KoalaPlusPlusState p = (KoalaPlusPlusState) state;
+    return new KoalaPlusPlusState(p.step(), p.parameters(), p.covarianceRow(),
+        p.previousGradient(), p.innovationVariance(), p.measurementNoise(), f.apply(p.drift()));
+  }
+
   private static <T> TypeSerializer<T> checkSnapshot(Fixture<T> fixture, byte[] bytes)
       throws IOException {
+    return checkSnapshot(fixture, bytes, false);
+  }
+
+  /** The snapshot's compatibility with the current serializer, and the serializer it restores. */
+  @SuppressWarnings("unchecked")
+  private static <T> TypeSerializer<T> checkSnapshot(Fixture<T> fixture, byte[] bytes,
+      boolean olderFormat) throws IOException {
     TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(
         new DataInputDeserializer(bytes), StateSerializerTest.class.getClassLoader());
     TypeSerializerSnapshot<T> current = (TypeSerializerSnapshot<T>)
         fixture.serializer().snapshotConfiguration();
     TypeSerializerSchemaCompatibility<T> compatibility = current.resolveSchemaCompatibility(old);
-    assertThat(compatibility.isCompatibleAsIs()).as(old.getClass().getName()).isTrue();
     TypeSerializer<T> restored = old.restoreSerializer();
-    assertThat(restored).isEqualTo(fixture.serializer());
+    if (olderFormat) {
+      assertThat(compatibility.isCompatibleAfterMigration()).as(old.getClass().getName()).isTrue();
+      assertThat(((StateSerializer<T>) restored).format())
+          .isLessThan(((StateSerializer<T>) fixture.serializer()).format());
+    } else {
+      assertThat(compatibility.isCompatibleAsIs()).as(old.getClass().getName()).isTrue();
+      assertThat(restored).isEqualTo(fixture.serializer());
+    }
     return restored;
   }
 
@@ -123,9 +172,9 @@ class StateSerializerTest {
         (TypeSerializerSnapshot) new SgdStateSerializer.Snapshot()).isIncompatible()).isTrue();
   }
 
-  private static byte[] resource(String name) throws IOException {
+  private static byte[] resource(String version, String name) throws IOException {
     try (InputStream in = StateSerializerTest.class.getResourceAsStream(
-        "/state-snapshots/v1/" + name)) {
+        "/state-snapshots/" + version + "/" + name)) {
       assertThat(in).as("saved snapshot " + name).isNotNull();
       return in.readAllBytes();
     }
