@@ -215,6 +215,11 @@ public final class JobConfig implements Serializable {
     return value == null ? fallback : value;
   }
 
+  private boolean orDefault(ConfigOption<Boolean> option, boolean fallback) {
+    Boolean value = read(option);
+    return value == null ? fallback : value;
+  }
+
   @SuppressWarnings("unchecked")
   private Optimizer<OptimizerState> optimizer(Model model) {
     BlockLayout layout = read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
@@ -225,18 +230,22 @@ public final class JobConfig implements Serializable {
         : new MeasurementNoise(MeasurementNoise.Kind.EMA, read(MEASUREMENT_NOISE_BETA), 1.0,
             MeasurementNoise.Sample.MEAN_SQUARED_LOSS);
     Target target = Target.reference(orDefault(LEARNING_RATE, 1.0));
+    boolean stream = read(OPTIMIZER_DEFAULTS) == KoalaOptions.Defaults.STREAM;
     Optimizer<?> optimizer = switch (read(OPTIMIZER)) {
-      case KOALA_V -> new KoalaV(new KoalaVConfig(layout, orDefault(INITIAL_COVARIANCE, 0.1),
-          processNoise(1.0), r, target, decay, Direction.RAW_GRADIENT, 1e-9));
+      case KOALA_V -> new KoalaV(new KoalaVConfig(layout,
+          orDefault(INITIAL_COVARIANCE, stream ? 1.0 : 0.1),
+          processNoise(stream ? 0.0003 : 1.0), r, target, decay, Direction.RAW_GRADIENT, 1e-9));
       case KOALA_M -> {
         KoalaMConfig ref = KoalaMConfig.reference(layout);
         yield new KoalaM(new KoalaMConfig(layout, orDefault(INITIAL_COVARIANCE, 0.1), 0.0, 0.1,
             orDefault(MOMENTUM, 0.9), ref.initialWeightNoise(), ref.velocityNoise(),
-            ref.weightNoiseBeta(), ref.averageBeta(), processNoise(0.0), r, target, decay, 1e-9));
+            ref.weightNoiseBeta(), ref.averageBeta(), processNoise(stream ? 0.0003 : 0.0), r,
+            target, decay, 1e-9));
       }
       case KOALA_PP -> new KoalaPlusPlus(new KoalaPlusPlusConfig(layout,
-          orDefault(INITIAL_COVARIANCE, 0.1), processNoise(0.1), r, target, decay,
-          read(SYMMETRIC), KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9, false));
+          orDefault(INITIAL_COVARIANCE, 0.1), processNoise(stream ? 0.003 : 0.1), r, target, decay,
+          read(SYMMETRIC), KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9,
+          stream)); // adaptive Q's alarms need the reset guard (ProcessNoise, KoalaPlusPlus)
       case SGD -> new Sgd(new Sgd.Config(layout, orDefault(LEARNING_RATE, 0.01),
           orDefault(MOMENTUM, 0.9), decay));
       case ADAM -> new Adam(new Adam.Config(layout, orDefault(LEARNING_RATE, 0.001), 0.9, 0.999,
@@ -247,8 +256,9 @@ public final class JobConfig implements Serializable {
 
   private ProcessNoise processNoise(double fallback) {
     double base = orDefault(PROCESS_NOISE, fallback);
-    boolean perExample = read(PROCESS_NOISE_PER_EXAMPLE);
-    if (!read(PROCESS_NOISE_ADAPTIVE)) {
+    boolean stream = read(OPTIMIZER_DEFAULTS) == KoalaOptions.Defaults.STREAM;
+    boolean perExample = orDefault(PROCESS_NOISE_PER_EXAMPLE, stream);
+    if (!orDefault(PROCESS_NOISE_ADAPTIVE, stream)) {
       return ProcessNoise.constant(base).withPerExample(perExample);
     }
     ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);

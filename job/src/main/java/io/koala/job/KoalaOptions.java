@@ -23,6 +23,19 @@ public final class KoalaOptions {
   }
 
   /** Optimizers. */
+  /** Where unset KOALA hyperparameters come from. */
+  public enum Defaults {
+    /** The engine's defaults for drifting streams (benchmarks/README.md, drift benchmark). */
+    STREAM,
+    /** The paper experiments' defaults (and the golden vectors'). */
+    REFERENCE;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   public enum OptimizerName {
     KOALA_V, KOALA_M, KOALA_PP, SGD, ADAM;
 
@@ -81,6 +94,11 @@ public final class KoalaOptions {
   public static final ConfigOption<OptimizerName> OPTIMIZER = key("koala.optimizer")
       .enumType(OptimizerName.class).defaultValue(OptimizerName.KOALA_V)
       .withDescription("koala-v, koala-m, koala-pp, sgd or adam.");
+  public static final ConfigOption<Defaults> OPTIMIZER_DEFAULTS = key("koala.optimizer.defaults")
+      .enumType(Defaults.class).defaultValue(Defaults.STREAM)
+      .withDescription("Where unset KOALA hyperparameters come from: stream (the engine's defaults "
+          + "for drifting streams: adaptive Q_k per example; koala-v p0 1, Q 0.0003) or "
+          + "reference (the paper's: p0 0.1, constant Q 1 / 0 / 0.1; the golden vectors use them).");
   public static final ConfigOption<Layout> OPTIMIZER_LAYOUT = key("koala.optimizer.layout")
       .enumType(Layout.class).defaultValue(Layout.LAYERWISE)
       .withDescription("layerwise (one block per weight matrix and bias) or global.");
@@ -90,16 +108,19 @@ public final class KoalaOptions {
           + "(default 0.01) and adam (default 0.001).");
   public static final ConfigOption<Double> INITIAL_COVARIANCE = key("koala.optimizer.covariance")
       .doubleType().noDefaultValue()
-      .withDescription("p0 (koala-v, default 0.1), σ² (koala-pp, default 0.1), sw (koala-m, 0.1).");
+      .withDescription("p0 (koala-v: 1 stream, 0.1 reference), σ² (koala-pp, 0.1), sw (koala-m, 0.1).");
   public static final ConfigOption<Double> PROCESS_NOISE = key("koala.optimizer.process-noise")
       .doubleType().noDefaultValue()
-      .withDescription("Q: 1.0 for koala-v, 0.1 for koala-pp; for koala-m the extra drift noise (0).");
+      .withDescription("Q_0. Stream defaults (per example): koala-v 0.0003, koala-pp 0.003, "
+          + "koala-m drift noise 0.0003. Reference (per step): koala-v 1.0, koala-pp 0.1, koala-m 0.");
   public static final ConfigOption<Boolean> PROCESS_NOISE_ADAPTIVE =
-      key("koala.optimizer.process-noise.adaptive").booleanType().defaultValue(false)
-      .withDescription("Adapt Q_k to the loss surprise (drift); constant Q is the reference.");
+      key("koala.optimizer.process-noise.adaptive").booleanType().noDefaultValue()
+      .withDescription("Adapt Q_k to the loss surprise (drift). Default: true with stream "
+          + "defaults, false (constant Q) with reference defaults.");
   public static final ConfigOption<Boolean> PROCESS_NOISE_PER_EXAMPLE =
-      key("koala.optimizer.process-noise.per-example").booleanType().defaultValue(false)
-      .withDescription("Q (and its bounds) per example: a step over B examples adds B·Q. "
+      key("koala.optimizer.process-noise.per-example").booleanType().noDefaultValue()
+      .withDescription("Q (and its bounds) per example: a step over B examples adds B·Q. Default: "
+          + "true with stream defaults, false with reference defaults. "
           + "See benchmarks/README.md (drift benchmark) for what it does on drifting streams.");
   public static final ConfigOption<Double> PROCESS_NOISE_MIN = key("koala.optimizer.process-noise.min")
       .doubleType().noDefaultValue().withDescription("q-min of the adaptive Q_k.");

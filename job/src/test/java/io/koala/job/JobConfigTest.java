@@ -63,7 +63,8 @@ class JobConfigTest {
   @Test
   void perExampleProcessNoise_addsBTimesQPerStep() {
     JobConfig config = Fixtures.config("koala-v", "koala.optimizer.process-noise", "0.001",
-        "koala.optimizer.process-noise.per-example", "true");
+        "koala.optimizer.process-noise.per-example", "true", "koala.optimizer.defaults",
+        "reference");
     var optimizer = config.trainer().optimizer();
     var state = config.trainer().initial().optimizer();
     // Zero gradients skip every block, so p after the step is exactly p0 + (step's Q).
@@ -71,6 +72,31 @@ class JobConfigTest {
         new double[4])).state();
     assertThat(optimizer.covariance(after)).isEqualTo(0.1 + 8 * 0.001);
     assertThat(optimizer.processNoise(after)).isEqualTo(0.001);
+  }
+
+  @Test
+  void streamDefaults_adaptivePerExampleQ_referenceDefaults_thePapers() {
+    // Zero gradients skip every block: after one step p is exactly p0 + the step's Q.
+    var zero = new io.koala.optimizer.Observation(0.5, new double[8], new double[4]);
+    var stream = Fixtures.config("koala-v").trainer().optimizer();
+    var afterStream = stream.step(Fixtures.config("koala-v").trainer().initial().optimizer(), zero)
+        .state();
+    assertThat(stream.covariance(afterStream)).isEqualTo(1.0 + 8 * 0.0003);
+    assertThat(((io.koala.optimizer.KoalaV) (Object) stream).config().processNoise())
+        .isEqualTo(io.koala.noise.ProcessNoise.adaptive(0.0003).withPerExample(true));
+
+    JobConfig reference = Fixtures.config("koala-v", "koala.optimizer.defaults", "reference");
+    var ref = reference.trainer().optimizer();
+    var afterRef = ref.step(reference.trainer().initial().optimizer(), zero).state();
+    assertThat(ref.covariance(afterRef)).isEqualTo(0.1 + 1.0);
+    assertThat(((io.koala.optimizer.KoalaV) (Object) ref).config().processNoise())
+        .isEqualTo(io.koala.noise.ProcessNoise.constant(1.0));
+
+    // A key set by the user wins over either set of defaults.
+    var constant = (io.koala.optimizer.KoalaV) (Object) Fixtures.config("koala-v",
+        "koala.optimizer.process-noise.adaptive", "false").trainer().optimizer();
+    assertThat(constant.config().processNoise().adaptive()).isFalse();
+    assertThat(constant.config().processNoise().perExample()).isTrue();
   }
 
   @Test

@@ -31,7 +31,10 @@ class SavedOperatorStateTest {
   private static final int SPLIT = 41;
 
   private static JobConfig config(String optimizer) {
-    return Fixtures.config(optimizer, "koala.model.standardise", "true");
+    // v0.1 had only the paper's defaults: the saved snapshots were taken with them, and a job
+    // restored from them keeps its configuration.
+    return Fixtures.config(optimizer, "koala.model.standardise", "true",
+        "koala.optimizer.defaults", "reference");
   }
 
   private static List<TrainingEvent> events() {
