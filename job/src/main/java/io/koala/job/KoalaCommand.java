@@ -14,13 +14,18 @@ public final class KoalaCommand {
   private KoalaCommand() {}
 
   static final String USAGE = """
-      usage: koala train --config FILE [--koala.key value ...] [--flink.key value ...]
+      usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
+             koala train --config FILE [--koala.key value ...] [--flink.key value ...]
              koala generate sea|hyperplane|regression|multiclass|multikey --out FILE [--seed S]
         Trains one model per key from koala.source (file: koala.file.input) into koala.output.dir.
         Keys and defaults: see KoalaOptions, or README.md.""";
 
   /** Returns the process exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length > 0 && args[0].equals("demo")) {
+      return io.koala.job.demo.DemoCommand.run(Arrays.asList(args).subList(1, args.length), out,
+          err);
+    }
     if (args.length > 0 && args[0].equals("generate")) {
       return GenerateCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
     }
