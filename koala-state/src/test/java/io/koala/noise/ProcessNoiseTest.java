@@ -64,6 +64,70 @@ class ProcessNoiseTest {
     assertThat(state.cusum()).isLessThanOrEqualTo(q.cusumThreshold());
   }
 
+  /** Log losses with Gaussian noise of sd 0.5 around 0; from {@code shiftAt} on, shifted up. */
+  private static DriftState feed(ProcessNoise q, long seed, int batches, int shiftAt, double shift,
+      java.util.List<Integer> alarms) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    DriftState state = q.initialState();
+    for (int k = 0; k < batches; k++) {
+      double x = 0.5 * gaussian(random) + (k >= shiftAt ? shift : 0.0);
+      state = q.observe(state, Math.exp(x), 1.0, 1);
+      if (q.isAlarm(state)) {
+        alarms.add(k);
+      }
+    }
+    return state;
+  }
+
+  private static double gaussian(java.util.SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  @Test
+  void sustainedShiftOfTwoSigma_isDetectedWithin40Batches() {
+    // A shift of 2σ: most batches are no 3σ surprise, and a fast level absorbs it within about
+    // 10 batches (the old CUSUM of squared surprises against that level missed such shifts);
+    // the CUSUM against the held reference accumulates about 1 per batch and must not.
+    ProcessNoise q = ProcessNoise.adaptive(0.001);
+    for (long seed = 1; seed <= 20; seed++) {
+      java.util.List<Integer> alarms = new java.util.ArrayList<>();
+      feed(q, seed, 300, 200, 1.0, alarms);
+      assertThat(alarms).as("seed %d", seed).isNotEmpty()
+          .allSatisfy(k -> assertThat(k).isGreaterThanOrEqualTo(200));
+      assertThat(alarms.get(0)).as("seed %d", seed).isLessThan(240);
+    }
+  }
+
+  @Test
+  void stationaryNoise_raisesNoAlarmIn40000Batches() {
+    ProcessNoise q = ProcessNoise.adaptive(0.001);
+    java.util.List<Integer> alarms = new java.util.ArrayList<>();
+    for (long seed = 101; seed <= 120; seed++) {
+      feed(q, seed, 2_000, Integer.MAX_VALUE, 0.0, alarms);
+    }
+    assertThat(alarms).isEmpty();
+  }
+
+  @Test
+  void alarm_boostsProcessNoiseByTheBoostTimesThePredictedCovariance() {
+    ProcessNoise q = ProcessNoise.adaptive(0.001);
+    java.util.List<Integer> alarms = new java.util.ArrayList<>();
+    DriftState before = feed(q, 7, 200, Integer.MAX_VALUE, 0.0, alarms);
+    assertThat(q.current(before)).isBetween(0.001, 0.0011);
+    DriftState state = before;
+    DriftState previous = state;
+    for (int k = 0; k < 60 && !q.isAlarm(state); k++) {
+      previous = state;
+      state = q.observe(state, Math.exp(1.0), 2.0, 1);
+    }
+    assertThat(q.isAlarm(state)).isTrue();
+    // Q_k = β_Q Q_{k-1} + (1 − β_Q)(Q_0 + excess), excess ≥ b · p̂ at the alarm.
+    double atLeast = q.processNoiseBeta() * q.current(previous)
+        + (1 - q.processNoiseBeta()) * (q.base() + q.alarmBoost() * 2.0);
+    assertThat(q.current(state)).isGreaterThanOrEqualTo(atLeast * (1 - 1e-12));
+    assertThat(q.withAlarmBoost(0).alarmBoost()).isZero();
+  }
+
   @Test
   void perExample_scalesTheStepsProcessNoiseWithTheBatch_andReportsPerExample() {
     ProcessNoise q = ProcessNoise.constant(0.001).withPerExample(true);
