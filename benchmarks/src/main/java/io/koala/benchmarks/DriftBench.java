@@ -2,20 +2,8 @@ package io.koala.benchmarks;
 
 import io.koala.data.DriftingStream;
 import io.koala.data.LabelledExample;
+import io.koala.job.JobConfig;
 import io.koala.model.Batch;
-import io.koala.model.LinearModel;
-import io.koala.model.Model;
-import io.koala.noise.ProcessNoise;
-import io.koala.optimizer.Adam;
-import io.koala.optimizer.BlockLayout;
-import io.koala.optimizer.KoalaM;
-import io.koala.optimizer.KoalaMConfig;
-import io.koala.optimizer.KoalaPlusPlus;
-import io.koala.optimizer.KoalaPlusPlusConfig;
-import io.koala.optimizer.KoalaV;
-import io.koala.optimizer.KoalaVConfig;
-import io.koala.optimizer.Optimizer;
-import io.koala.optimizer.Sgd;
 import io.koala.state.OptimizerState;
 import io.koala.training.ModelState;
 import io.koala.training.Trainer;
@@ -27,17 +15,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * KOALA with default hyperparameters against SGD and Adam tuned over a grid of learning rates,
- * all through the same {@link Trainer} (test-then-train, online standardisation), on drifting
- * streams and batch sizes 1, 8 and 32.
+ * all through the job's own configuration ({@link JobConfig}) and {@link Trainer}
+ * (test-then-train, online standardisation), on drifting streams at batch sizes 1, 8 and 32.
  *
- * <p>Per run: prequential accuracy (loss for regression) over the whole stream; accuracy in the
- * 1,000 examples after each drift; and the examples until the accuracy over the last 500 is back
- * within 1 point of its level in the 1,000 before the drift (mean over drifts; "never" when it
- * does not come back before the next drift).
+ * <p>Per run: prequential accuracy (loss for regression) over the whole stream; on the stationary
+ * stretches (every example except the 2,000 after each drift); in the 1,000 examples after each
+ * drift; and the examples until the accuracy over the last 500 is back within 1 point of its
+ * level in the 1,000 before the drift (mean over the drifts it recovers from; how many it never
+ * recovers from before the next drift is counted). Then the drift alarms of KOALA-V's defaults
+ * against the true drifts, on multi-key streams.
  *
  * <pre>benchmarks/drift-bench [path/to/weather.csv]</pre>
  */
@@ -45,86 +35,167 @@ public final class DriftBench {
 
   private DriftBench() {}
 
-  static final double[] SGD_RATES = {0.003, 0.01, 0.03, 0.1, 0.3};
-  static final double[] ADAM_RATES = {0.0003, 0.001, 0.003, 0.01, 0.03};
+  static final double[] SGD_RATES = {0.003, 0.01, 0.03, 0.1, 0.3, 1.0};
+  static final double[] ADAM_RATES = {0.0003, 0.001, 0.003, 0.01, 0.03, 0.1};
   static final int[] BATCH_SIZES = {1, 8, 32};
+  static final int AFTER = 1_000;
+  static final int UNSETTLED = 2_000;
 
-  /**
-   * Candidate stream default under study (issue 5): process noise per example, so that the
-   * random walk of the concept accrues per example seen, whatever the batch size.
-   */
-  static final double Q_PER_EXAMPLE = 0.001;
-
-  /** A stream, its model and its drift points. */
-  record Stream(String name, List<LabelledExample> examples, Function<Integer, Model> model,
-      long[] drifts, boolean regression) {}
-
-  /** What one run measured. */
-  record Result(double score, double afterDrift, double recovery) {}
-
-  public static void main(String[] args) throws IOException {
-    List<Stream> streams = new ArrayList<>(List.of(
-        new Stream("SEA (abrupt)", DriftingStream.sea("s", 1, 20_000, 5_000, 10_000, 15_000),
-            d -> LinearModel.logisticRegression(d), new long[] {5_000, 10_000, 15_000}, false),
-        new Stream("rotating hyperplane (gradual)",
-            DriftingStream.rotatingHyperplane("h", 1, 20_000, 10, 0.001),
-            d -> LinearModel.logisticRegression(d), new long[0], false),
-        new Stream("regression jump", DriftingStream.regressionJump("r", 1, 20_000, 5, 10_000),
-            d -> LinearModel.linearRegression(d), new long[] {10_000}, true),
-        new Stream("multiclass (5 classes)",
-            DriftingStream.multiclass("m", 1, 20_000, 4, 5, 10_000),
-            d -> LinearModel.softmaxRegression(d, 5), new long[] {10_000}, false)));
-    Path weather = Path.of(args.length > 0 ? args[0] : "../shared/data/weather.csv");
-    if (Files.isRegularFile(weather)) {
-      streams.add(new Stream("weather (real, NOAA)", weather(weather),
-          d -> LinearModel.logisticRegression(d), new long[0], false));
-    } else {
-      System.out.println("(weather.csv not found at " + weather + ": skipped)");
-    }
-    for (Stream stream : streams) {
-      System.out.println();
-      System.out.println("### " + stream.name() + (stream.regression()
-          ? " — prequential mean squared-error loss (lower is better)"
-          : " — prequential accuracy %"));
-      System.out.println();
-      System.out.println("| optimizer | B=1 | B=8 | B=32 | after drift B=1/8/32 | recovery B=1/8/32 (examples) |");
-      System.out.println("|---|---:|---:|---:|---|---|");
-      Map<String, Result[]> rows = new LinkedHashMap<>();
-      for (String koala : new String[] {"koala-v", "koala-v adaptive-Q", "koala-m",
-          "koala-m adaptive-Q", "koala-pp", "koala-pp adaptive-Q", "koala-v adaptive-Q q/example",
-          "koala-pp adaptive-Q q/example"}) {
-        Result[] r = new Result[BATCH_SIZES.length];
-        for (int b = 0; b < BATCH_SIZES.length; b++) {
-          r[b] = run(stream, koala, 0, BATCH_SIZES[b]);
+  /** A stream, its model settings and its drift points (found from the examples' concepts). */
+  record Stream(String name, List<LabelledExample> examples, String[] model, boolean regression) {
+    long[] drifts() {
+      List<Long> points = new ArrayList<>();
+      for (int i = 1; i < examples.size(); i++) {
+        if (examples.get(i).concept() != examples.get(i - 1).concept()) {
+          points.add((long) i);
         }
-        rows.put(koala.endsWith("q/example")
-            ? koala.replace(" q/example", "") + ", Q = " + Q_PER_EXAMPLE + " × B (candidate)"
-            : koala + " (defaults)", r);
       }
-      for (String baseline : new String[] {"sgd", "adam"}) {
-        Result[] best = new Result[BATCH_SIZES.length];
-        String[] chosen = new String[BATCH_SIZES.length];
-        for (int b = 0; b < BATCH_SIZES.length; b++) {
-          for (double rate : baseline.equals("sgd") ? SGD_RATES : ADAM_RATES) {
-            Result r = run(stream, baseline, rate, BATCH_SIZES[b]);
-            if (best[b] == null || better(r, best[b], stream.regression())) {
-              best[b] = r;
-              chosen[b] = String.valueOf(rate);
-            }
-          }
-        }
-        rows.put(baseline + " best of 5 rates (" + String.join("/", chosen) + ")", best);
-      }
-      rows.forEach((name, r) -> System.out.printf("| %s | %s | %s | %s | %s | %s |%n", name,
-          fmt(r[0].score(), stream), fmt(r[1].score(), stream), fmt(r[2].score(), stream),
-          stream.drifts().length == 0 ? "–" : fmt(r[0].afterDrift(), stream) + " / "
-              + fmt(r[1].afterDrift(), stream) + " / " + fmt(r[2].afterDrift(), stream),
-          stream.drifts().length == 0 || stream.regression() ? "–"
-              : rec(r[0].recovery()) + " / " + rec(r[1].recovery()) + " / " + rec(r[2].recovery())));
+      return points.stream().mapToLong(Long::longValue).toArray();
     }
   }
 
+  /** What one run measured (NaN where it does not apply or the run diverged). */
+  record Result(double score, double stationary, double afterDrift, double recovery, int never) {}
+
+  /** A row of a table: a name and how to configure the optimizer. */
+  record Variant(String name, String... settings) {}
+
+  public static void main(String[] args) throws IOException {
+    System.out.println("Drift benchmark: prequential, test-then-train, online standardisation; "
+        + "seed 1; 20,000 examples per stream (weather: all of it).");
+    for (Stream stream : streams(args)) {
+      table(stream);
+    }
+    detectionTable();
+  }
+
+  /** The benchmark's streams; weather only when the file is there. */
+  static List<Stream> streams(String[] args) throws IOException {
+    String[] logistic3 = {"koala.model.type", "logistic", "koala.model.features", "3"};
+    List<Stream> streams = new ArrayList<>(List.of(
+        new Stream("SEA (abrupt: 3 drifts)",
+            DriftingStream.sea("s", 1, 20_000, 5_000, 10_000, 15_000), logistic3, false),
+        new Stream("rotating hyperplane (gradual)",
+            DriftingStream.rotatingHyperplane("h", 1, 20_000, 10, 0.001),
+            new String[] {"koala.model.type", "logistic", "koala.model.features", "10"}, false),
+        new Stream("linear concept jumps (abrupt: 2 drifts)",
+            DriftingStream.multiKeyConcepts(3, 1, 20_000), logistic3, false),
+        new Stream("regression jump (abrupt: 1 drift)",
+            DriftingStream.regressionJump("r", 1, 20_000, 5, 10_000),
+            new String[] {"koala.model.type", "linear", "koala.model.features", "5"}, true),
+        new Stream("multiclass, 5 classes (abrupt: 1 drift)",
+            DriftingStream.multiclass("m", 1, 20_000, 4, 5, 10_000),
+            new String[] {"koala.model.type", "softmax", "koala.model.features", "4",
+                "koala.model.classes", "5"}, false)));
+    Path weather = Path.of(args.length > 0 ? args[0] : "../shared/data/weather.csv");
+    if (Files.isRegularFile(weather)) {
+      streams.add(new Stream("weather (real, NOAA; no known drift points)", weather(weather),
+          new String[] {"koala.model.type", "logistic", "koala.model.features", "8"}, false));
+    } else {
+      System.out.println("(weather.csv not found at " + weather + ": skipped)");
+    }
+    return streams;
+  }
+
+  private static void table(Stream stream) {
+    boolean drifts = stream.drifts().length > 0;
+    System.out.println();
+    System.out.println("### " + stream.name() + (stream.regression()
+        ? " — prequential mean squared-error loss (lower is better)"
+        : " — prequential accuracy %"));
+    System.out.println();
+    System.out.println("| optimizer | B=1 | B=8 | B=32 | stationary B=1/8/32 | after drift B=1/8/32 "
+        + "| recovery B=1/8/32 (examples; never) |");
+    System.out.println("|---|---:|---:|---:|---|---|---|");
+    Map<String, Result[]> rows = new LinkedHashMap<>();
+    for (Variant v : List.of(
+        new Variant("**koala-v, defaults (adaptive Q_k)**", "koala.optimizer", "koala-v"),
+        new Variant("koala-v, defaults with constant Q", "koala.optimizer", "koala-v",
+            "koala.optimizer.process-noise.adaptive", "false"),
+        new Variant("koala-m, defaults (adaptive Q_k)", "koala.optimizer", "koala-m"),
+        new Variant("koala-m, defaults with constant Q", "koala.optimizer", "koala-m",
+            "koala.optimizer.process-noise.adaptive", "false"),
+        new Variant("koala-pp, defaults (adaptive Q_k)", "koala.optimizer", "koala-pp"),
+        new Variant("koala-pp, defaults with constant Q", "koala.optimizer", "koala-pp",
+            "koala.optimizer.process-noise.adaptive", "false"),
+        new Variant("koala-v, the paper's reference defaults", "koala.optimizer", "koala-v",
+            "koala.optimizer.defaults", "reference"))) {
+      Result[] r = new Result[BATCH_SIZES.length];
+      for (int b = 0; b < BATCH_SIZES.length; b++) {
+        r[b] = run(stream, BATCH_SIZES[b], v.settings());
+      }
+      rows.put(v.name(), r);
+    }
+    Result[] bestOfAll = new Result[BATCH_SIZES.length];
+    for (String baseline : new String[] {"sgd", "adam"}) {
+      Result[] best = new Result[BATCH_SIZES.length];
+      String[] chosen = new String[BATCH_SIZES.length];
+      double[] rates = baseline.equals("sgd") ? SGD_RATES : ADAM_RATES;
+      for (int b = 0; b < BATCH_SIZES.length; b++) {
+        for (double rate : rates) {
+          Result r = run(stream, BATCH_SIZES[b], "koala.optimizer", baseline,
+              "koala.optimizer.learning-rate", String.valueOf(rate),
+              "koala.optimizer.momentum", "0");
+          if (best[b] == null || better(r, best[b], stream.regression())) {
+            best[b] = r;
+            chosen[b] = String.valueOf(rate);
+          }
+        }
+        if (bestOfAll[b] == null || better(best[b], bestOfAll[b], stream.regression())) {
+          bestOfAll[b] = best[b];
+        }
+      }
+      rows.put(baseline + ", best of " + rates.length + " rates (" + String.join(" / ", chosen)
+          + ")", best);
+    }
+    rows.forEach((name, r) -> System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", name,
+        fmt(r[0].score(), stream), fmt(r[1].score(), stream), fmt(r[2].score(), stream),
+        triple(r, Result::stationary, stream),
+        drifts ? triple(r, Result::afterDrift, stream) : "–",
+        drifts && !stream.regression() ? recoveries(r) : "–"));
+    Result[] koala = rows.get("**koala-v, defaults (adaptive Q_k)**");
+    Result[] constant = rows.get("koala-v, defaults with constant Q");
+    StringBuilder gap = new StringBuilder("\nKOALA-V untuned against the best tuned baseline: ");
+    for (int b = 0; b < BATCH_SIZES.length; b++) {
+      double d = stream.regression()
+          ? 100 * (bestOfAll[b].score() - koala[b].score()) / bestOfAll[b].score()
+          : 100 * (koala[b].score() - bestOfAll[b].score());
+      gap.append(String.format("%sB=%d %+.1f%s", b == 0 ? "" : ", ", BATCH_SIZES[b], d,
+          stream.regression() ? " % of the loss" : " points"));
+    }
+    System.out.println(gap.append('.'));
+    if (drifts && !stream.regression()) {
+      StringBuilder rec = new StringBuilder("Adaptive against constant Q_k: recovery ");
+      for (int b = 0; b < BATCH_SIZES.length; b++) {
+        rec.append(String.format("%sB=%d %s", b == 0 ? "" : ", ", BATCH_SIZES[b],
+            speedup(constant[b], koala[b])));
+      }
+      rec.append("; stationary stretches ");
+      for (int b = 0; b < BATCH_SIZES.length; b++) {
+        rec.append(String.format("%s%+.1f", b == 0 ? "" : " / ",
+            100 * (koala[b].stationary() - constant[b].stationary())));
+      }
+      System.out.println(rec.append(" points."));
+    }
+  }
+
+  /** How much faster {@code fast} recovers than {@code slow} (drifts never recovered count as the stretch to the next drift). */
+  private static String speedup(Result slow, Result fast) {
+    if (Double.isNaN(slow.recovery()) || Double.isNaN(fast.recovery())) {
+      return "n/a";
+    }
+    return String.format("%.1f× faster%s", slow.recovery() / fast.recovery(),
+        slow.never() + fast.never() > 0
+            ? " (never: " + slow.never() + " constant, " + fast.never() + " adaptive)" : "");
+  }
+
   private static boolean better(Result a, Result b, boolean regression) {
+    if (Double.isNaN(a.score())) {
+      return false;
+    }
+    if (Double.isNaN(b.score())) {
+      return true;
+    }
     return regression ? a.score() < b.score() : a.score() > b.score();
   }
 
@@ -133,29 +204,40 @@ public final class DriftBench {
         : String.format("%.1f", 100 * v);
   }
 
-  private static String rec(double v) {
-    return Double.isNaN(v) ? "never" : String.format("%,.0f", v);
+  private static String triple(Result[] r, java.util.function.ToDoubleFunction<Result> f,
+      Stream s) {
+    return fmt(f.applyAsDouble(r[0]), s) + " / " + fmt(f.applyAsDouble(r[1]), s) + " / "
+        + fmt(f.applyAsDouble(r[2]), s);
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  static Result run(Stream stream, String variant, double rate, int batchSize) {
-    int d = stream.examples().get(0).features().length;
-    Model model = stream.model().apply(d);
-    BlockLayout layout = model.layerwiseLayout();
-    boolean adaptive = variant.contains("adaptive-Q");
-    boolean qPerExample = variant.endsWith("q/example");
-    Optimizer<?> optimizer = switch (variant.split(" ")[0]) {
-      case "koala-v" -> new KoalaV(KoalaVConfig.reference(layout).withProcessNoise(
-          processNoise(adaptive, qPerExample ? Q_PER_EXAMPLE : 1.0).withPerExample(qPerExample)));
-      case "koala-m" -> new KoalaM(KoalaMConfig.reference(layout)
-          .withDriftNoise(adaptive ? ProcessNoise.adaptive(0.0) : ProcessNoise.constant(0.0)));
-      case "koala-pp" -> new KoalaPlusPlus(KoalaPlusPlusConfig.reference(layout).withProcessNoise(
-          processNoise(adaptive, qPerExample ? Q_PER_EXAMPLE : 0.1).withPerExample(qPerExample)));
-      case "sgd" -> new Sgd(new Sgd.Config(layout, rate, 0.0, 0.0));
-      case "adam" -> new Adam(Adam.Config.defaults(layout, rate));
-      default -> throw new IllegalArgumentException(variant);
-    };
-    Trainer<OptimizerState> trainer = new Trainer<>(model, (Optimizer) optimizer, true, 42);
+  private static String recoveries(Result[] r) {
+    StringBuilder sb = new StringBuilder();
+    for (int b = 0; b < r.length; b++) {
+      sb.append(b == 0 ? "" : " / ").append(Double.isNaN(r[b].recovery()) ? "–"
+          : String.format("%,.0f", r[b].recovery()));
+      if (r[b].never() > 0) {
+        sb.append(" (").append(r[b].never()).append(" never)");
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The trainer the job would build from these settings (on top of the stream's model). */
+  static Trainer<OptimizerState> trainer(Stream stream, String... settings) {
+    Configuration conf = new Configuration();
+    conf.setString("koala.model.standardise", "true");
+    for (int i = 0; i + 1 < stream.model().length; i += 2) {
+      conf.setString(stream.model()[i], stream.model()[i + 1]);
+    }
+    for (int i = 0; i + 1 < settings.length; i += 2) {
+      conf.setString(settings[i], settings[i + 1]);
+    }
+    return JobConfig.of(conf).trainer();
+  }
+
+  /** One prequential run; per-example values (each example gets its batch's value). */
+  static double[] trace(Stream stream, int batchSize, String... settings) {
+    Trainer<OptimizerState> trainer = trainer(stream, settings);
     ModelState<OptimizerState> state = trainer.initial();
     List<LabelledExample> examples = stream.examples();
     int n = examples.size() / batchSize * batchSize;
@@ -174,31 +256,123 @@ public final class DriftBench {
         perExample[start + i] = value;
       }
     }
-    double score = mean(perExample, 0, n);
+    return perExample;
+  }
+
+  static Result run(Stream stream, int batchSize, String... settings) {
+    double[] v = trace(stream, batchSize, settings);
+    int n = v.length;
+    double score = mean(v, 0, n);
     if (!Double.isFinite(score)) {
-      return new Result(Double.NaN, Double.NaN, Double.NaN);
+      return new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+    }
+    long[] drifts = stream.drifts();
+    double stationarySum = 0;
+    int stationaryCount = 0;
+    for (int i = 0; i < n; i++) {
+      boolean unsettled = false;
+      for (long d : drifts) {
+        unsettled |= i >= d && i < d + UNSETTLED;
+      }
+      if (!unsettled) {
+        stationarySum += v[i];
+        stationaryCount++;
+      }
     }
     double after = 0;
     double recovery = 0;
-    for (int k = 0; k < stream.drifts().length; k++) {
-      int drift = (int) stream.drifts()[k];
-      after += mean(perExample, drift, Math.min(n, drift + 1_000)) / stream.drifts().length;
-      double before = mean(perExample, Math.max(0, drift - 1_000), drift);
-      int end = k + 1 < stream.drifts().length ? (int) stream.drifts()[k + 1] : n;
-      double back = Double.NaN;
+    int recovered = 0;
+    int never = 0;
+    for (int k = 0; k < drifts.length; k++) {
+      int drift = (int) drifts[k];
+      after += mean(v, drift, Math.min(n, drift + AFTER)) / drifts.length;
+      double before = mean(v, Math.max(0, drift - 1_000), drift);
+      int end = k + 1 < drifts.length ? (int) drifts[k + 1] : n;
+      int back = -1;
       for (int i = drift + 500; i <= end; i += batchSize) {
-        if (mean(perExample, i - 500, i) >= before - 0.01) {
+        if (mean(v, i - 500, i) >= before - 0.01) {
           back = i - drift;
           break;
         }
       }
-      recovery += back / stream.drifts().length;
+      if (back >= 0) {
+        recovery += back;
+        recovered++;
+      } else {
+        never++;
+      }
     }
-    return new Result(score, after, recovery);
+    return new Result(score, stationarySum / Math.max(1, stationaryCount),
+        drifts.length == 0 ? Double.NaN : after,
+        recovered == 0 ? Double.NaN : recovery / recovered, never);
   }
 
-  private static ProcessNoise processNoise(boolean adaptive, double q) {
-    return adaptive ? ProcessNoise.adaptive(q) : ProcessNoise.constant(q);
+  /** KOALA-V's drift alarms (defaults) against the true drifts of two multi-key streams. */
+  private static void detectionTable() {
+    System.out.println();
+    System.out.println("### Drift alarms of KOALA-V at its defaults, against the true drifts");
+    System.out.println();
+    System.out.println("Multi-key streams, 12 keys × 2,400 examples, two abrupt drifts per key "
+        + "(24 drifts). An alarm within 800 examples after a drift detects it; any other alarm "
+        + "is false.");
+    System.out.println();
+    System.out.println("| stream | B | detected | false alarms | median delay (examples) |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    String[] logistic3 = {"koala.model.type", "logistic", "koala.model.features", "3"};
+    for (String name : new String[] {"linear concept jumps", "SEA"}) {
+      List<LabelledExample> all = name.equals("SEA") ? DriftingStream.multiKeySea(7, 12, 2_400)
+          : DriftingStream.multiKeyConcepts(7, 12, 2_400);
+      Map<String, List<LabelledExample>> byKey = new LinkedHashMap<>();
+      for (LabelledExample e : all) {
+        byKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e);
+      }
+      for (int batch : BATCH_SIZES) {
+        int detected = 0;
+        int total = 0;
+        int falseAlarms = 0;
+        List<Integer> delays = new ArrayList<>();
+        for (List<LabelledExample> examples : byKey.values()) {
+          Stream s = new Stream(name, examples, logistic3, false);
+          Trainer<OptimizerState> trainer = trainer(s, "koala.optimizer", "koala-v");
+          ModelState<OptimizerState> state = trainer.initial();
+          List<Integer> alarms = new ArrayList<>();
+          for (int start = 0; start + batch <= examples.size(); start += batch) {
+            double[][] x = new double[batch][];
+            double[] y = new double[batch];
+            for (int i = 0; i < batch; i++) {
+              x[i] = examples.get(start + i).features();
+              y[i] = examples.get(start + i).label();
+            }
+            TrainingOutcome<OptimizerState> o = trainer.train(state, new Batch(x, y));
+            state = o.state();
+            if (o.report().driftDetected()) {
+              alarms.add(start + batch);
+            }
+          }
+          boolean[] explained = new boolean[alarms.size()];
+          for (long d : s.drifts()) {
+            total++;
+            int first = -1;
+            for (int a = 0; a < alarms.size(); a++) {
+              if (alarms.get(a) > d && alarms.get(a) <= d + 800) {
+                explained[a] = true;
+                first = first < 0 ? alarms.get(a) : first;
+              }
+            }
+            if (first >= 0) {
+              detected++;
+              delays.add((int) (first - d));
+            }
+          }
+          for (boolean e : explained) {
+            falseAlarms += e ? 0 : 1;
+          }
+        }
+        delays.sort(Integer::compare);
+        System.out.printf("| %s | %d | %d of %d | %d | %s |%n", name, batch, detected, total,
+            falseAlarms, delays.isEmpty() ? "–" : String.valueOf(delays.get(delays.size() / 2)));
+      }
+    }
   }
 
   private static double mean(double[] values, int from, int to) {
