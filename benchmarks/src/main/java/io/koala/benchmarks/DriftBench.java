@@ -1,9 +1,9 @@
 package io.koala.benchmarks;
 
+import io.koala.data.DriftMetrics;
 import io.koala.data.DriftingStream;
 import io.koala.data.LabelledExample;
 import io.koala.job.JobConfig;
-import io.koala.model.Batch;
 import io.koala.state.OptimizerState;
 import io.koala.training.ModelState;
 import io.koala.training.Trainer;
@@ -243,13 +243,8 @@ public final class DriftBench {
     int n = examples.size() / batchSize * batchSize;
     double[] perExample = new double[n];
     for (int start = 0; start < n; start += batchSize) {
-      double[][] x = new double[batchSize][];
-      double[] y = new double[batchSize];
-      for (int i = 0; i < batchSize; i++) {
-        x[i] = examples.get(start + i).features();
-        y[i] = examples.get(start + i).label();
-      }
-      TrainingOutcome<OptimizerState> outcome = trainer.train(state, new Batch(x, y));
+      TrainingOutcome<OptimizerState> outcome = trainer.train(state,
+          LabelledExample.batch(examples, start, start + batchSize));
       state = outcome.state();
       double value = stream.regression() ? outcome.loss() : outcome.accuracy();
       for (int i = 0; i < batchSize; i++) {
@@ -286,15 +281,9 @@ public final class DriftBench {
     for (int k = 0; k < drifts.length; k++) {
       int drift = (int) drifts[k];
       after += mean(v, drift, Math.min(n, drift + AFTER)) / drifts.length;
-      double before = mean(v, Math.max(0, drift - 1_000), drift);
       int end = k + 1 < drifts.length ? (int) drifts[k + 1] : n;
-      int back = -1;
-      for (int i = drift + 500; i <= end; i += batchSize) {
-        if (mean(v, i - 500, i) >= before - 0.01) {
-          back = i - drift;
-          break;
-        }
-      }
+      int back = DriftMetrics.recovery(v, drift, end, 500, batchSize,
+          mean(v, drift - 1_000, drift));
       if (back >= 0) {
         recovery += back;
         recovered++;
@@ -337,13 +326,8 @@ public final class DriftBench {
           ModelState<OptimizerState> state = trainer.initial();
           List<Integer> alarms = new ArrayList<>();
           for (int start = 0; start + batch <= examples.size(); start += batch) {
-            double[][] x = new double[batch][];
-            double[] y = new double[batch];
-            for (int i = 0; i < batch; i++) {
-              x[i] = examples.get(start + i).features();
-              y[i] = examples.get(start + i).label();
-            }
-            TrainingOutcome<OptimizerState> o = trainer.train(state, new Batch(x, y));
+            TrainingOutcome<OptimizerState> o = trainer.train(state,
+                LabelledExample.batch(examples, start, start + batch));
             state = o.state();
             if (o.report().driftDetected()) {
               alarms.add(start + batch);
@@ -376,11 +360,7 @@ public final class DriftBench {
   }
 
   private static double mean(double[] values, int from, int to) {
-    double sum = 0;
-    for (int i = from; i < to; i++) {
-      sum += values[i];
-    }
-    return sum / Math.max(1, to - from);
+    return DriftMetrics.mean(values, from, to);
   }
 
   /** NOAA weather (third-party, read from ../shared/data, never copied): 8 features, target. */

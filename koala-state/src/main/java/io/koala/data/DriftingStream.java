@@ -144,10 +144,22 @@ public final class DriftingStream {
     SplittableRandom random = new SplittableRandom(seed);
     List<List<LabelledExample>> streams = new ArrayList<>();
     for (int k = 0; k < keys; k++) {
-      long first = perKey / 10 + random.nextInt(Math.max(1, perKey * 4 / 10));
-      long second = first + perKey / 10 + random.nextInt(Math.max(1, perKey * 3 / 10));
-      streams.add(sea(String.format("tenant-%03d", k), random.nextLong(), perKey, first, second));
+      long[] drifts = twoDrifts(random, perKey);
+      streams.add(sea(String.format("tenant-%03d", k), random.nextLong(), perKey, drifts));
     }
+    return interleave(streams, perKey);
+  }
+
+  /** Two drift times in the middle 80 % of a key's examples, at least a tenth apart. */
+  private static long[] twoDrifts(SplittableRandom random, int perKey) {
+    long first = perKey / 10 + random.nextInt(Math.max(1, perKey * 4 / 10));
+    long second = first + perKey / 10 + random.nextInt(Math.max(1, perKey * 3 / 10));
+    return new long[] {first, second};
+  }
+
+  /** Round-robin over the keys' streams: example i of key k gets event time i × keys + k. */
+  private static List<LabelledExample> interleave(List<List<LabelledExample>> streams, int perKey) {
+    int keys = streams.size();
     List<LabelledExample> out = new ArrayList<>(keys * perKey);
     for (int i = 0; i < perKey; i++) {
       for (int k = 0; k < keys; k++) {
@@ -168,12 +180,9 @@ public final class DriftingStream {
    */
   public static List<LabelledExample> multiKeyConcepts(long seed, int keys, int perKey) {
     SplittableRandom random = new SplittableRandom(seed);
-    List<LabelledExample> out = new ArrayList<>(keys * perKey);
     List<List<LabelledExample>> streams = new ArrayList<>();
     for (int k = 0; k < keys; k++) {
-      long first = perKey / 10 + random.nextInt(Math.max(1, perKey * 4 / 10));
-      long second = first + perKey / 10 + random.nextInt(Math.max(1, perKey * 3 / 10));
-      long[] drifts = {first, second};
+      long[] drifts = twoDrifts(random, perKey);
       SplittableRandom r = new SplittableRandom(random.nextLong());
       double[][] w = new double[3][];
       double[] b = new double[3];
@@ -195,14 +204,7 @@ public final class DriftingStream {
       }
       streams.add(stream);
     }
-    for (int i = 0; i < perKey; i++) {
-      for (int k = 0; k < keys; k++) {
-        LabelledExample e = streams.get(k).get(i);
-        out.add(new LabelledExample(e.key(), e.features(), e.label(), (long) i * keys + k,
-            e.concept()));
-      }
-    }
-    return out;
+    return interleave(streams, perKey);
   }
 
   private static double[] unitVector(SplittableRandom r, int d) {

@@ -1,9 +1,9 @@
 package io.koala.job.demo;
 
+import io.koala.data.DriftMetrics;
 import io.koala.data.LabelledExample;
 import io.koala.job.JobConfig;
 import io.koala.job.KoalaOptions;
-import io.koala.model.Batch;
 import io.koala.state.OptimizerState;
 import io.koala.training.ModelState;
 import io.koala.training.Trainer;
@@ -161,14 +161,8 @@ final class DemoReport {
       ModelState<OptimizerState> state = trainer.initial();
       for (int start = 0; start < examples.size(); start += batch) {
         int size = Math.min(batch, examples.size() - start);
-        double[][] x = new double[size][];
-        double[] y = new double[size];
-        for (int i = 0; i < size; i++) {
-          LabelledExample e = examples.get(start + i);
-          x[i] = e.features();
-          y[i] = e.label();
-        }
-        TrainingOutcome<OptimizerState> outcome = trainer.train(state, new Batch(x, y));
+        TrainingOutcome<OptimizerState> outcome = trainer.train(state,
+            LabelledExample.batch(examples, start, start + size));
         state = outcome.state();
         for (int i = 0; i < size; i++) {
           a[start + i] = outcome.accuracy();
@@ -216,13 +210,7 @@ final class DemoReport {
   }
 
   static double mean(double[] v, int from, int to) {
-    from = Math.max(0, from);
-    to = Math.min(v.length, to);
-    double s = 0;
-    for (int i = from; i < to; i++) {
-      s += v[i];
-    }
-    return to > from ? s / (to - from) : Double.NaN;
+    return DriftMetrics.mean(v, from, to);
   }
 
   static Stats stats(String name, Run run, DemoStream stream) {
@@ -239,14 +227,8 @@ final class DemoReport {
         int end = d + 1 < points.size() ? points.get(d + 1) : a.length;
         after += mean(a, t, t + DRIFT_WINDOW);
         drifts++;
-        double before = mean(a, t - DRIFT_WINDOW, t);
-        int back = -1;
-        for (int i = t + RECOVERY_WINDOW; i <= end; i++) {
-          if (mean(a, i - RECOVERY_WINDOW, i) >= before - 0.01) {
-            back = i - t;
-            break;
-          }
-        }
+        int back = DriftMetrics.recovery(a, t, end, RECOVERY_WINDOW, 1,
+            mean(a, t - DRIFT_WINDOW, t));
         if (back >= 0) {
           recovery += back;
           recovered++;
