@@ -13,7 +13,9 @@ import io.koala.state.DriftState;
  * only set the gain p̂‖g‖²/(p̂‖g‖² + R)), so the surprise is normalised by a baseline learned from
  * the stream, in log-loss space: a batch loss is positive and skewed, with noise that scales with
  * its level, and its logarithm is scale-free and close to symmetric. With x_k = log(L_k + 1e-12)
- * for the prequential loss L_k (evaluated before the step), level m and baseline variance s²:
+ * for the prequential loss L_k of observation k (evaluated before the step; one batch, or
+ * consecutive batches smaller than {@code minExamples} pooled into one, their losses averaged
+ * per example), level m and baseline variance s²:
  *
  * <pre>
  *   ν_k   = x_k − m_{k−1}                                   surprise
@@ -97,7 +99,8 @@ public record ProcessNoise(
     double surpriseCap,
     int warmup,
     boolean perExample,
-    double alarmBoost) {
+    double alarmBoost,
+    int minExamples) {
 
   /** Keeps log(L) finite for a perfect fit. */
   private static final double LOSS_FLOOR = 1e-12;
@@ -116,6 +119,7 @@ public record ProcessNoise(
     require(surpriseCap > cusumReference, "drift.surprise-cap (must be > drift.reference)", surpriseCap);
     require(warmup >= 1, "drift.warmup", warmup);
     require(alarmBoost >= 0 && Double.isFinite(alarmBoost), "drift.alarm-boost", alarmBoost);
+    require(minExamples >= 1, "drift.min-examples", minExamples);
   }
 
   private static void require(boolean ok, String name, double value) {
@@ -133,33 +137,40 @@ public record ProcessNoise(
   public static ProcessNoise adaptive(double base) {
     return new ProcessNoise(true, base, Math.min(base, 1e-8), Math.max(base, 1e4),
         0.7, 0.9, 0.99, 9.0, 9.0,
-        1.0, 18.0, 6.0, 20, false, 100.0);
+        1.0, 18.0, 6.0, 20, false, 100.0, 8);
   }
 
   public ProcessNoise withAdaptive(boolean on) {
     return new ProcessNoise(on, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
         surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
-        perExample, alarmBoost);
+        perExample, alarmBoost, minExamples);
   }
 
   public ProcessNoise withBounds(double newMin, double newMax) {
     return new ProcessNoise(adaptive, base, newMin, newMax, processNoiseBeta, levelBeta,
         surpriseBeta, surpriseThreshold, winsorisation, cusumReference, cusumThreshold,
-        surpriseCap, warmup, perExample, alarmBoost);
+        surpriseCap, warmup, perExample, alarmBoost, minExamples);
   }
 
   /** Q (and its bounds) per example instead of per step. */
   public ProcessNoise withPerExample(boolean on) {
     return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
         surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup, on,
-        alarmBoost);
+        alarmBoost, minExamples);
   }
 
   /** The excess an alarm adds, in units of the predicted covariance (0: alarms only report). */
   public ProcessNoise withAlarmBoost(double boost) {
     return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
         surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
-        perExample, boost);
+        perExample, boost, minExamples);
+  }
+
+  /** Pool batches smaller than {@code examples} into one observation of the tracker. */
+  public ProcessNoise withMinExamples(int examples) {
+    return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
+        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
+        perExample, alarmBoost, examples);
   }
 
   public DriftState initialState() {
@@ -190,10 +201,19 @@ public record ProcessNoise(
    */
   public DriftState observe(DriftState state, double loss, double predictedCovariance,
       int batchSize) {
+    long pooled = state.pendingExamples() + batchSize;
+    double pooledLoss = state.pendingLoss() + Math.max(loss, 0.0) * batchSize;
+    if (pooled < minExamples) {
+      // Not an observation yet: Q and the statistic stand (an alarm is not repeated).
+      return new DriftState(state.processNoise(), state.lossLevel(), state.surpriseVariance(),
+          isAlarm(state) ? 0.0 : state.cusum(), state.observations(), state.alarms(),
+          state.reference(), pooledLoss, pooled);
+    }
+    int examples = (int) pooled;
     long n = state.observations() + 1;
-    double x = Math.log(Math.max(loss, 0.0) + LOSS_FLOOR);
+    double x = Math.log(pooledLoss / pooled + LOSS_FLOOR);
     if (n == 1) {
-      return new DriftState(state.processNoise(), x, 0.0, 0.0, n, state.alarms(), x);
+      return new DriftState(state.processNoise(), x, 0.0, 0.0, n, state.alarms(), x, 0.0, 0);
     }
     double previousVariance = state.surpriseVariance();
     double surprise = x - state.lossLevel();
@@ -207,7 +227,8 @@ public record ProcessNoise(
         : surprise * surprise;
     double variance = beta * previousVariance + (1.0 - beta) * sample;
     if (n <= warmup) {
-      return new DriftState(state.processNoise(), level, variance, 0.0, n, state.alarms(), level);
+      return new DriftState(state.processNoise(), level, variance, 0.0, n, state.alarms(), level,
+          0.0, 0);
     }
     // The CUSUM of the standardised shift of the loss from a reference that is held while the
     // CUSUM holds evidence (so that it does not chase the shift it tests).
@@ -223,12 +244,12 @@ public record ProcessNoise(
     if (adaptive) {
       // A 3σ surprise raises Q at once; an alarm raises it too (sustained, smaller surprises).
       double factor = Math.max(0.0, u / surpriseThreshold - 1.0) + (alarm ? alarmBoost : 0.0);
-      double excess = factor * predictedCovariance / (perExample ? batchSize : 1);
+      double excess = factor * predictedCovariance / (perExample ? examples : 1);
       if (!Double.isFinite(excess)) {
         excess = max;
       }
       q = Math.min(max, Math.max(min, processNoiseBeta * q + (1.0 - processNoiseBeta) * (base + excess)));
     }
-    return new DriftState(q, level, variance, cusum, n, alarms, reference);
+    return new DriftState(q, level, variance, cusum, n, alarms, reference, 0.0, 0);
   }
 }

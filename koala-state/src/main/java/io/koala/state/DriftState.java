@@ -10,6 +10,9 @@ package io.koala.state;
  * @param observations batches seen
  * @param alarms drift alarms raised so far
  * @param reference r_k, the CUSUM's reference level: follows m_k, held while C_k &gt; 0
+ * @param pendingLoss the summed loss of the examples seen since the last observation (batches
+ *     smaller than the tracker's minimum are pooled until it is reached)
+ * @param pendingExamples how many examples that sum holds
  */
 public record DriftState(
     double processNoise,
@@ -18,16 +21,18 @@ public record DriftState(
     double cusum,
     long observations,
     long alarms,
-    double reference) {
+    double reference,
+    double pendingLoss,
+    long pendingExamples) {
 
   /** Before the first batch, with Q_0 = {@code processNoise}. */
   public static DriftState initial(double processNoise) {
-    return new DriftState(processNoise, 0.0, 0.0, 0.0, 0, 0, 0.0);
+    return new DriftState(processNoise, 0.0, 0.0, 0.0, 0, 0, 0.0, 0.0, 0);
   }
 
   boolean isFinite() {
     return Double.isFinite(processNoise) && Double.isFinite(lossLevel)
         && Double.isFinite(surpriseVariance) && Double.isFinite(cusum)
-        && Double.isFinite(reference);
+        && Double.isFinite(reference) && Double.isFinite(pendingLoss);
   }
 }

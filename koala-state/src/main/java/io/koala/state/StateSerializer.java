@@ -109,11 +109,14 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
     out.writeLong(drift.observations());
     out.writeLong(drift.alarms());
     out.writeDouble(drift.reference());
+    out.writeDouble(drift.pendingLoss());
+    out.writeLong(drift.pendingExamples());
   }
 
   /**
    * Reads a drift state written by a serializer of format {@code version}: from format 2 on it
-   * ends with the CUSUM reference; before, the reference starts at the loss level.
+   * ends with the CUSUM reference and the pooled loss; before, the reference starts at the loss
+   * level and nothing is pooled.
    */
   static DriftState readDrift(int version, int firstWithReference, DataInputView in)
       throws IOException {
@@ -123,7 +126,10 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
     double cusum = in.readDouble();
     long observations = in.readLong();
     long alarms = in.readLong();
-    double reference = version >= firstWithReference ? in.readDouble() : level;
-    return new DriftState(q, level, variance, cusum, observations, alarms, reference);
+    if (version < firstWithReference) {
+      return new DriftState(q, level, variance, cusum, observations, alarms, level, 0.0, 0);
+    }
+    return new DriftState(q, level, variance, cusum, observations, alarms, in.readDouble(),
+        in.readDouble(), in.readLong());
   }
 }

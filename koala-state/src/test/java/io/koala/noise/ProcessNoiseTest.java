@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.koala.state.DriftState;
 import org.junit.jupiter.api.Test;
 
+/** Unit behaviour of the tracker; most tests observe one batch per call (no pooling). */
 class ProcessNoiseTest {
 
   @Test
   void constant_keepsQ_whateverTheSurprise() {
-    ProcessNoise q = ProcessNoise.constant(0.5);
+    ProcessNoise q = ProcessNoise.constant(0.5).withMinExamples(1);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
       state = q.observe(state, k < 50 ? 0.01 : 100.0, 1.0, 1);
@@ -20,7 +21,7 @@ class ProcessNoiseTest {
 
   @Test
   void adaptive_isClampedToMax_andNeverBelowMin() {
-    ProcessNoise q = ProcessNoise.adaptive(1.0).withBounds(0.5, 3.0);
+    ProcessNoise q = ProcessNoise.adaptive(1.0).withMinExamples(1).withBounds(0.5, 3.0);
     DriftState state = q.initialState();
     for (int k = 0; k < 60; k++) {
       state = q.observe(state, 0.01 * (1 + 0.01 * (k % 3)), 1.0, 1);
@@ -34,7 +35,7 @@ class ProcessNoiseTest {
 
   @Test
   void singleOutlier_cannotRaiseAnAlarm() {
-    ProcessNoise q = ProcessNoise.adaptive(1.0);
+    ProcessNoise q = ProcessNoise.adaptive(1.0).withMinExamples(1);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
       state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0, 1);
@@ -46,7 +47,7 @@ class ProcessNoiseTest {
 
   @Test
   void sustainedSurprise_alarmsOnce_thenRestarts() {
-    ProcessNoise q = ProcessNoise.constant(1.0);
+    ProcessNoise q = ProcessNoise.constant(1.0).withMinExamples(1);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
       state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0, 1);
@@ -88,7 +89,7 @@ class ProcessNoiseTest {
     // A shift of 2σ: most batches are no 3σ surprise, and a fast level absorbs it within about
     // 10 batches (the old CUSUM of squared surprises against that level missed such shifts);
     // the CUSUM against the held reference accumulates about 1 per batch and must not.
-    ProcessNoise q = ProcessNoise.adaptive(0.001);
+    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1);
     for (long seed = 1; seed <= 20; seed++) {
       java.util.List<Integer> alarms = new java.util.ArrayList<>();
       feed(q, seed, 300, 200, 1.0, alarms);
@@ -100,7 +101,7 @@ class ProcessNoiseTest {
 
   @Test
   void stationaryNoise_raisesNoAlarmIn40000Batches() {
-    ProcessNoise q = ProcessNoise.adaptive(0.001);
+    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1);
     java.util.List<Integer> alarms = new java.util.ArrayList<>();
     for (long seed = 101; seed <= 120; seed++) {
       feed(q, seed, 2_000, Integer.MAX_VALUE, 0.0, alarms);
@@ -110,7 +111,7 @@ class ProcessNoiseTest {
 
   @Test
   void alarm_boostsProcessNoiseByTheBoostTimesThePredictedCovariance() {
-    ProcessNoise q = ProcessNoise.adaptive(0.001);
+    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1);
     java.util.List<Integer> alarms = new java.util.ArrayList<>();
     DriftState before = feed(q, 7, 200, Integer.MAX_VALUE, 0.0, alarms);
     assertThat(q.current(before)).isBetween(0.001, 0.0011);
@@ -129,18 +130,47 @@ class ProcessNoiseTest {
   }
 
   @Test
+  void smallBatches_arePooledIntoObservationsOfAtLeastMinExamples() {
+    ProcessNoise pooled = ProcessNoise.adaptive(0.001); // pools to 8 examples by default
+    ProcessNoise single = ProcessNoise.adaptive(0.001).withMinExamples(1);
+    assertThat(pooled.minExamples()).isEqualTo(8);
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    DriftState a = pooled.initialState();
+    DriftState b = single.initialState();
+    for (int k = 0; k < 400; k++) {
+      double[] losses = new double[8];
+      double sum = 0;
+      for (int i = 0; i < 8; i++) {
+        losses[i] = Math.exp(0.5 * gaussian(random)) * (k >= 300 ? 3 : 1);
+        sum += losses[i];
+      }
+      for (int i = 0; i < 8; i++) {
+        a = pooled.observe(a, losses[i], 1.0, 1);
+        if (i < 7) {
+          assertThat(a.pendingExamples()).isEqualTo(i + 1);
+          assertThat(pooled.isAlarm(a)).isFalse();
+        }
+      }
+      // Eight batches of one are one batch of eight: the same observation, bit for bit.
+      b = single.observe(b, sum / 8, 1.0, 8);
+      assertThat(a).isEqualTo(b);
+    }
+    assertThat(a.alarms()).isPositive();
+  }
+
+  @Test
   void perExample_scalesTheStepsProcessNoiseWithTheBatch_andReportsPerExample() {
-    ProcessNoise q = ProcessNoise.constant(0.001).withPerExample(true);
+    ProcessNoise q = ProcessNoise.constant(0.001).withMinExamples(1).withPerExample(true);
     DriftState state = q.initialState();
     assertThat(q.current(state)).isEqualTo(0.001);
     assertThat(q.forBatch(state, 32)).isEqualTo(0.032);
-    assertThat(ProcessNoise.constant(0.001).forBatch(state, 32)).isEqualTo(0.001);
+    assertThat(ProcessNoise.constant(0.001).withMinExamples(1).forBatch(state, 32)).isEqualTo(0.001);
   }
 
   @Test
   void perExample_adaptiveQ_movesLikePerStepQScaledByTheBatch() {
-    ProcessNoise perStep = ProcessNoise.adaptive(0.032);
-    ProcessNoise perExample = ProcessNoise.adaptive(0.001).withPerExample(true);
+    ProcessNoise perStep = ProcessNoise.adaptive(0.032).withMinExamples(1);
+    ProcessNoise perExample = ProcessNoise.adaptive(0.001).withMinExamples(1).withPerExample(true);
     DriftState a = perStep.initialState();
     DriftState b = perExample.initialState();
     double highest = 0;
@@ -157,9 +187,9 @@ class ProcessNoiseTest {
 
   @Test
   void invalidBounds_failWithTheKeyNamed() {
-    assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withBounds(2.0, 3.0))
+    assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withMinExamples(1).withBounds(2.0, 3.0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processNoise.min");
-    assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withBounds(0.0, 0.5))
+    assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withMinExamples(1).withBounds(0.0, 0.5))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processNoise.max");
   }
 }

@@ -89,7 +89,7 @@ class StateSerializerTest {
       boolean migrated = KOALA_STATES.contains(e.getKey());
       TypeSerializer<?> restored = checkSnapshot(e.getValue(), snapshot, migrated);
       Object back = restored.deserialize(new DataInputDeserializer(state));
-      // Format 1 had no CUSUM reference: it starts at the loss level.
+      // Format 1 had no CUSUM reference (it starts at the loss level) and pooled nothing.
       Object expected = migrated ? withReference(e.getValue().state(), StateFixtures.DRIFT.lossLevel())
           : e.getValue().state();
       assertThat(back).as(e.getKey()).usingRecursiveComparison()
@@ -114,7 +114,8 @@ class StateSerializerTest {
 
   private static Object withReference(Object state, double reference) {
     java.util.function.Function<DriftState, DriftState> f = d -> new DriftState(d.processNoise(),
-        d.lossLevel(), d.surpriseVariance(), d.cusum(), d.observations(), d.alarms(), reference);
+        d.lossLevel(), d.surpriseVariance(), d.cusum(), d.observations(), d.alarms(), reference,
+        0.0, 0);
     if (state instanceof KoalaVState v) {
       return new KoalaVState(v.step(), v.parameters(), v.covariance(), v.measurementNoise(),
           f.apply(v.drift()));
