@@ -137,7 +137,7 @@ public final class DemoCommand {
       try {
         return runDemo();
       } finally {
-        close();
+        close(60);
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
@@ -320,11 +320,16 @@ public final class DemoCommand {
       if (!closed.get()) {
         out.println();
         out.println("koala demo: interrupted; stopping the job, Flink and Kafka");
-        close();
+        close(5);
       }
     }
 
-    private void close() {
+    /**
+     * Stops and closes what was started, each within {@code seconds}. On Ctrl-C the JVM's other
+     * shutdown hooks (Flink's RPC system among them) run at the same time and may never answer:
+     * then the bounded wait ends and the exiting process releases every port.
+     */
+    private void close(int seconds) {
       if (!closed.compareAndSet(false, true)) {
         return;
       }
@@ -333,8 +338,8 @@ public final class DemoCommand {
       }
       if (job != null) {
         try {
-          if (!job.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
-            job.cancel().get(30, TimeUnit.SECONDS);
+          if (!job.getJobStatus().get(seconds, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            job.cancel().get(seconds, TimeUnit.SECONDS);
           }
         } catch (Exception e) {
           // The cluster is closed next either way.
@@ -349,7 +354,10 @@ public final class DemoCommand {
       }
       if (cluster != null) {
         try {
-          cluster.closeAsync().get(60, TimeUnit.SECONDS);
+          cluster.closeAsync().get(seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          out.println("koala demo: Flink did not close within " + seconds + " s; the exiting "
+              + "process releases it");
         } catch (Exception e) {
           out.println("koala demo: closing Flink: " + e);
         }

@@ -128,7 +128,9 @@ class DemoITCase {
           .containsIgnoringCase("flink");
 
       new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).start().waitFor();
-      assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("exited after SIGINT: %s", lines).isTrue();
+      // It takes about a second; 30 s only tells a hang (a wait on a Flink that is itself
+      // shutting down once held Ctrl-C for a minute) from a slow machine.
+      assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGINT: %s", lines).isTrue();
       reader.join(5_000);
       assertThat(lines).anyMatch(l -> l.contains("interrupted; stopping the job, Flink and Kafka"));
       assertThat(listening(webPort)).as("web UI port still open").isFalse();
