@@ -20,10 +20,11 @@ final class GenerateCommand {
   private GenerateCommand() {}
 
   static final String USAGE = """
-      usage: koala generate sea|hyperplane|regression|multiclass|multikey --out FILE
+      usage: koala generate sea|hyperplane|regression|multiclass|multikey|concepts --out FILE
                             [--seed S] [--events N]
         Drift points scale with N (SEA: N/4, N/2, 3N/4; regression and multiclass: N/2);
-        multikey has 50 keys of N/50 examples, each with its own two drift times.
+        multikey (SEA) and concepts (linear concepts redrawn, the demo's stream) have 50 keys
+        of N/50 examples, each with its own two drift times.
         Features are written with 4 decimals.""";
 
   static int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
@@ -42,6 +43,7 @@ final class GenerateCommand {
       case "regression" -> DriftingStream.regressionJump("regression", seed, n, 5, n / 2);
       case "multiclass" -> DriftingStream.multiclass("multiclass", seed, n, 4, 5, n / 2);
       case "multikey" -> DriftingStream.multiKeySea(seed, 50, Math.max(1, n / 50));
+      case "concepts" -> DriftingStream.multiKeyConcepts(seed, 50, Math.max(1, n / 50));
       default -> null;
     };
     if (examples == null) {

@@ -16,7 +16,7 @@ public final class KoalaCommand {
   static final String USAGE = """
       usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
              koala train --config FILE [--koala.key value ...] [--flink.key value ...]
-             koala generate sea|hyperplane|regression|multiclass|multikey --out FILE [--seed S]
+             koala generate sea|hyperplane|regression|multiclass|multikey|concepts --out FILE [--seed S]
         Trains one model per key from koala.source (file: koala.file.input) into koala.output.dir.
         Keys and defaults: see KoalaOptions, or README.md.""";
 

@@ -24,4 +24,23 @@ class GenerateCommandTest {
     assertThat(code).isZero();
     assertThat(Files.mismatch(sample, fresh)).as(stream).isEqualTo(-1L);
   }
+
+  @org.junit.jupiter.api.Test
+  void concepts_theDemosStream_fiftyKeysOfTheirOwn(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("concepts.jsonl");
+    assertThat(KoalaCommand.run(new String[] {"generate", "concepts", "--out", out.toString(),
+        "--events", "5000"}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(new ByteArrayOutputStream()))).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(5000);
+    var keys = new java.util.HashSet<String>();
+    for (String line : lines) {
+      var n = json.readTree(line);
+      keys.add(n.get("key").asText());
+      assertThat(n.get("features")).hasSize(3);
+      assertThat(n.get("label").asDouble()).isIn(0.0, 1.0);
+    }
+    assertThat(keys).hasSize(50);
+  }
 }

@@ -66,4 +66,49 @@ class DriftingStreamTest {
     assertThat(distinctFirstDrifts).isGreaterThan(10);
     assertThat(all.get(123).index()).isEqualTo(123);
   }
+
+  @Test
+  void multiKeyConcepts_driftTwicePerKey_toADirectionAtLeast60DegreesAway() {
+    List<LabelledExample> all = DriftingStream.multiKeyConcepts(5, 8, 3_000);
+    assertThat(all).hasSize(8 * 3_000);
+    assertThat(DriftingStream.multiKeyConcepts(5, 8, 3_000)).usingRecursiveComparison()
+        .isEqualTo(all);
+    var byKey = all.stream().collect(java.util.stream.Collectors.groupingBy(LabelledExample::key));
+    assertThat(byKey).hasSize(8);
+    byKey.forEach((key, examples) -> {
+      // For Gaussian x, E[x·(2y − 1)] points along the concept's w: estimate it per concept.
+      double[][] direction = new double[3][3];
+      int[] count = new int[3];
+      int changes = 0;
+      for (int i = 0; i < examples.size(); i++) {
+        LabelledExample e = examples.get(i);
+        if (i > 0 && e.concept() != examples.get(i - 1).concept()) {
+          changes++;
+          assertThat(i).as(key).isBetween(300, 2_700);
+        }
+        count[e.concept()]++;
+        for (int j = 0; j < 3; j++) {
+          direction[e.concept()][j] += e.features()[j] * (2 * e.label() - 1);
+        }
+      }
+      assertThat(changes).as(key).isEqualTo(2);
+      for (int c = 1; c < 3; c++) {
+        assertThat(count[c]).as(key).isGreaterThan(250);
+        assertThat(cosine(direction[c], direction[c - 1])).as("%s, drift %d", key, c)
+            .isLessThan(0.7);
+      }
+    });
+  }
+
+  private static double cosine(double[] a, double[] b) {
+    double ab = 0;
+    double aa = 0;
+    double bb = 0;
+    for (int j = 0; j < a.length; j++) {
+      ab += a[j] * b[j];
+      aa += a[j] * a[j];
+      bb += b[j] * b[j];
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
 }
