@@ -88,7 +88,8 @@ final class DemoReport {
     }
     Run sgd = best("sgd", SGD_RATES, config, stream, batch);
     Run adam = best("adam", ADAM_RATES, config, stream, batch);
-    Stats koalaStats = stats(optimizerName(config) + " (untuned, in Flink)", koala, stream);
+    Stats koalaStats = stats(optimizerName(config) + (options.overrides().isEmpty()
+        ? " (untuned, in Flink)" : " (as configured, in Flink)"), koala, stream);
     Stats sgdStats = stats(sgd.name(), sgd, stream);
     Stats adamStats = stats(adam.name(), adam, stream);
     Detection detection = detection(metrics, stream);
@@ -501,10 +502,12 @@ final class DemoReport {
             + "(median delay %s examples), %d false alarms%n", d.detected(), d.trueDrifts(),
         DETECTION_WINDOW, Double.isNaN(d.medianDelay()) ? "-" : String.format("%.0f", d.medianDelay()),
         d.falseAlarms()));
-    s.append(String.format("  predictions answered: %d of %d (mean predictive variance %.3g); "
-            + "dead letters: %d of %d bad records %s%n", monitor.predictions(), stream.requests(),
-        monitor.meanVariance(), monitor.deadLetterReasons().size(), stream.badRecords(),
-        monitor.deadLetterReasons()));
+    double variance = monitor.meanVariance();
+    s.append(String.format("  predictions answered: %d of %d (%s); dead letters: %d of %d bad "
+            + "records %s%n", monitor.predictions(), stream.requests(), Double.isNaN(variance)
+            ? "no predictive variance: this optimizer keeps no covariance"
+            : String.format("mean predictive variance %.3g", variance),
+        monitor.deadLetterReasons().size(), stream.badRecords(), monitor.deadLetterReasons()));
     s.append(mismatches == 0
         ? "  an in-process replay of every key through the same trainer reproduces the job's metrics bit for bit"
         : "  WARNING: an in-process replay differs from the job's metrics in " + mismatches + " examples");
