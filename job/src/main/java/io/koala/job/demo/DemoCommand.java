@@ -5,6 +5,7 @@ import io.koala.job.ConfigLoader;
 import io.koala.job.JobConfig;
 import io.koala.job.KoalaJob;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -14,8 +15,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -177,7 +181,7 @@ public final class DemoCommand {
       out.println("  training job " + job.getJobID() + ": Kafka -> KOALA -> Kafka, exactly once");
 
       monitor = new OutputMonitor(kafka.bootstrapServers(), topics);
-      long[] sent = new long[1];
+      AtomicLong sent = new AtomicLong();
       producer = new Thread(() -> produce(stream, topics, sent), "koala-demo-producer");
       producer.setDaemon(true);
       producer.start();
@@ -197,10 +201,10 @@ public final class DemoCommand {
               + " predictions, " + monitor.deadLetterReasons().size() + " of "
               + stream.badRecords() + " dead letters");
         }
-        progress.show(started, sent[0], stream.records().size(), monitor);
+        progress.show(started, sent.get(), stream.records().size(), monitor);
         Thread.sleep(250);
       }
-      progress.show(started, sent[0], stream.records().size(), monitor);
+      progress.show(started, sent.get(), stream.records().size(), monitor);
       progress.finish();
       double seconds = (System.nanoTime() - started) / 1e9;
 
@@ -222,9 +226,9 @@ public final class DemoCommand {
     }
 
     /** Kafka's storage formatter prints to stdout: keep the demo's terminal for the demo. */
-    private static <T> T quietly(java.util.concurrent.Callable<T> start) throws Exception {
+    private static <T> T quietly(Callable<T> start) throws Exception {
       PrintStream stdout = System.out;
-      System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
       try {
         return start.call();
       } finally {
@@ -289,7 +293,8 @@ public final class DemoCommand {
     }
 
     /** Replays the records into Kafka at the configured rate (record key = tenant). */
-    private void produce(DemoStream stream, DemoTopics topics, long[] sent) {
+    private void produce(DemoStream stream, DemoTopics topics,
+        AtomicLong sent) {
       Properties p = kafka.clientProperties();
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -298,7 +303,7 @@ public final class DemoCommand {
         List<String[]> records = stream.records();
         for (int i = 0; i < records.size(); i++) {
           producer.send(new ProducerRecord<>(topics.input(), records.get(i)[0], records.get(i)[1]));
-          sent[0] = i + 1;
+          sent.set(i + 1);
           if (options.rate() > 0 && i % 50 == 49) {
             long due = start + (long) ((i + 1) * 1e9 / options.rate());
             long wait = due - System.nanoTime();
@@ -355,7 +360,7 @@ public final class DemoCommand {
       if (cluster != null) {
         try {
           cluster.closeAsync().get(seconds, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
           out.println("koala demo: Flink did not close within " + seconds + " s; the exiting "
               + "process releases it");
         } catch (Exception e) {
