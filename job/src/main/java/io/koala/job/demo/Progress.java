@@ -15,8 +15,10 @@ final class Progress {
   private final boolean terminal;
   private long lastLine;
   private long lastExamples;
+  private long lastSent;
   private long lastTime;
   private double rate;
+  private double sendRate;
   private boolean open;
 
   Progress(PrintStream out, boolean terminal) {
@@ -30,15 +32,17 @@ final class Progress {
     if (lastTime == 0 || now - lastTime > 1_000_000_000L) {
       if (lastTime != 0) {
         rate = (examples - lastExamples) / ((now - lastTime) / 1e9);
+        sendRate = (sent - lastSent) / ((now - lastTime) / 1e9);
       }
       lastTime = now;
       lastExamples = examples;
+      lastSent = sent;
     }
     double accuracy = monitor.recentAccuracy(WINDOW);
     String line = String.format(
-        "  [%4.0fs] sent %,d/%,d | trained %,d examples (%,.0f/s) | keys %d | accuracy %s | "
+        "  [%4.0fs] events in %,d/%,d (%,.0f/s) | trained %,d (%,.0f/s) | keys %d | accuracy %s | "
             + "drift events %d | predictions %d | dead letters %d",
-        (now - started) / 1e9, sent, total, examples, rate, monitor.keys(),
+        (now - started) / 1e9, sent, total, sendRate, examples, rate, monitor.keys(),
         Double.isNaN(accuracy) ? "  -  " : String.format("%4.1f%%", 100 * accuracy),
         monitor.driftEvents(), monitor.predictions(), monitor.deadLetterReasons().size());
     if (terminal) {

@@ -100,7 +100,7 @@ class DemoITCase {
       int kafkaPort = -1;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       // Wait until the job has trained something: every component is up and busy.
-      while (!String.join("\n", lines).matches("(?s).*trained [1-9][0-9,]* examples.*")) {
+      while (!String.join("\n", lines).matches("(?s).*trained [1-9][0-9,]* \\(.*")) {
         assertThat(demo.isAlive()).as("demo exited early: %s", lines).isTrue();
         assertThat(System.nanoTime()).as("no progress: %s", lines).isLessThan(deadline);
         Thread.sleep(200);
