@@ -551,8 +551,8 @@ final class DemoReport {
         pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}</style></head><body>
         <h1>KOALA demo report</h1>
         <p>%d tenants, each a linear concept over 3 features (5 %% label noise) that is redrawn
-        at two abrupt drifts at the tenant's own times, replayed into Kafka and trained by the KOALA job in Flink, one model per tenant,
-        test-then-train. KOALA ran with the engine's defaults (untuned). SGD and Adam ran in-process
+        at two abrupt drifts at the tenant's own times, replayed into Kafka and trained by the
+        KOALA job in Flink, one model per tenant, test-then-train: %s. SGD and Adam ran in-process
         through the same trainer on the same streams, each at the best of 5 learning rates chosen
         with hindsight on this stream.</p>
         <h2>Summary</h2>
@@ -577,8 +577,8 @@ final class DemoReport {
         <th>drift events (example)</th><th>last model version in Kafka</th></tr>
         %s</table>
         </body></html>
-        """.formatted(stream.byKey().size(), DRIFT_WINDOW, rows, d.detected(), d.trueDrifts(),
-        DETECTION_WINDOW, Double.isNaN(d.medianDelay()) ? "-" : String.format("%.0f", d.medianDelay()),
+        """.formatted(stream.byKey().size(), esc(koala.name()), DRIFT_WINDOW, rows, d.detected(),
+        d.trueDrifts(), DETECTION_WINDOW, Double.isNaN(d.medianDelay()) ? "-" : String.format("%.0f", d.medianDelay()),
         d.falseAlarms(), mismatches == 0 ? "The in-process replay reproduced the job's metrics bit "
             + "for bit." : "The in-process replay differs in " + mismatches + " examples.",
         esc(summary), keys);
