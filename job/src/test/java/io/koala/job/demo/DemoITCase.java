@@ -84,15 +84,20 @@ class DemoITCase {
         "--report", tmp.resolve("report").toString()));
     Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    // Each output line, then an end marker when the process closes its output.
+    java.util.concurrent.BlockingQueue<String> arriving = new java.util.concurrent.LinkedBlockingQueue<>();
+    String end = "\u0000end";
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           lines.add(line);
+          arriving.add(line);
         }
       } catch (IOException ignored) {
         // The process ended.
       }
+      arriving.add(end);
     });
     reader.start();
     try {
@@ -100,10 +105,11 @@ class DemoITCase {
       int kafkaPort = -1;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       // Wait until the job has trained something: every component is up and busy.
-      while (!String.join("\n", lines).matches("(?s).*trained [1-9][0-9,]* \\(.*")) {
-        assertThat(demo.isAlive()).as("demo exited early: %s", lines).isTrue();
-        assertThat(System.nanoTime()).as("no progress: %s", lines).isLessThan(deadline);
-        Thread.sleep(200);
+      Pattern trained = Pattern.compile("trained [1-9][0-9,]* \\(");
+      for (String line = ""; !trained.matcher(line).find(); ) {
+        line = arriving.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        assertThat(line).as("no progress within 120 s: %s", lines).isNotNull();
+        assertThat(line).as("demo exited early: %s", lines).isNotEqualTo(end);
       }
       for (String line : List.copyOf(lines)) {
         Matcher web = Pattern.compile("web UI: http://localhost:(\\d+)/").matcher(line);
