@@ -38,7 +38,8 @@ public final class ConfigLoader {
     for (int i = 0; i < arguments.size(); i++) {
       String arg = arguments.get(i);
       if (!arg.startsWith("--") || i + 1 >= arguments.size()) {
-        throw new IllegalArgumentException("expected --key value pairs, got: " + arg);
+        throw new IllegalArgumentException("expected --key value pairs, got: " + arg
+            + " (koala train --help lists every key)");
       }
       conf.setString(arg.substring(2), arguments.get(++i));
     }

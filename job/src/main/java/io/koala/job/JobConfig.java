@@ -2,7 +2,11 @@ package io.koala.job;
 
 import static io.koala.job.KoalaOptions.*;
 
+import io.koala.connectors.CsvEventDecoder;
 import io.koala.connectors.DecoderLimits;
+import io.koala.connectors.JsonEventDecoder;
+import io.koala.connectors.RecordDecoder;
+import io.koala.connectors.kafka.KafkaSettings;
 import io.koala.model.Head;
 import io.koala.model.LinearModel;
 import io.koala.model.MlpModel;
@@ -33,9 +37,10 @@ import io.koala.training.Trainer;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
+import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * The {@code koala.*} configuration, read and validated once at start: a bad value fails here
@@ -52,6 +57,10 @@ public final class JobConfig implements Serializable {
 
   private JobConfig(Configuration conf) {
     this.conf = conf;
+    rejectUnknownKeys(conf);
+    for (OptionCatalog.Entry entry : OptionCatalog.entries()) {
+      read(entry.option()); // every value parses, and a choice is one of its allowed values
+    }
     this.batchSize = positive(BATCH_SIZE);
     this.maxDelay = read(BATCH_MAX_DELAY);
     if (maxDelay != null && (maxDelay.isNegative() || maxDelay.isZero())) {
@@ -66,6 +75,22 @@ public final class JobConfig implements Serializable {
     positive(MAX_RECORD_BYTES);
     positive(MAX_FEATURES);
     positive(MAX_BATCH);
+    if (csv() && read(CSV_DELIMITER).length() != 1) {
+      throw bad(CSV_DELIMITER, "must be one character, was \"" + read(CSV_DELIMITER) + "\"");
+    }
+    if (read(SOURCE) == SourceKind.KAFKA) {
+      if (csv() && read(CSV_COLUMNS) == null) {
+        throw bad(CSV_COLUMNS, "is required for CSV records from Kafka");
+      }
+      kafkaSettings();
+      for (ConfigOption<String> topic : List.of(KAFKA_TOPIC_MODELS, KAFKA_TOPIC_METRICS,
+          KAFKA_TOPIC_PREDICTIONS, KAFKA_TOPIC_DRIFT, KAFKA_TOPIC_DEAD_LETTERS,
+          KAFKA_TRANSACTIONAL_ID_PREFIX)) {
+        if (read(topic).isBlank()) {
+          throw bad(topic, "must not be empty");
+        }
+      }
+    }
     // Build once now so that every hyperparameter is checked before the job starts.
     trainer();
   }
@@ -73,6 +98,17 @@ public final class JobConfig implements Serializable {
   /** Validates {@code conf}; throws IllegalArgumentException naming the first bad key. */
   public static JobConfig of(Configuration conf) {
     return new JobConfig(new Configuration(conf));
+  }
+
+  /** A {@code koala.*} key that no option has is a typo until proven otherwise. */
+  private static void rejectUnknownKeys(Configuration conf) {
+    for (String key : conf.keySet()) {
+      if (key.startsWith("koala.") && !OptionCatalog.known(key)) {
+        throw new IllegalArgumentException("invalid configuration: unknown key " + key
+            + "; did you mean " + OptionCatalog.nearest(key) + "? (koala train --help lists "
+            + "every key)");
+      }
+    }
   }
 
   public Configuration configuration() {
@@ -100,7 +136,13 @@ public final class JobConfig implements Serializable {
     try {
       return conf.get(option);
     } catch (IllegalArgumentException e) {
-      throw bad(option, "cannot be read: " + e.getMessage());
+      String raw = conf.toMap().get(option.key());
+      List<String> choices = OptionCatalog.find(option.key())
+          .map(OptionCatalog.Entry::choices).orElse(List.of());
+      if (!choices.isEmpty()) {
+        throw bad(option, "must be one of " + String.join(", ", choices) + "; was " + raw);
+      }
+      throw bad(option, "cannot be read from \"" + raw + "\": " + e.getMessage());
     }
   }
 
@@ -121,32 +163,57 @@ public final class JobConfig implements Serializable {
 
   /** Whether input records are CSV (else JSON). */
   public boolean csv() {
-    String format = read(FORMAT);
-    if (!format.equals("json") && !format.equals("csv")) {
-      throw bad(FORMAT, "must be json or csv, was " + format);
-    }
-    return format.equals("csv");
+    return read(FORMAT) == Format.CSV;
   }
 
   /**
    * The decoder of input records; CSV needs its header ({@code koala.csv.columns} wins over
    * {@code fileHeader}, the first line of the input files).
    */
-  public io.koala.connectors.RecordDecoder decoder(List<String> fileHeader) {
+  public RecordDecoder decoder(List<String> fileHeader) {
     if (!csv()) {
-      return new io.koala.connectors.JsonEventDecoder(decoderLimits());
+      return new JsonEventDecoder(decoderLimits());
     }
     List<String> columns = read(CSV_COLUMNS) != null ? read(CSV_COLUMNS) : fileHeader;
     if (columns == null) {
-      throw bad(CSV_COLUMNS, "is required for CSV records from Kafka");
-    }
-    String delimiter = read(CSV_DELIMITER);
-    if (delimiter.length() != 1) {
-      throw bad(CSV_DELIMITER, "must be one character, was \"" + delimiter + "\"");
+      throw bad(CSV_COLUMNS, "is required when the input has no header line");
     }
     String key = read(CSV_KEY_COLUMN);
-    return new io.koala.connectors.CsvEventDecoder(decoderLimits(), columns,
-        read(CSV_LABEL_COLUMN), columns.contains(key) ? key : null, delimiter.charAt(0));
+    return new CsvEventDecoder(decoderLimits(), columns, read(CSV_LABEL_COLUMN),
+        columns.contains(key) ? key : null, read(CSV_DELIMITER).charAt(0));
+  }
+
+  /** The Kafka source's settings from {@code koala.kafka.*}, client properties included. */
+  public KafkaSettings kafkaSettings() {
+    Properties client = new Properties();
+    conf.toMap().forEach((key, value) -> {
+      if (key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+        client.setProperty(key.substring(KAFKA_PROPERTIES_PREFIX.length()), value);
+      }
+    });
+    String servers = read(KAFKA_BOOTSTRAP);
+    if (servers == null || servers.isBlank()) {
+      throw bad(KAFKA_BOOTSTRAP, "is required when koala.source = kafka");
+    }
+    List<String> topics = read(KAFKA_INPUT_TOPICS);
+    String pattern = read(KAFKA_INPUT_PATTERN);
+    if ((topics == null || topics.isEmpty()) == (pattern == null || pattern.isBlank())) {
+      throw new IllegalArgumentException("invalid configuration: give exactly one of "
+          + KAFKA_INPUT_TOPICS.key() + " and " + KAFKA_INPUT_PATTERN.key());
+    }
+    try {
+      return KafkaSettings.builder().bootstrapServers(servers).topics(topics).topicPattern(pattern)
+          .groupId(read(KAFKA_GROUP_ID)).startingOffsets(read(KAFKA_STARTING_OFFSETS))
+          .bounded(read(KAFKA_BOUNDED)).clientProperties(client).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid configuration of koala.kafka.*: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The delivery guarantee that {@code option} chooses. */
+  public DeliveryGuarantee delivery(ConfigOption<Delivery> option) {
+    return read(option).guarantee();
   }
 
   /** The threshold h of the drift statistic, reported with every drift event. */
@@ -169,11 +236,7 @@ public final class JobConfig implements Serializable {
   }
 
   private Head head() {
-    try {
-      return Head.valueOf(read(MODEL_HEAD).toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw bad(MODEL_HEAD, "must be squared, logistic or softmax");
-    }
+    return read(MODEL_HEAD).head();
   }
 
   public Model model() {
@@ -224,10 +287,10 @@ public final class JobConfig implements Serializable {
   private Optimizer<OptimizerState> optimizer(Model model) {
     BlockLayout layout = read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
         ? BlockLayout.global(model.parameterCount()) : model.layerwiseLayout();
-    double decay = read(WEIGHT_DECAY);
+    double decay = orDefault(WEIGHT_DECAY, 0.0);
     Double fixedR = read(MEASUREMENT_NOISE);
     MeasurementNoise r = fixedR != null ? MeasurementNoise.fixed(fixedR)
-        : new MeasurementNoise(MeasurementNoise.Kind.EMA, read(MEASUREMENT_NOISE_BETA), 1.0,
+        : new MeasurementNoise(MeasurementNoise.Kind.EMA, orDefault(MEASUREMENT_NOISE_BETA, 0.9), 1.0,
             MeasurementNoise.Sample.MEAN_SQUARED_LOSS);
     Target target = Target.reference(orDefault(LEARNING_RATE, 1.0));
     boolean stream = read(OPTIMIZER_DEFAULTS) == KoalaOptions.Defaults.STREAM;
@@ -244,7 +307,7 @@ public final class JobConfig implements Serializable {
       }
       case KOALA_PP -> new KoalaPlusPlus(new KoalaPlusPlusConfig(layout,
           orDefault(INITIAL_COVARIANCE, 0.1), processNoise(stream ? 0.003 : 0.1), r, target, decay,
-          read(SYMMETRIC), KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9,
+          orDefault(SYMMETRIC, true), KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9,
           stream)); // adaptive Q's alarms need the reset guard (ProcessNoise, KoalaPlusPlus)
       case SGD -> new Sgd(new Sgd.Config(layout, orDefault(LEARNING_RATE, 0.01),
           orDefault(MOMENTUM, 0.9), decay));

@@ -18,7 +18,7 @@ public final class KoalaCommand {
              koala train --config FILE [--koala.key value ...] [--flink.key value ...]
              koala generate sea|hyperplane|regression|multiclass|multikey|concepts --out FILE [--seed S]
         Trains one model per key from koala.source (file: koala.file.input) into koala.output.dir.
-        Keys and defaults: see KoalaOptions, or README.md.""";
+        koala train --help lists every option with its type, default and description.""";
 
   /** Returns the process exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -34,6 +34,12 @@ public final class KoalaCommand {
       return 2;
     }
     List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+    if (rest.contains("--help") || rest.contains("-h")) {
+      out.println(USAGE);
+      out.println();
+      out.print(OptionCatalog.help());
+      return 0;
+    }
     Path file = null;
     int at = rest.indexOf("--config");
     if (at >= 0) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import io.koala.connectors.kafka.KafkaConnectors;
 import io.koala.connectors.kafka.KafkaSettings;
 import java.util.List;
-import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -61,21 +60,12 @@ public final class KoalaJob {
 
   /** The Kafka settings of {@code koala.kafka.*}, client properties included. */
   public static KafkaSettings kafkaSettings(JobConfig config) {
-    Properties client = new Properties();
-    config.configuration().toMap().forEach((key, value) -> {
-      if (key.startsWith(KoalaOptions.KAFKA_PROPERTIES_PREFIX)) {
-        client.setProperty(key.substring(KoalaOptions.KAFKA_PROPERTIES_PREFIX.length()), value);
-      }
-    });
-    return new KafkaSettings(config.get(KoalaOptions.KAFKA_BOOTSTRAP),
-        config.get(KoalaOptions.KAFKA_INPUT_TOPICS), config.get(KoalaOptions.KAFKA_INPUT_PATTERN),
-        config.get(KoalaOptions.KAFKA_GROUP_ID), config.get(KoalaOptions.KAFKA_STARTING_OFFSETS),
-        config.get(KoalaOptions.KAFKA_BOUNDED), client);
+    return config.kafkaSettings();
   }
 
   public static KoalaPipeline.Sinks kafkaSinks(JobConfig config, KafkaSettings settings) {
-    DeliveryGuarantee models = guarantee(KoalaOptions.KAFKA_MODELS_DELIVERY, config);
-    DeliveryGuarantee others = guarantee(KoalaOptions.KAFKA_OUTPUTS_DELIVERY, config);
+    DeliveryGuarantee models = config.delivery(KoalaOptions.KAFKA_MODELS_DELIVERY);
+    DeliveryGuarantee others = config.delivery(KoalaOptions.KAFKA_OUTPUTS_DELIVERY);
     String prefix = config.get(KoalaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
     return new KoalaPipeline.Sinks(
         KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_MODELS), models,
@@ -89,16 +79,6 @@ public final class KoalaJob {
         KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_DEAD_LETTERS), others,
             prefix + "-dead-letters"),
         false);
-  }
-
-  private static DeliveryGuarantee guarantee(
-      org.apache.flink.configuration.ConfigOption<String> option, JobConfig config) {
-    return switch (config.get(option)) {
-      case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
-      case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-      default -> throw new IllegalArgumentException("invalid configuration: " + option.key()
-          + " must be exactly-once or at-least-once, was " + config.get(option));
-    };
   }
 
   /** models.jsonl, metrics.jsonl, predictions.jsonl, drift.jsonl, dead-letters.jsonl. */

@@ -2,28 +2,58 @@ package io.koala.job;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.koala.connectors.kafka.StartingOffsets;
+import io.koala.model.Head;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
-/** Every {@code koala.*} setting (streaming.md §7), with its type, default and description. */
+/**
+ * Every {@code koala.*} setting, with its type, default and description: the one list that the
+ * configuration is checked against and {@code koala train --help} is printed from.
+ */
 public final class KoalaOptions {
 
   private KoalaOptions() {}
+
+  /** The spelling users write for a choice: lower case with hyphens (Flink matches it ignoring case). */
+  static String spelling(Enum<?> choice) {
+    return choice.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
 
   /** Model families. */
   public enum ModelType {
     LINEAR, LOGISTIC, SOFTMAX, MLP;
 
-    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return spelling(this);
     }
   }
 
-  /** Optimizers. */
-  /** Where unset KOALA hyperparameters come from. */
+  /** Output heads of the mlp. */
+  public enum MlpHead {
+    SQUARED(Head.SQUARED), LOGISTIC(Head.LOGISTIC), SOFTMAX(Head.SOFTMAX);
+
+    private final Head head;
+
+    MlpHead(Head head) {
+      this.head = head;
+    }
+
+    public Head head() {
+      return head;
+    }
+
+    @Override
+    public String toString() {
+      return spelling(this);
+    }
+  }
+
+  /** Where unset KOALA hyperparameters come from: a named preset of the optimizer configs. */
   public enum Defaults {
     /** The engine's defaults for drifting streams (benchmarks/README.md, drift benchmark). */
     STREAM,
@@ -32,17 +62,17 @@ public final class KoalaOptions {
 
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return spelling(this);
     }
   }
 
+  /** Optimizers. */
   public enum OptimizerName {
     KOALA_V, KOALA_M, KOALA_PP, SGD, ADAM;
 
-    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return spelling(this);
     }
   }
 
@@ -50,10 +80,9 @@ public final class KoalaOptions {
   public enum Layout {
     LAYERWISE, GLOBAL;
 
-    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return spelling(this);
     }
   }
 
@@ -61,16 +90,45 @@ public final class KoalaOptions {
   public enum SourceKind {
     FILE, KAFKA;
 
-    /** The spelling users write: lower case with hyphens (Flink matches it ignoring case). */
     @Override
     public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return spelling(this);
+    }
+  }
+
+  /** Encodings of input records. */
+  public enum Format {
+    JSON, CSV;
+
+    @Override
+    public String toString() {
+      return spelling(this);
+    }
+  }
+
+  /** Delivery of an output to Kafka. */
+  public enum Delivery {
+    EXACTLY_ONCE(DeliveryGuarantee.EXACTLY_ONCE), AT_LEAST_ONCE(DeliveryGuarantee.AT_LEAST_ONCE);
+
+    private final DeliveryGuarantee guarantee;
+
+    Delivery(DeliveryGuarantee guarantee) {
+      this.guarantee = guarantee;
+    }
+
+    public DeliveryGuarantee guarantee() {
+      return guarantee;
+    }
+
+    @Override
+    public String toString() {
+      return spelling(this);
     }
   }
 
   public static final ConfigOption<ModelType> MODEL_TYPE = key("koala.model.type")
       .enumType(ModelType.class).defaultValue(ModelType.LOGISTIC)
-      .withDescription("linear, logistic, softmax or mlp.");
+      .withDescription("The model family.");
   public static final ConfigOption<Integer> MODEL_FEATURES = key("koala.model.features")
       .intType().noDefaultValue()
       .withDescription("The input dimension (named features are hashed into it). Required.");
@@ -82,63 +140,69 @@ public final class KoalaOptions {
       .withDescription("Class names, in index order, for string labels.");
   public static final ConfigOption<Integer> MODEL_HIDDEN = key("koala.model.hidden")
       .intType().defaultValue(16).withDescription("Hidden units of the mlp.");
-  public static final ConfigOption<String> MODEL_HEAD = key("koala.model.head")
-      .stringType().defaultValue("logistic")
-      .withDescription("Output head of the mlp: squared, logistic or softmax.");
+  public static final ConfigOption<MlpHead> MODEL_HEAD = key("koala.model.head")
+      .enumType(MlpHead.class).defaultValue(MlpHead.LOGISTIC)
+      .withDescription("Output head of the mlp.");
   public static final ConfigOption<Boolean> MODEL_STANDARDISE = key("koala.model.standardise")
       .booleanType().defaultValue(false)
       .withDescription("Online per-feature standardisation (running mean and variance).");
   public static final ConfigOption<Long> MODEL_SEED = key("koala.model.seed")
       .longType().defaultValue(42L).withDescription("Seed of the initial parameters (mlp).");
 
+  /** Said by every hyperparameter whose default comes from the preset, never as a number here. */
+  static final String FROM_PRESET = " Default: from the preset named by koala.optimizer.defaults"
+      + " (koala train --help prints each preset's values).";
+
   public static final ConfigOption<OptimizerName> OPTIMIZER = key("koala.optimizer")
       .enumType(OptimizerName.class).defaultValue(OptimizerName.KOALA_V)
-      .withDescription("koala-v, koala-m, koala-pp, sgd or adam.");
+      .withDescription("The optimizer of every key's model.");
   public static final ConfigOption<Defaults> OPTIMIZER_DEFAULTS = key("koala.optimizer.defaults")
       .enumType(Defaults.class).defaultValue(Defaults.STREAM)
-      .withDescription("Where unset KOALA hyperparameters come from: stream (the engine's defaults "
-          + "for drifting streams: adaptive Q_k per example; koala-v p0 1, Q 0.0003) or "
-          + "reference (the paper's: p0 0.1, constant Q 1 / 0 / 0.1; the golden vectors use them).");
+      .withDescription("The preset that supplies every unset optimizer hyperparameter: stream (the "
+          + "engine's defaults for drifting streams, adaptive Q_k per example) or reference (the "
+          + "paper's experiments, constant Q; the golden vectors use them).");
   public static final ConfigOption<Layout> OPTIMIZER_LAYOUT = key("koala.optimizer.layout")
       .enumType(Layout.class).defaultValue(Layout.LAYERWISE)
-      .withDescription("layerwise (one block per weight matrix and bias) or global.");
+      .withDescription("Covariance blocks: layerwise (one per weight matrix and bias) or global.");
   public static final ConfigOption<Double> LEARNING_RATE = key("koala.optimizer.learning-rate")
       .doubleType().noDefaultValue()
-      .withDescription("η: the KOALA target (1 − η)L (default 1), or the step size of sgd "
-          + "(default 0.01) and adam (default 0.001).");
+      .withDescription("η: KOALA aims each step at the loss shrunk by the factor one minus η; sgd "
+          + "and adam take it as their step size."
+          + FROM_PRESET);
   public static final ConfigOption<Double> INITIAL_COVARIANCE = key("koala.optimizer.covariance")
       .doubleType().noDefaultValue()
-      .withDescription("p0 (koala-v: 1 stream, 0.1 reference), σ² (koala-pp, 0.1), sw (koala-m, 0.1).");
+      .withDescription("The initial covariance: p0 (koala-v), σ² (koala-pp), sw (koala-m)."
+          + FROM_PRESET);
   public static final ConfigOption<Double> PROCESS_NOISE = key("koala.optimizer.process-noise")
       .doubleType().noDefaultValue()
-      .withDescription("Q_0. Stream defaults (per example): koala-v 0.0003, koala-pp 0.003, "
-          + "koala-m drift noise 0.0003. Reference (per step): koala-v 1.0, koala-pp 0.1, koala-m 0.");
+      .withDescription("Q_0, the process noise (koala-m: its drift noise), per step or per "
+          + "example." + FROM_PRESET);
   public static final ConfigOption<Boolean> PROCESS_NOISE_ADAPTIVE =
       key("koala.optimizer.process-noise.adaptive").booleanType().noDefaultValue()
-      .withDescription("Adapt Q_k to the loss surprise (drift). Default: true with stream "
-          + "defaults, false (constant Q) with reference defaults.");
+      .withDescription("Adapt Q_k to the loss surprise (drift), or keep it constant." + FROM_PRESET);
   public static final ConfigOption<Boolean> PROCESS_NOISE_PER_EXAMPLE =
       key("koala.optimizer.process-noise.per-example").booleanType().noDefaultValue()
-      .withDescription("Q (and its bounds) per example: a step over B examples adds B·Q. Default: "
-          + "true with stream defaults, false with reference defaults. "
-          + "See benchmarks/README.md (drift benchmark) for what it does on drifting streams.");
+      .withDescription("Q (and its bounds) per example: a step over B examples adds B·Q. "
+          + "See benchmarks/README.md (drift benchmark) for what it does on drifting streams."
+          + FROM_PRESET);
   public static final ConfigOption<Double> PROCESS_NOISE_MIN = key("koala.optimizer.process-noise.min")
-      .doubleType().noDefaultValue().withDescription("q-min of the adaptive Q_k.");
+      .doubleType().noDefaultValue().withDescription("Lower bound of the adaptive Q_k." + FROM_PRESET);
   public static final ConfigOption<Double> PROCESS_NOISE_MAX = key("koala.optimizer.process-noise.max")
-      .doubleType().noDefaultValue().withDescription("q-max of the adaptive Q_k.");
+      .doubleType().noDefaultValue().withDescription("Upper bound of the adaptive Q_k." + FROM_PRESET);
   public static final ConfigOption<Double> MEASUREMENT_NOISE = key("koala.optimizer.measurement-noise")
       .doubleType().noDefaultValue()
       .withDescription("A fixed R; unset, R_k is the EMA of mean squared per-example losses.");
   public static final ConfigOption<Double> MEASUREMENT_NOISE_BETA =
-      key("koala.optimizer.measurement-noise.beta").doubleType().defaultValue(0.9)
-      .withDescription("β_R of the R_k EMA.");
+      key("koala.optimizer.measurement-noise.beta").doubleType().noDefaultValue()
+      .withDescription("β_R of the R_k EMA." + FROM_PRESET);
   public static final ConfigOption<Double> WEIGHT_DECAY = key("koala.optimizer.weight-decay")
-      .doubleType().defaultValue(0.0).withDescription("λ.");
+      .doubleType().noDefaultValue().withDescription("λ, decoupled weight decay." + FROM_PRESET);
   public static final ConfigOption<Double> MOMENTUM = key("koala.optimizer.momentum")
       .doubleType().noDefaultValue()
-      .withDescription("κ of koala-m (default 0.9), μ of sgd (default 0.9).");
+      .withDescription("κ of koala-m, μ of sgd." + FROM_PRESET);
   public static final ConfigOption<Boolean> SYMMETRIC = key("koala.optimizer.symmetric")
-      .booleanType().defaultValue(true).withDescription("koala-pp: symmetric surrogate.");
+      .booleanType().noDefaultValue()
+      .withDescription("koala-pp: the symmetric surrogate (else the asymmetric one)." + FROM_PRESET);
 
   public static final ConfigOption<Integer> BATCH_SIZE = key("koala.batch.size")
       .intType().defaultValue(32).withDescription("Labelled examples per micro-batch.");
@@ -150,7 +214,7 @@ public final class KoalaOptions {
       .intType().defaultValue(100).withDescription("A model snapshot every this many batches.");
 
   public static final ConfigOption<SourceKind> SOURCE = key("koala.source")
-      .enumType(SourceKind.class).defaultValue(SourceKind.FILE).withDescription("file or kafka.");
+      .enumType(SourceKind.class).defaultValue(SourceKind.FILE).withDescription("Where events come from.");
   public static final ConfigOption<String> FILE_INPUT = key("koala.file.input")
       .stringType().noDefaultValue().withDescription("A .jsonl file (or folder of them) to replay.");
   public static final ConfigOption<String> OUTPUT_DIR = key("koala.output.dir")
@@ -168,9 +232,11 @@ public final class KoalaOptions {
       .stringType().noDefaultValue().withDescription("A regex of input topics, instead of names.");
   public static final ConfigOption<String> KAFKA_GROUP_ID = key("koala.kafka.group-id")
       .stringType().defaultValue("koala").withDescription("Consumer group of the source.");
-  public static final ConfigOption<String> KAFKA_STARTING_OFFSETS =
-      key("koala.kafka.starting-offsets").stringType().defaultValue("earliest")
-      .withDescription("earliest, latest or committed (a restored job resumes from its checkpoint).");
+  public static final ConfigOption<StartingOffsets> KAFKA_STARTING_OFFSETS =
+      key("koala.kafka.starting-offsets").enumType(StartingOffsets.class)
+      .defaultValue(StartingOffsets.EARLIEST)
+      .withDescription("Where a source with no checkpoint starts (a restored job resumes from its "
+          + "checkpoint; committed falls back to earliest for a group with none).");
   public static final ConfigOption<Boolean> KAFKA_BOUNDED = key("koala.kafka.bounded")
       .booleanType().defaultValue(false)
       .withDescription("Stop at the offsets that are latest when the job starts.");
@@ -187,11 +253,11 @@ public final class KoalaOptions {
   public static final ConfigOption<String> KAFKA_TOPIC_DEAD_LETTERS =
       key("koala.kafka.topic.dead-letters").stringType().defaultValue("koala-dead-letters")
       .withDescription("Dead letters: reason, source topic/partition/offset, payload.");
-  public static final ConfigOption<String> KAFKA_MODELS_DELIVERY = key("koala.kafka.models.delivery")
-      .stringType().defaultValue("exactly-once")
-      .withDescription("Delivery of model snapshots: exactly-once (transactions) or at-least-once.");
-  public static final ConfigOption<String> KAFKA_OUTPUTS_DELIVERY =
-      key("koala.kafka.outputs.delivery").stringType().defaultValue("exactly-once")
+  public static final ConfigOption<Delivery> KAFKA_MODELS_DELIVERY = key("koala.kafka.models.delivery")
+      .enumType(Delivery.class).defaultValue(Delivery.EXACTLY_ONCE)
+      .withDescription("Delivery of model snapshots (exactly-once uses Kafka transactions).");
+  public static final ConfigOption<Delivery> KAFKA_OUTPUTS_DELIVERY =
+      key("koala.kafka.outputs.delivery").enumType(Delivery.class).defaultValue(Delivery.EXACTLY_ONCE)
       .withDescription("Delivery of metrics, predictions, drift events and dead letters.");
   public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX =
       key("koala.kafka.transactional-id-prefix").stringType().defaultValue("koala")
@@ -199,8 +265,8 @@ public final class KoalaOptions {
   /** Client settings pass through from keys under this prefix (SASL/SSL included). */
   public static final String KAFKA_PROPERTIES_PREFIX = "koala.kafka.properties.";
 
-  public static final ConfigOption<String> FORMAT = key("koala.format")
-      .stringType().defaultValue("json").withDescription("Input records: json or csv.");
+  public static final ConfigOption<Format> FORMAT = key("koala.format")
+      .enumType(Format.class).defaultValue(Format.JSON).withDescription("Encoding of input records.");
   public static final ConfigOption<List<String>> CSV_COLUMNS = key("koala.csv.columns")
       .stringType().asList().noDefaultValue()
       .withDescription("The CSV header; files default to their first line, Kafka needs it.");

@@ -106,11 +106,119 @@ class JobConfigTest {
   }
 
   @Test
-  void everyOptimizer_buildsWithItsDefaults() {
+  void everyOptimizer_buildsWithItsDefaults_andItsStateSerializerCarriesItsState()
+      throws Exception {
     for (String name : new String[] {"koala-v", "koala-m", "koala-pp", "sgd", "adam"}) {
       JobConfig config = Fixtures.config(name);
-      assertThat(config.trainer().optimizer().name()).isEqualTo(name);
-      assertThat(config.stateSerializer()).isNotNull();
+      var trainer = config.trainer();
+      assertThat(trainer.optimizer().name()).isEqualTo(name);
+      // The serializer must be the one of this optimizer's state: a wrong one fails to write it.
+      var serializer = config.stateSerializer();
+      var initial = trainer.initial();
+      var out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+      serializer.serialize(initial, out);
+      var copy = serializer.deserialize(
+          new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+      assertThat(copy.optimizer().getClass()).isEqualTo(initial.optimizer().getClass());
+      assertThat(copy.optimizer().parameters()).containsExactly(initial.optimizer().parameters());
+      assertThat(copy.version()).isEqualTo(initial.version());
     }
+  }
+
+  @Test
+  void unknownKey_isAnError_suggestingTheNearestKey() {
+    Configuration conf = new Configuration();
+    conf.setString("koala.model.features", "4");
+    conf.setString("koala.batch.szie", "5");
+    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key koala.batch.szie")
+        .hasMessageContaining("did you mean koala.batch.size?");
+  }
+
+  @Test
+  void kafkaClientProperties_andFlinkKeys_passThrough() {
+    Configuration conf = kafka();
+    conf.setString("koala.kafka.properties.security.protocol", "SASL_SSL");
+    conf.setString("parallelism.default", "2");
+    assertThat(JobConfig.of(conf).kafkaSettings().clientProperties())
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource({
+      "koala.optimizer, koala-x, 'koala-v, koala-m, koala-pp, sgd, adam'",
+      "koala.kafka.starting-offsets, oldest, 'earliest, latest, committed'",
+      "koala.kafka.models.delivery, twice, 'exactly-once, at-least-once'",
+      "koala.format, xml, 'json, csv'",
+      "koala.model.head, hinge, 'squared, logistic, softmax'",
+      "koala.source, socket, 'file, kafka'",
+  })
+  void badChoice_namesTheKeyAndEveryAllowedValue(String key, String value, String allowed) {
+    Configuration conf = kafka();
+    conf.setString(key, value);
+    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid configuration: " + key + " must be one of " + allowed
+            + "; was " + value);
+  }
+
+  @ParameterizedTest(name = "without {0}")
+  @CsvSource({"koala.kafka.bootstrap-servers", "koala.kafka.input-topics"})
+  void kafkaSource_isCheckedWhenTheConfigurationIsBuilt(String missing) {
+    Configuration conf = kafka();
+    conf.removeKey(missing);
+    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(missing);
+  }
+
+  @Test
+  void kafkaSource_topicsAndPattern_isAnError() {
+    Configuration conf = kafka();
+    conf.setString("koala.kafka.input-pattern", "events-.*");
+    assertThatThrownBy(() -> JobConfig.of(conf))
+        .hasMessageContaining("koala.kafka.input-topics and koala.kafka.input-pattern");
+  }
+
+  @Test
+  void help_listsEveryOptionWithTypeDefaultAndDescription() throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    int code = KoalaCommand.run(new String[] {"train", "--help"},
+        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+    String help = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).isZero();
+    for (OptionCatalog.Entry entry : OptionCatalog.entries()) {
+      assertThat(help).contains("  " + entry.option().key() + "  <" + entry.typeName()
+          + ">  default: " + entry.defaultText() + "\n");
+      String firstWords = entry.description().split(" ", 4).length > 3
+          ? String.join(" ", java.util.Arrays.copyOf(entry.description().split(" "), 3))
+          : entry.description();
+      assertThat(help).contains(firstWords);
+    }
+    assertThat(help).contains("koala.batch.size  <int>  default: 32")
+        .contains("koala.optimizer  <koala-v|koala-m|koala-pp|sgd|adam>  default: koala-v");
+  }
+
+  @Test
+  void presetSuppliedOptions_sayTheirDefaultComesFromThePreset_andWriteNoNumber() {
+    var presetSupplied = List.of(KoalaOptions.LEARNING_RATE, KoalaOptions.INITIAL_COVARIANCE,
+        KoalaOptions.PROCESS_NOISE, KoalaOptions.PROCESS_NOISE_ADAPTIVE,
+        KoalaOptions.PROCESS_NOISE_PER_EXAMPLE, KoalaOptions.PROCESS_NOISE_MIN,
+        KoalaOptions.PROCESS_NOISE_MAX, KoalaOptions.MEASUREMENT_NOISE_BETA,
+        KoalaOptions.WEIGHT_DECAY, KoalaOptions.MOMENTUM, KoalaOptions.SYMMETRIC);
+    for (var option : presetSupplied) {
+      var entry = OptionCatalog.find(option.key()).orElseThrow();
+      assertThat(option.hasDefaultValue()).as(option.key()).isFalse();
+      assertThat(entry.description()).as(option.key()).endsWith(KoalaOptions.FROM_PRESET)
+          .doesNotContainPattern("(?<![\\p{L}_])[0-9]"); // symbols such as p0 and Q_0 are no numbers
+    }
+  }
+
+  private static Configuration kafka() {
+    Configuration conf = new Configuration();
+    conf.setString("koala.model.features", "4");
+    conf.setString("koala.model.type", "mlp");
+    conf.setString("koala.source", "kafka");
+    conf.setString("koala.kafka.bootstrap-servers", "127.0.0.1:9092");
+    conf.setString("koala.kafka.input-topics", "events");
+    return conf;
   }
 }

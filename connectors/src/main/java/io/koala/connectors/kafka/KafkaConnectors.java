@@ -17,7 +17,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -50,11 +49,7 @@ public final class KafkaConnectors {
     if (settings.groupId() != null) {
       builder.setGroupId(settings.groupId());
     }
-    builder.setStartingOffsets(switch (settings.startingOffsets()) {
-      case "latest" -> OffsetsInitializer.latest();
-      case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-      default -> OffsetsInitializer.earliest();
-    });
+    builder.setStartingOffsets(settings.startingOffsets().initializer());
     if (settings.bounded()) {
       builder.setBounded(OffsetsInitializer.latest());
     }

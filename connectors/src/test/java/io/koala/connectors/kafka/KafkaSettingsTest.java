@@ -9,28 +9,58 @@ import org.junit.jupiter.api.Test;
 
 class KafkaSettingsTest {
 
+  private static KafkaSettings.Builder valid() {
+    return KafkaSettings.builder().bootstrapServers("b:1").topics(List.of("t"));
+  }
+
   @Test
   void clientProperties_passThrough_butNeverPrint() {
     Properties secret = new Properties();
     secret.setProperty("sasl.jaas.config",
         "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
     secret.setProperty("ssl.truststore.password", "changeit");
-    KafkaSettings settings = new KafkaSettings("localhost:9092", List.of("events"), null, "g",
-        "earliest", false, secret);
+    KafkaSettings settings = KafkaSettings.builder().bootstrapServers("localhost:9092")
+        .topics(List.of("events")).groupId("g").clientProperties(secret).build();
     assertThat(settings.clientProperties()).containsEntry("ssl.truststore.password", "changeit");
     assertThat(settings.toString()).doesNotContain("hunter2").doesNotContain("changeit")
         .contains("2 hidden");
   }
 
   @Test
-  void topicsOrPattern_andOffsets_areValidatedNamingTheKey() {
-    assertThatThrownBy(() -> new KafkaSettings("b:1", List.of(), null, "g", "earliest", false, null))
-        .hasMessageContaining("koala.kafka.input-topics");
-    assertThatThrownBy(() -> new KafkaSettings("b:1", List.of("t"), "t.*", "g", "earliest", false, null))
-        .hasMessageContaining("koala.kafka.input-pattern");
-    assertThatThrownBy(() -> new KafkaSettings("b:1", List.of("t"), null, "g", "oldest", false, null))
-        .hasMessageContaining("koala.kafka.starting-offsets");
-    assertThatThrownBy(() -> new KafkaSettings(" ", List.of("t"), null, "g", "earliest", false, null))
-        .hasMessageContaining("koala.kafka.bootstrap-servers");
+  void build_defaults_earliestUnbounded() {
+    KafkaSettings settings = valid().build();
+    assertThat(settings.startingOffsets()).isEqualTo(StartingOffsets.EARLIEST);
+    assertThat(settings.bounded()).isFalse();
+    assertThat(settings.inputPattern()).isNull();
+    assertThat(settings.inputTopics()).containsExactly("t");
+  }
+
+  @Test
+  void build_topicsOrPattern_exactlyOne() {
+    assertThatThrownBy(() -> valid().topics(List.of()).build())
+        .hasMessageContaining("exactly one of input topics and an input topic pattern");
+    assertThatThrownBy(() -> valid().topicPattern("t.*").build())
+        .hasMessageContaining("exactly one of input topics and an input topic pattern");
+    assertThat(valid().topics(List.of()).topicPattern("t.*").build().inputPattern())
+        .isEqualTo("t.*");
+  }
+
+  @Test
+  void build_badPatternOrServers_saysWhat() {
+    assertThatThrownBy(() -> valid().topics(List.of()).topicPattern("t[").build())
+        .hasMessageContaining("not a regular expression");
+    assertThatThrownBy(() -> valid().bootstrapServers(" ").build())
+        .hasMessageContaining("bootstrap servers are required");
+    assertThatThrownBy(() -> valid().startingOffsets(null).build())
+        .hasMessageContaining("starting offsets");
+  }
+
+  @Test
+  void build_messagesNameNoJobKeys() {
+    for (var bad : List.<Runnable>of(() -> valid().bootstrapServers(null).build(),
+        () -> valid().topics(List.of()).build(), () -> valid().topics(List.of(" ")).build())) {
+      assertThatThrownBy(bad::run).isInstanceOf(IllegalArgumentException.class)
+          .message().doesNotContain("koala.");
+    }
   }
 }

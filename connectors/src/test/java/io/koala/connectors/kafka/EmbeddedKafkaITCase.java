@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-class EmbeddedKafkaTest {
+class EmbeddedKafkaITCase {
 
   @Test
   void broker_startsOnLoopback_carriesRecords_andLeavesNothingBehind() throws Exception {
