@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.koala.testing.TestSeed;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,12 +22,14 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failures injected mid-stream of a Kafka run: the final models are bit-identical to a
  * failure-free run, and a read_committed consumer sees each snapshot exactly once.
  */
+@ExtendWith(TestSeed.Printer.class)
 class KafkaRecoveryITCase {
 
   @RegisterExtension
@@ -84,7 +87,7 @@ class KafkaRecoveryITCase {
 
     KafkaTopics failing = new KafkaTopics(BROKER.kafka());
     List<String> origins = failing.produce(records);
-    long seed = System.nanoTime();
+    long seed = TestSeed.next();
     Random random = new Random(seed);
     while (FailAtOrigin.SCHEDULE.size() < 3) {
       FailAtOrigin.SCHEDULE.add(origins.get(100 + random.nextInt(origins.size() - 200)));
