@@ -125,8 +125,9 @@ public final class CsvEventDecoder implements RecordDecoder {
         }
       }
       String identifier = id >= 0 && !fields.get(id).isEmpty() ? fields.get(id) : null;
-      return Decoded.of(new TrainingEvent(k, new Example[] {new Example(x, y)}, false, t,
-          identifier, origin));
+      return Decoded.of(labelText.isEmpty()
+          ? new TrainingEvent.PredictionRequest(k, x, t, identifier, origin)
+          : new TrainingEvent.Labelled(k, new Example(x, y), t, origin));
     } catch (Rejection r) {
       return Decoded.rejected(r.reason, r.getMessage(), payload, origin);
     }

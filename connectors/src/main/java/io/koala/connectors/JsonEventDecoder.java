@@ -127,12 +127,14 @@ public final class JsonEventDecoder implements RecordDecoder {
         }
         examples[i] = new Example(features(row.get("features"), "batch[" + i + "]."), label(label));
       }
-      return new TrainingEvent(key, examples, true, ts, id, origin);
+      return new TrainingEvent.PreBatched(key, examples, ts, origin);
     }
+    double[] x = features(root.get("features"), "");
     JsonNode label = root.get("label");
-    double y = label == null || label.isNull() ? Double.NaN : label(label);
-    return new TrainingEvent(key, new Example[] {new Example(features(root.get("features"), ""), y)},
-        false, ts, id, origin);
+    if (label == null || label.isNull()) {
+      return new TrainingEvent.PredictionRequest(key, x, ts, id, origin);
+    }
+    return new TrainingEvent.Labelled(key, new Example(x, label(label)), ts, origin);
   }
 
   private String key(JsonNode node, String recordKey) throws Rejection {
