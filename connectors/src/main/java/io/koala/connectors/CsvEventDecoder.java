@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Decodes one CSV data line (streaming.md §2): the header names the columns; one is the label
- * (empty: a prediction request), one may be the model key, {@code ts} and {@code id} are optional,
- * and every other column is a feature, in header order. Quoting follows RFC 4180 ("" inside
+ * Decodes one CSV data line (docs/streaming.md, "Input"): the header names the columns; one is
+ * the label (empty: a prediction request), one may be the model key, {@code ts} and {@code id}
+ * are optional ({@code id} only names a prediction request), and every other column is a
+ * feature, in header order. Quoting follows RFC 4180 ("" inside
  * quotes). Numbers are plain decimals: NaN, Infinity and hexadecimal are rejected.
  *
  * <pre>{@code

@@ -13,7 +13,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Decodes one JSON input record (streaming.md §2) into a {@link TrainingEvent}, or a
+ * Decodes one JSON input record (docs/streaming.md, "Input") into a {@link TrainingEvent}, or a
  * {@link Reject} with a stable reason. Never throws on data; nothing a record contains can make it
  * allocate more than a few times the record's size (limits on bytes, nesting, features, batch).
  *

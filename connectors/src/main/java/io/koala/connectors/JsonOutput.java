@@ -7,8 +7,8 @@ import io.koala.model.Batch;
 import java.util.Base64;
 
 /**
- * JSON encoding of the outputs (streaming.md §4), one object per record. Non-finite numbers
- * (NaN accuracy of a regression, for instance) are written as null.
+ * JSON encoding of the outputs (docs/streaming.md, "Output"), one object per record. Non-finite
+ * numbers (NaN accuracy of a regression, for instance) are written as null.
  */
 public final class JsonOutput {
 

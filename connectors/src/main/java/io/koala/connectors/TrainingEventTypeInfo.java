@@ -7,7 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
-/** Flink type information of {@link TrainingEvent}: one opaque type, {@link TrainingEventSerializer}. */
+/** Flink type information of {@link TrainingEvent}: one opaque type, with its own serializer. */
 public final class TrainingEventTypeInfo extends TypeInformation<TrainingEvent> {
 
   private static final long serialVersionUID = 1L;

@@ -14,8 +14,8 @@ class TrainingEventSerializerTest {
 
   private static final List<TrainingEvent> EVENTS = List.of(
       new TrainingEvent.Labelled("k", new Example(new double[] {1, -2.5, 0}, 1), 17, "t/0/3"),
-      new TrainingEvent.PredictionRequest("k", new double[] {0.5, Double.NaN}, TrainingEvent.NO_TIMESTAMP,
-          "q-1", null),
+      new TrainingEvent.PredictionRequest("k", new double[] {0.5, Double.NaN},
+          TrainingEvent.NO_TIMESTAMP, "q-1", null),
       new TrainingEvent.PredictionRequest("k", new double[] {0.5}, 3, null, "f:2"),
       new TrainingEvent.PreBatched("b", new Example[] {new Example(new double[] {1}, 0),
           new Example(new double[] {2}, 1)}, 9, "f:9"));

@@ -61,7 +61,8 @@ final class OutputRecords {
    */
   DeadLetter refused(String key, TrainingOutcome<OptimizerState> outcome, Batch batch,
       String firstOrigin, String lastOrigin) {
-    String source = firstOrigin.equals(lastOrigin) ? firstOrigin : firstOrigin + " .. " + lastOrigin;
+    String source = firstOrigin.equals(lastOrigin) ? firstOrigin
+        : firstOrigin + " .. " + lastOrigin;
     return new DeadLetter(STEP_REFUSED, outcome.report().refusal().message(), source,
         JsonOutput.encodeBatch(key, batch).getBytes(StandardCharsets.UTF_8));
   }

@@ -29,7 +29,7 @@ public record TrainingSettings(
     TypeSerializer<ModelState<OptimizerState>> stateSerializer,
     Trainers trainers) implements Serializable {
 
-  /** Builds a task's trainer from the configuration (the configured one by default; benchmarks swap it). */
+  /** Builds a task's trainer from the configuration (benchmarks swap the configured one). */
   public interface TrainerFactory extends Serializable {
     Trainer<OptimizerState> create(JobConfig config);
   }

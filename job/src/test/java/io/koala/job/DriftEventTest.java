@@ -27,8 +27,8 @@ class DriftEventTest {
     for (int k = 0; k < 400; k++) {
       for (int i = 0; i < 16; i++) {
         ts++;
-        h.feed(List.of(
-            Fixtures.labelled("drifting", drifting[k].features()[i], drifting[k].labels()[i], ts, "d"),
+        h.feed(List.of(Fixtures.labelled("drifting", drifting[k].features()[i],
+                drifting[k].labels()[i], ts, "d"),
             Fixtures.labelled("steady", steady[k].features()[i], steady[k].labels()[i], ts, "s")));
       }
     }

@@ -121,8 +121,9 @@ class SavedOperatorStateTest {
   }
 
   private static Path resource(String layout, String optimizer) throws URISyntaxException {
-    var url = SavedOperatorStateTest.class.getResource("/" + FOLDER + "/" + name(layout, optimizer));
-    assertThat(url).as("saved snapshot " + name(layout, optimizer)).isNotNull();
+    String name = name(layout, optimizer);
+    var url = SavedOperatorStateTest.class.getResource("/" + FOLDER + "/" + name);
+    assertThat(url).as("saved snapshot " + name).isNotNull();
     return Path.of(url.toURI());
   }
 
