@@ -8,10 +8,13 @@ import io.koala.connectors.ModelSnapshot;
 import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingEvent;
 import io.koala.connectors.TrainingMetrics;
+import io.koala.job.TrainingHarness.Backend;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class KoalaTrainingFunctionTest {
 
@@ -127,18 +130,19 @@ class KoalaTrainingFunctionTest {
     assertThat(new String(dead.get(0).payload())).contains("\"batch\"").contains("1.0E300");
   }
 
-  @Test
-  void snapshotRestoreContinue_equalsAnUninterruptedRun() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void snapshotRestoreContinue_equalsAnUninterruptedRun(Backend backend) throws Exception {
     for (String optimizer : new String[] {"koala-v", "koala-m", "koala-pp", "sgd", "adam"}) {
       JobConfig config = Fixtures.config(optimizer, "koala.model.standardise", "true");
       List<TrainingEvent> events = Fixtures.stream(13, 3, 30);
       Map<String, double[]> expected = harness(config).feed(events).finish();
 
       OperatorSubtaskState snapshot;
-      try (var first = harness(config).feed(events.subList(0, 41))) {
+      try (var first = TrainingHarness.of(config, backend).open().feed(events.subList(0, 41))) {
         snapshot = first.snapshot();
       }
-      Map<String, double[]> restored = TrainingHarness.of(config).restore(snapshot)
+      Map<String, double[]> restored = TrainingHarness.of(config, backend).restore(snapshot)
           .feed(events.subList(41, events.size())).finish();
       assertThat(restored.keySet()).as(optimizer).isEqualTo(expected.keySet());
       for (String key : expected.keySet()) {
