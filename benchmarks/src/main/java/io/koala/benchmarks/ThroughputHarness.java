@@ -5,7 +5,7 @@ import io.koala.connectors.Example;
 import io.koala.connectors.TrainingEvent;
 import io.koala.job.JobConfig;
 import io.koala.job.KoalaPipeline;
-import io.koala.job.KoalaTrainingFunction;
+import io.koala.job.TrainingSettings;
 import io.koala.optimizer.Optimizer;
 import io.koala.state.KoalaVState;
 import io.koala.state.OptimizerState;
@@ -138,7 +138,7 @@ public final class ThroughputHarness {
   }
 
   /** The configured KOALA-V trainer with the step replaced by a no-op. */
-  static final class NoOpTrainers implements KoalaTrainingFunction.TrainerFactory {
+  static final class NoOpTrainers implements TrainingSettings.TrainerFactory {
     private static final long serialVersionUID = 1L;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -175,8 +175,8 @@ public final class ThroughputHarness {
         }
       }
       int row = (int) ((i / keys) % rows.length);
-      return Decoded.of(new TrainingEvent("k" + (i % keys),
-          new Example[] {new Example(rows[row], labels[row])}, false, i, null, "gen"));
+      return Decoded.of(new TrainingEvent.Labelled("k" + (i % keys),
+          new Example(rows[row], labels[row]), i, "gen"));
     }
   }
 

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Decodes one CSV data line (streaming.md §2): the header names the columns; one is the label
- * (empty: a prediction request), one may be the model key, {@code ts} and {@code id} are optional,
- * and every other column is a feature, in header order. Quoting follows RFC 4180 ("" inside
+ * Decodes one CSV data line (docs/streaming.md, "Input"): the header names the columns; one is
+ * the label (empty: a prediction request), one may be the model key, {@code ts} and {@code id}
+ * are optional ({@code id} only names a prediction request), and every other column is a
+ * feature, in header order. Quoting follows RFC 4180 ("" inside
  * quotes). Numbers are plain decimals: NaN, Infinity and hexadecimal are rejected.
  *
  * <pre>{@code
@@ -125,8 +126,9 @@ public final class CsvEventDecoder implements RecordDecoder {
         }
       }
       String identifier = id >= 0 && !fields.get(id).isEmpty() ? fields.get(id) : null;
-      return Decoded.of(new TrainingEvent(k, new Example[] {new Example(x, y)}, false, t,
-          identifier, origin));
+      return Decoded.of(labelText.isEmpty()
+          ? new TrainingEvent.PredictionRequest(k, x, t, identifier, origin)
+          : new TrainingEvent.Labelled(k, new Example(x, y), t, origin));
     } catch (Rejection r) {
       return Decoded.rejected(r.reason, r.getMessage(), payload, origin);
     }

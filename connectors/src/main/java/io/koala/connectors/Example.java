@@ -1,14 +1,9 @@
 package io.koala.connectors;
 
 /**
- * One example: a dense feature row and its label (NaN when the event asks for a prediction).
+ * One labelled example: a dense feature row and its label.
  *
  * @param features the feature row, of the model's dimension
- * @param label a value, 0/1 or a class index; NaN for a prediction request
+ * @param label a value, 0/1 or a class index
  */
-public record Example(double[] features, double label) {
-
-  public boolean labelled() {
-    return !Double.isNaN(label);
-  }
-}
+public record Example(double[] features, double label) {}

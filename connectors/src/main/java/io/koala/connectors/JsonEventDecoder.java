@@ -13,7 +13,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Decodes one JSON input record (streaming.md §2) into a {@link TrainingEvent}, or a
+ * Decodes one JSON input record (docs/streaming.md, "Input") into a {@link TrainingEvent}, or a
  * {@link Reject} with a stable reason. Never throws on data; nothing a record contains can make it
  * allocate more than a few times the record's size (limits on bytes, nesting, features, batch).
  *
@@ -127,12 +127,14 @@ public final class JsonEventDecoder implements RecordDecoder {
         }
         examples[i] = new Example(features(row.get("features"), "batch[" + i + "]."), label(label));
       }
-      return new TrainingEvent(key, examples, true, ts, id, origin);
+      return new TrainingEvent.PreBatched(key, examples, ts, origin);
     }
+    double[] x = features(root.get("features"), "");
     JsonNode label = root.get("label");
-    double y = label == null || label.isNull() ? Double.NaN : label(label);
-    return new TrainingEvent(key, new Example[] {new Example(features(root.get("features"), ""), y)},
-        false, ts, id, origin);
+    if (label == null || label.isNull()) {
+      return new TrainingEvent.PredictionRequest(key, x, ts, id, origin);
+    }
+    return new TrainingEvent.Labelled(key, new Example(x, label(label)), ts, origin);
   }
 
   private String key(JsonNode node, String recordKey) throws Rejection {

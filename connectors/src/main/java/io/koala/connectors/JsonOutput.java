@@ -3,11 +3,12 @@ package io.koala.connectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.koala.model.Batch;
 import java.util.Base64;
 
 /**
- * JSON encoding of the outputs (streaming.md §4), one object per record. Non-finite numbers
- * (NaN accuracy of a regression, for instance) are written as null.
+ * JSON encoding of the outputs (docs/streaming.md, "Output"), one object per record. Non-finite
+ * numbers (NaN accuracy of a regression, for instance) are written as null.
  */
 public final class JsonOutput {
 
@@ -144,5 +145,24 @@ public final class JsonOutput {
       n.put("payloadEncoding", "base64");
     }
     return n.toString();
+  }
+
+  /**
+   * A micro-batch in the input format ({@code {"key":…,"batch":[{"features":[…],"label":…}]}}),
+   * so that a refused batch can be replayed after inspection. Values are written as they are.
+   */
+  public static String encodeBatch(String key, Batch batch) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("key", key);
+    ArrayNode examples = root.putArray("batch");
+    for (int i = 0; i < batch.size(); i++) {
+      ObjectNode e = examples.addObject();
+      ArrayNode f = e.putArray("features");
+      for (double v : batch.features()[i]) {
+        f.add(v);
+      }
+      e.put("label", batch.labels()[i]);
+    }
+    return root.toString();
   }
 }

@@ -1,23 +1,52 @@
 package io.koala.connectors;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
- * A decoded input record: one example (labelled, or a prediction request), or a pre-batched
- * micro-batch that is trained as exactly one step.
+ * A decoded input record: a labelled example to train on, a prediction request to answer, or a
+ * pre-batched micro-batch that is trained as exactly one step.
  *
- * @param key the model key
- * @param examples the example, or the batch's examples
- * @param batch whether this is a pre-batched micro-batch
- * @param timestamp event time in epoch ms (Long.MIN_VALUE when absent)
- * @param id the caller's id, echoed in the prediction (may be null)
- * @param origin where the record came from: topic/partition/offset, or file:line
+ * <p>Flink carries it with {@link TrainingEventSerializer} (declared by {@link TypeInfo}), never
+ * Kryo: a sealed interface is no POJO.
  */
-public record TrainingEvent(
-    String key, Example[] examples, boolean batch, long timestamp, String id, String origin) {
+@TypeInfo(TrainingEventTypeInfo.Factory.class)
+public sealed interface TrainingEvent
+    permits TrainingEvent.Labelled, TrainingEvent.PredictionRequest, TrainingEvent.PreBatched {
 
-  public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+  /** The timestamp of an event that carried none. */
+  long NO_TIMESTAMP = Long.MIN_VALUE;
 
-  /** A single unlabelled example: answered with a prediction, not trained on. */
-  public boolean isPredictionRequest() {
-    return !batch && !examples[0].labelled();
-  }
+  /** The model key. */
+  String key();
+
+  /** Event time in epoch ms, or {@link #NO_TIMESTAMP}. */
+  long timestamp();
+
+  /** Where the record came from: topic/partition/offset, or file:line. */
+  String origin();
+
+  /**
+   * One labelled example, collected into the key's open micro-batch.
+   *
+   * @param example the feature row and its label
+   */
+  record Labelled(String key, Example example, long timestamp, String origin)
+      implements TrainingEvent {}
+
+  /**
+   * One unlabelled feature row: answered with a prediction, not trained on.
+   *
+   * @param features the feature row, of the model's dimension
+   * @param id the caller's id, echoed in the prediction (may be null)
+   */
+  record PredictionRequest(String key, double[] features, long timestamp, String id,
+      String origin) implements TrainingEvent {}
+
+  /**
+   * A micro-batch chosen by the producer: trained as exactly one step.
+   *
+   * @param examples the batch's labelled examples (at least one)
+   */
+  record PreBatched(String key, Example[] examples, long timestamp, String origin)
+      implements TrainingEvent {}
 }

@@ -24,20 +24,24 @@ class CsvEventDecoderTest {
   @Test
   void dataLine_decodesFeaturesInHeaderOrder_labelKeyTimeAndId() {
     Decoded d = decode("sensor-1,21.5,-3,0.25,wet,1700000000000,e-1");
-    TrainingEvent e = d.event();
+    var e = (TrainingEvent.Labelled) d.event();
     assertThat(e.key()).isEqualTo("sensor-1");
-    assertThat(e.examples()[0].features()).containsExactly(21.5, -3.0, 0.25);
-    assertThat(e.examples()[0].label()).isEqualTo(1.0);
+    assertThat(e.example().features()).containsExactly(21.5, -3.0, 0.25);
+    assertThat(e.example().label()).isEqualTo(1.0);
     assertThat(e.timestamp()).isEqualTo(1700000000000L);
-    assertThat(e.id()).isEqualTo("e-1");
-    assertThat(decode("s,1,2,3,2,,").event().examples()[0].label()).isEqualTo(2.0);
+    assertThat(((TrainingEvent.Labelled) decode("s,1,2,3,2,,").event()).example().label())
+        .isEqualTo(2.0);
   }
 
   @Test
   void emptyLabel_isAPredictionRequest_andQuotesFollowRfc4180() {
     Decoded d = decode("\"sensor, \"\"north\"\"\",1,2,3,,,");
     assertThat(d.event().key()).isEqualTo("sensor, \"north\"");
-    assertThat(d.event().isPredictionRequest()).isTrue();
+    assertThat(d.event()).isInstanceOf(TrainingEvent.PredictionRequest.class);
+    var request = (TrainingEvent.PredictionRequest) decode("s,1,2,3,,7,q-1").event();
+    assertThat(request.id()).isEqualTo("q-1");
+    assertThat(request.timestamp()).isEqualTo(7);
+    assertThat(request.features()).containsExactly(1.0, 2.0, 3.0);
   }
 
   @ParameterizedTest(name = "{0}: {1}")

@@ -25,21 +25,24 @@ class JsonEventDecoderTest {
     Decoded d = decode(BINARY,
         "{\"key\":\"sensor-17\",\"features\":[0.1,2.3,-1.0],\"label\":1,\"ts\":1700000000000,\"id\":\"e-42\"}");
     assertThat(d.ok()).isTrue();
-    TrainingEvent e = d.event();
+    assertThat(d.event()).isInstanceOf(TrainingEvent.Labelled.class);
+    var e = (TrainingEvent.Labelled) d.event();
     assertThat(e.key()).isEqualTo("sensor-17");
-    assertThat(e.examples()[0].features()).containsExactly(0.1, 2.3, -1.0);
-    assertThat(e.examples()[0].label()).isEqualTo(1.0);
+    assertThat(e.example().features()).containsExactly(0.1, 2.3, -1.0);
+    assertThat(e.example().label()).isEqualTo(1.0);
     assertThat(e.timestamp()).isEqualTo(1700000000000L);
-    assertThat(e.id()).isEqualTo("e-42");
     assertThat(e.origin()).isEqualTo("test:1");
-    assertThat(e.isPredictionRequest()).isFalse();
   }
 
   @Test
-  void unlabelledExample_isAPredictionRequest_andKeyFallsBack() {
-    Decoded d = decode(BINARY, "{\"features\":[1,2,3]}");
-    assertThat(d.event().isPredictionRequest()).isTrue();
-    assertThat(d.event().key()).isEqualTo("default");
+  void unlabelledExample_isAPredictionRequest_withItsId_andKeyFallsBack() {
+    Decoded d = decode(BINARY, "{\"features\":[1,2,3],\"id\":\"q-7\",\"ts\":5}");
+    assertThat(d.event()).isInstanceOf(TrainingEvent.PredictionRequest.class);
+    var request = (TrainingEvent.PredictionRequest) d.event();
+    assertThat(request.key()).isEqualTo("default");
+    assertThat(request.id()).isEqualTo("q-7");
+    assertThat(request.features()).containsExactly(1.0, 2.0, 3.0);
+    assertThat(request.timestamp()).isEqualTo(5);
     Decoded fromRecordKey = BINARY.decode("{\"features\":[1,2,3]}".getBytes(StandardCharsets.UTF_8),
         "t/0/5", "tenant-9");
     assertThat(fromRecordKey.event().key()).isEqualTo("tenant-9");
@@ -48,7 +51,7 @@ class JsonEventDecoderTest {
   @Test
   void namedFeatures_areHashedStably_withSigns() {
     Decoded d = decode(BINARY, "{\"features\":{\"temp\":21.5,\"wind\":3}}");
-    double[] x = d.event().examples()[0].features();
+    double[] x = ((TrainingEvent.PredictionRequest) d.event()).features();
     double[] expected = new double[3];
     expected[FeatureHashing.index("temp", 3)] += FeatureHashing.sign("temp") * 21.5;
     expected[FeatureHashing.index("wind", 3)] += FeatureHashing.sign("wind") * 3;
@@ -63,14 +66,17 @@ class JsonEventDecoderTest {
   void preBatchedMessage_isOneBatchEvent() {
     Decoded d = decode(BINARY, "{\"key\":\"k\",\"batch\":[{\"features\":[1,2,3],\"label\":0},"
         + "{\"features\":[4,5,6],\"label\":1}]}");
-    assertThat(d.event().batch()).isTrue();
-    assertThat(d.event().examples()).hasSize(2);
+    assertThat(d.event()).isInstanceOf(TrainingEvent.PreBatched.class);
+    var batch = (TrainingEvent.PreBatched) d.event();
+    assertThat(batch.examples()).extracting(Example::label).containsExactly(0.0, 1.0);
+    assertThat(batch.examples()[1].features()).containsExactly(4.0, 5.0, 6.0);
   }
 
   @Test
   void classNames_mapToIndices() {
-    assertThat(decode(MULTICLASS, "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"blue\"}")
-        .event().examples()[0].label()).isEqualTo(2.0);
+    var e = (TrainingEvent.Labelled) decode(MULTICLASS,
+        "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"blue\"}").event();
+    assertThat(e.example().label()).isEqualTo(2.0);
   }
 
   @ParameterizedTest(name = "{0}")

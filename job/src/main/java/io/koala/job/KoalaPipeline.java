@@ -21,7 +21,7 @@ import org.apache.flink.util.Collector;
  * sinks are injected, so tests run the same pipeline on in-memory ones.
  *
  * <pre>{@code
- * KoalaPipeline.Outputs out = KoalaPipeline.build(decodedRecords, config);
+ * KoalaPipeline.Streams out = KoalaPipeline.build(decodedRecords, config);
  * out.models().sinkTo(modelSink).uid("sink-models");
  * }</pre>
  */
@@ -108,7 +108,7 @@ public final class KoalaPipeline {
 
   /** As {@link #build(DataStream, JobConfig)} with another trainer (benchmarks' no-op floor). */
   public static Streams build(DataStream<Decoded> decoded, JobConfig config,
-      KoalaTrainingFunction.TrainerFactory trainers) {
+      TrainingSettings.TrainerFactory trainers) {
     int sourceParallelism = decoded.getParallelism();
     SingleOutputStreamOperator<TrainingEvent> events = decoded
         .process(new Route()).uid(UID_DECODE).name("route bad input")
@@ -118,7 +118,8 @@ public final class KoalaPipeline {
         .setParallelism(sourceParallelism);
     SingleOutputStreamOperator<ModelSnapshot> trained = timed
         .keyBy(TrainingEvent::key)
-        .process(new KoalaTrainingFunction(config, trainers)).uid(UID_TRAIN).name("koala train");
+        .process(new KoalaTrainingFunction(TrainingSettings.of(config, trainers)))
+        .uid(UID_TRAIN).name("koala train");
     DataStream<DeadLetter> deadLetters = events.getSideOutput(Outputs.DEAD_LETTERS)
         .union(trained.getSideOutput(Outputs.DEAD_LETTERS));
     return new Streams(trained, trained.getSideOutput(Outputs.METRICS),

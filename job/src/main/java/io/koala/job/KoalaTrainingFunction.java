@@ -1,25 +1,20 @@
 package io.koala.job;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.koala.connectors.DeadLetter;
-import io.koala.connectors.DriftEvent;
 import io.koala.connectors.Example;
 import io.koala.connectors.ModelSnapshot;
-import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingEvent;
-import io.koala.connectors.TrainingMetrics;
 import io.koala.model.Batch;
-import io.koala.optimizer.Optimizer;
 import io.koala.state.OptimizerState;
 import io.koala.state.PendingBatch;
 import io.koala.state.PendingBatchSerializer;
+import io.koala.state.PendingRow;
+import io.koala.state.PendingRowSerializer;
 import io.koala.training.ModelState;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -34,12 +29,13 @@ import org.apache.flink.util.Collector;
 /**
  * One model per key: collects labelled examples into micro-batches, trains on each batch
  * (test-then-train), answers prediction requests, and emits snapshots, metrics, drift events and
- * dead letters. It reads state, calls the {@link Trainer}, writes state and emits; no math here.
+ * dead letters. It reads state, calls the {@link Trainer}, writes state and emits; the records
+ * are built by {@link OutputRecords}, no math here.
  *
- * <p>Batches close when {@code koala.batch.size} examples are waiting, when the watermark passes
- * the first waiting example by {@code koala.batch.max-delay} (if set), and at the end of a bounded
- * input (the watermark reaches +∞), where every key also emits a final snapshot. Pre-batched
- * messages are trained as exactly one step.
+ * <p>Batches close when {@code batchSize} examples are waiting, when the watermark passes the
+ * first waiting example by {@code maxDelay} (if set), and at the end of a bounded input (the
+ * watermark reaches +∞), where every key also emits a final snapshot. Pre-batched messages are
+ * trained as exactly one step.
  */
 public final class KoalaTrainingFunction
     extends KeyedProcessFunction<String, TrainingEvent, ModelSnapshot> {
@@ -49,46 +45,47 @@ public final class KoalaTrainingFunction
   /** State names: fixed forever, savepoints depend on them. */
   static final String MODEL_STATE = "koala-model";
   static final String PENDING_STATE = "koala-pending";
-  static final String PENDING_ROWS_STATE = "koala-pending-rows";
+  static final String PENDING_EXAMPLES_STATE = "koala-pending-examples";
+  /**
+   * Waiting rows as written by version 0.1: features with the label appended, as a double[].
+   * Only read (and emptied) when a batch closes, so that savepoints of 0.1 restore; new rows go
+   * to {@link #PENDING_EXAMPLES_STATE}. A serializer upgrade cannot turn one type into another
+   * on the heap backend (it keeps the objects it restored), hence a second state.
+   */
+  static final String LEGACY_PENDING_ROWS_STATE = "koala-pending-rows";
 
   /** The timer that fires at the end of a bounded input. */
   static final long END_OF_INPUT = Long.MAX_VALUE;
 
-  /** Builds the trainer in each task (the configured one by default; benchmarks swap it). */
-  public interface TrainerFactory extends java.io.Serializable {
-    Trainer<OptimizerState> create(JobConfig config);
-  }
-
-  private final JobConfig config;
-  private final TrainerFactory factory;
+  private final TrainingSettings settings;
 
   private transient Trainer<OptimizerState> trainer;
+  private transient OutputRecords records;
   private transient ValueState<ModelState<OptimizerState>> model;
   private transient ValueState<PendingBatch> pending;
-  private transient ListState<double[]> rows;
+  private transient ListState<PendingRow> rows;
+  private transient ListState<double[]> legacyRows;
   private transient Counter batches;
   private transient Counter refused;
   private transient Counter predictions;
   private transient Counter driftAlarms;
 
-  public KoalaTrainingFunction(JobConfig config) {
-    this(config, JobConfig::trainer);
-  }
-
-  public KoalaTrainingFunction(JobConfig config, TrainerFactory factory) {
-    this.config = config;
-    this.factory = factory;
+  public KoalaTrainingFunction(TrainingSettings settings) {
+    this.settings = settings;
   }
 
   @Override
   public void open(OpenContext context) {
-    trainer = factory.create(config);
+    trainer = settings.trainers().create();
+    records = OutputRecords.of(trainer, settings);
     model = getRuntimeContext().getState(
-        new ValueStateDescriptor<>(MODEL_STATE, config.stateSerializer()));
+        new ValueStateDescriptor<>(MODEL_STATE, settings.stateSerializer()));
     pending = getRuntimeContext().getState(
         new ValueStateDescriptor<>(PENDING_STATE, PendingBatchSerializer.INSTANCE));
-    rows = getRuntimeContext().getListState(new ListStateDescriptor<>(PENDING_ROWS_STATE,
-        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+    rows = getRuntimeContext().getListState(
+        new ListStateDescriptor<>(PENDING_EXAMPLES_STATE, PendingRowSerializer.INSTANCE));
+    legacyRows = getRuntimeContext().getListState(new ListStateDescriptor<>(
+        LEGACY_PENDING_ROWS_STATE, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
     var metrics = getRuntimeContext().getMetricGroup().addGroup("koala");
     batches = metrics.counter("batches");
     refused = metrics.counter("refusedSteps");
@@ -104,17 +101,22 @@ public final class KoalaTrainingFunction
   @Override
   public void processElement(TrainingEvent event, Context ctx, Collector<ModelSnapshot> out)
       throws Exception {
+    if (event instanceof TrainingEvent.PredictionRequest request) {
+      answer(request, ctx);
+      return;
+    }
     long ts = event.timestamp() != TrainingEvent.NO_TIMESTAMP ? event.timestamp()
         : ctx.timestamp() != null ? ctx.timestamp() : TrainingEvent.NO_TIMESTAMP;
-    if (event.isPredictionRequest()) {
-      answer(event, ctx);
-      return;
-    }
-    if (event.batch()) {
+    if (event instanceof TrainingEvent.PreBatched batch) {
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
-      train(toBatch(event.examples()), ts, event.origin(), event.origin(), ctx, out);
-      return;
+      train(toBatch(batch.examples()), ts, batch.origin(), batch.origin(), ctx, out);
+    } else {
+      collect((TrainingEvent.Labelled) event, ts, ctx, out);
     }
+  }
+
+  private void collect(TrainingEvent.Labelled event, long ts, Context ctx,
+      Collector<ModelSnapshot> out) throws Exception {
     PendingBatch open = pending.value();
     if (open == null || open.count() == 0) {
       // The end-of-input timer, registered where events arrive (never while it fires: at a
@@ -122,19 +124,17 @@ public final class KoalaTrainingFunction
       // this needs no read of the model's state.
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
       open = new PendingBatch(0, ts, event.origin(), event.origin());
-      Duration delay = config.maxDelay();
+      Duration delay = settings.maxDelay();
       if (delay != null && ts != TrainingEvent.NO_TIMESTAMP) {
         ctx.timerService().registerEventTimeTimer(flushTime(ts, delay));
       }
     }
-    Example example = event.examples()[0];
-    double[] row = java.util.Arrays.copyOf(example.features(), example.features().length + 1);
-    row[row.length - 1] = example.label();
-    rows.add(row);
+    // A copy: the heap backend keeps the object itself, and the input's array is not ours.
+    rows.add(new PendingRow(event.example().features().clone(), event.example().label()));
     open = new PendingBatch(open.count() + 1, open.firstTimestamp(), open.firstOrigin(),
         event.origin());
-    if (open.count() >= config.batchSize()) {
-      Duration delay = config.maxDelay();
+    if (open.count() >= settings.batchSize()) {
+      Duration delay = settings.maxDelay();
       if (delay != null && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP) {
         ctx.timerService().deleteEventTimeTimer(flushTime(open.firstTimestamp(), delay));
       }
@@ -160,8 +160,9 @@ public final class KoalaTrainingFunction
       ModelState<OptimizerState> state = model.value();
       // Versions that are multiples of every-batches were written when they were made: each
       // (key, version) is written once.
-      if (state != null && (state.version() == 0 || state.version() % config.snapshotEvery() != 0)) {
-        out.collect(snapshot(ctx.getCurrentKey(), state,
+      if (state != null
+          && (state.version() == 0 || state.version() % settings.snapshotEvery() != 0)) {
+        out.collect(records.snapshot(ctx.getCurrentKey(), state,
             open == null ? TrainingEvent.NO_TIMESTAMP : open.firstTimestamp()));
       }
     }
@@ -169,19 +170,28 @@ public final class KoalaTrainingFunction
 
   private void closeBatch(PendingBatch open, long ts, Context ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    List<double[]> waiting = new ArrayList<>();
-    for (double[] row : rows.get()) {
-      waiting.add(row);
+    List<PendingRow> waiting = new ArrayList<>();
+    // Rows restored from a 0.1 savepoint arrived before any row added since.
+    Iterable<double[]> legacy = legacyRows.get();
+    if (legacy != null) {
+      for (double[] row : legacy) {
+        waiting.add(new PendingRow(Arrays.copyOf(row, row.length - 1), row[row.length - 1]));
+      }
+      legacyRows.clear();
+    }
+    Iterable<PendingRow> typed = rows.get();
+    if (typed != null) {
+      for (PendingRow row : typed) {
+        waiting.add(row);
+      }
     }
     rows.clear();
     pending.clear();
-    int d = waiting.get(0).length - 1;
     double[][] x = new double[waiting.size()][];
     double[] y = new double[waiting.size()];
     for (int i = 0; i < x.length; i++) {
-      double[] row = waiting.get(i);
-      x[i] = java.util.Arrays.copyOf(row, d);
-      y[i] = row[d];
+      x[i] = waiting.get(i).features();
+      y[i] = waiting.get(i).label();
     }
     train(new Batch(x, y), ts, open.firstOrigin(), open.lastOrigin(), ctx, out);
   }
@@ -193,46 +203,26 @@ public final class KoalaTrainingFunction
     ModelState<OptimizerState> next = outcome.state();
     model.update(next);
     batches.inc();
-    Optimizer<OptimizerState> optimizer = trainer.optimizer();
-    OptimizerState s = next.optimizer();
-    boolean accepted = outcome.report().accepted();
-    ctx.output(Outputs.METRICS, new TrainingMetrics(key, next.version(), outcome.examples(),
-        outcome.loss(), outcome.accuracy(), outcome.report().target(), optimizer.measurementNoise(s),
-        optimizer.processNoise(s), optimizer.covariance(s), outcome.report().driftDetected(),
-        !accepted, ts));
-    if (!accepted) {
+    ctx.output(Outputs.METRICS, records.metrics(key, outcome, ts));
+    if (!outcome.report().accepted()) {
       refused.inc();
-      String source = firstOrigin.equals(lastOrigin) ? firstOrigin : firstOrigin + " .. " + lastOrigin;
-      ctx.output(Outputs.DEAD_LETTERS, new DeadLetter("STEP_REFUSED",
-          outcome.report().refusal().message(), source, batchJson(key, batch)));
+      ctx.output(Outputs.DEAD_LETTERS,
+          records.refused(key, outcome, batch, firstOrigin, lastOrigin));
       return;
     }
     if (outcome.report().driftDetected()) {
       driftAlarms.inc();
-      ctx.output(Outputs.DRIFT, new DriftEvent(key, next.version(),
-          outcome.report().driftStatistic(), config.driftThreshold(), ts));
+      ctx.output(Outputs.DRIFT, records.drift(key, outcome, ts));
     }
-    if (next.version() % config.snapshotEvery() == 0) {
-      out.collect(snapshot(key, next, ts));
+    if (next.version() % settings.snapshotEvery() == 0) {
+      out.collect(records.snapshot(key, next, ts));
     }
   }
 
-  private void answer(TrainingEvent event, Context ctx) throws Exception {
-    Trainer.Answer answer = trainer.predict(current(), event.examples()[0].features());
-    var p = answer.prediction();
-    boolean binary = trainer.model().isClassifier() && p.scores() == null;
-    ctx.output(Outputs.PREDICTIONS, new PredictionResult(ctx.getCurrentKey(), event.id(),
-        trainer.model().predictedLabel(p), p.scores(), binary ? p.value() : Double.NaN,
-        answer.variance(), answer.modelVersion()));
+  private void answer(TrainingEvent.PredictionRequest request, Context ctx) throws Exception {
+    Trainer.Answer answer = trainer.predict(current(), request.features());
+    ctx.output(Outputs.PREDICTIONS, records.prediction(ctx.getCurrentKey(), request.id(), answer));
     predictions.inc();
-  }
-
-  private ModelSnapshot snapshot(String key, ModelState<OptimizerState> state, long ts) {
-    Optimizer<OptimizerState> optimizer = trainer.optimizer();
-    OptimizerState s = state.optimizer();
-    return new ModelSnapshot(key, state.version(), state.examples(), optimizer.name(),
-        config.get(KoalaOptions.MODEL_TYPE).toString(), s.parameters().clone(),
-        optimizer.covariance(s), optimizer.measurementNoise(s), optimizer.processNoise(s), ts);
   }
 
   private static Batch toBatch(Example[] examples) {
@@ -243,23 +233,5 @@ public final class KoalaTrainingFunction
       y[i] = examples[i].label();
     }
     return new Batch(x, y);
-  }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** A refused batch in the input format, so that it can be replayed after inspection. */
-  private static byte[] batchJson(String key, Batch batch) {
-    var root = JSON.createObjectNode();
-    root.put("key", key);
-    ArrayNode examples = root.putArray("batch");
-    for (int i = 0; i < batch.size(); i++) {
-      var e = examples.addObject();
-      ArrayNode f = e.putArray("features");
-      for (double v : batch.features()[i]) {
-        f.add(v);
-      }
-      e.put("label", batch.labels()[i]);
-    }
-    return root.toString().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -3,17 +3,10 @@ package io.koala.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.koala.connectors.DriftEvent;
-import io.koala.connectors.ModelSnapshot;
-import io.koala.connectors.TrainingEvent;
 import io.koala.connectors.TrainingMetrics;
 import io.koala.model.Batch;
 import io.koala.testing.Streams;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** A key whose true weights jump emits a drift event, and its Q_k rises in the metrics. */
@@ -27,31 +20,25 @@ class DriftEventTest {
     JobConfig config = Fixtures.config("koala-v", "koala.model.type", "linear",
         "koala.model.features", "5", "koala.batch.size", "16",
         "koala.optimizer.process-noise.adaptive", "true");
-    var h = new KeyedOneInputStreamOperatorTestHarness<String, TrainingEvent, ModelSnapshot>(
-        new KeyedProcessOperator<>(new KoalaTrainingFunction(config)), TrainingEvent::key,
-        Types.STRING);
-    h.open();
+    var h = TrainingHarness.of(config).open();
     Batch[] drifting = Streams.regression(1, 400, 16, WEIGHTS, JUMPED, 200, 0.1);
     Batch[] steady = Streams.regression(1001, 400, 16, WEIGHTS, WEIGHTS, -1, 0.1);
     long ts = 0;
     for (int k = 0; k < 400; k++) {
       for (int i = 0; i < 16; i++) {
         ts++;
-        h.processElement(new StreamRecord<>(Fixtures.labelled("drifting",
-            drifting[k].features()[i], drifting[k].labels()[i], ts, "d"), ts));
-        h.processElement(new StreamRecord<>(Fixtures.labelled("steady",
-            steady[k].features()[i], steady[k].labels()[i], ts, "s"), ts));
+        h.feed(List.of(Fixtures.labelled("drifting", drifting[k].features()[i],
+                drifting[k].labels()[i], ts, "d"),
+            Fixtures.labelled("steady", steady[k].features()[i], steady[k].labels()[i], ts, "s")));
       }
     }
-    List<DriftEvent> events = new ArrayList<>();
-    h.getSideOutput(Outputs.DRIFT).forEach(r -> events.add(r.getValue()));
+    List<DriftEvent> events = h.sideOutput(Outputs.DRIFT);
     assertThat(events).isNotEmpty().allSatisfy(e -> {
       assertThat(e.key()).isEqualTo("drifting");
       assertThat(e.version()).isBetween(201L, 206L);
       assertThat(e.statistic()).isGreaterThan(e.threshold());
     });
-    List<TrainingMetrics> metrics = new ArrayList<>();
-    h.getSideOutput(Outputs.METRICS).forEach(r -> metrics.add(r.getValue()));
+    List<TrainingMetrics> metrics = h.sideOutput(Outputs.METRICS);
     double before = metrics.stream().filter(m -> m.key().equals("drifting") && m.version() == 190)
         .findFirst().orElseThrow().processNoise();
     double after = metrics.stream().filter(m -> m.key().equals("drifting")

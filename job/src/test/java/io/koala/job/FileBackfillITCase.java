@@ -114,8 +114,9 @@ class FileBackfillITCase {
       throws Exception {
     List<String> lines = new ArrayList<>(List.of("key,a,b,c,label"));
     for (TrainingEvent e : Fixtures.stream(33, 2, 40)) {
-      double[] x = e.examples()[0].features();
-      lines.add(e.key() + "," + x[0] + "," + x[1] + "," + x[2] + "," + (int) e.examples()[0].label());
+      var example = ((TrainingEvent.Labelled) e).example();
+      double[] x = example.features();
+      lines.add(e.key() + "," + x[0] + "," + x[1] + "," + x[2] + "," + (int) example.label());
     }
     lines.add(7, "key-0,1,2,oops,1");
     lines.add("key-1,0.5,-1,2,");

@@ -28,13 +28,16 @@ final class Fixtures {
     return JobConfig.of(conf);
   }
 
-  static TrainingEvent labelled(String key, double[] x, double y, long ts, String origin) {
-    return new TrainingEvent(key, new Example[] {new Example(x, y)}, false, ts, null, origin);
+  static TrainingEvent.Labelled labelled(String key, double[] x, double y, long ts, String origin) {
+    return new TrainingEvent.Labelled(key, new Example(x, y), ts, origin);
   }
 
-  static TrainingEvent request(String key, double[] x, String id) {
-    return new TrainingEvent(key, new Example[] {new Example(x, Double.NaN)}, false,
-        TrainingEvent.NO_TIMESTAMP, id, "test");
+  static TrainingEvent.PredictionRequest request(String key, double[] x, String id) {
+    return new TrainingEvent.PredictionRequest(key, x, TrainingEvent.NO_TIMESTAMP, id, "test");
+  }
+
+  static TrainingEvent.PreBatched batch(String key, Example[] examples, long ts, String origin) {
+    return new TrainingEvent.PreBatched(key, examples, ts, origin);
   }
 
   /** {@code n} labelled events per key, interleaved across keys, with event times 10 ms apart. */

@@ -2,33 +2,43 @@ package io.koala.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.koala.connectors.ModelSnapshot;
 import io.koala.connectors.TrainingEvent;
+import io.koala.job.TrainingHarness.Backend;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.flink.api.common.typeinfo.Types;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Operator state written by version 0.1 of the trainer (kept under test resources) restores, and
- * training continues to the same models as an uninterrupted run. Run {@link #main} only to add
- * the snapshots of a new state format, into new files; never overwrite released ones.
+ * Operator state written by released layouts of the trainer (kept under test resources) restores
+ * on the heap and on RocksDB, and training continues to the same models as an uninterrupted run.
+ * Every saved snapshot was taken after 41 events, with open batches waiting, so the pending rows
+ * are part of what restores. Run {@link #main} only to add the snapshots of a new state layout,
+ * into new files; never overwrite released ones.
+ *
+ * <ul>
+ *   <li>{@code v0.1}: pending rows as a {@code double[]} with the label last, in
+ *       {@code koala-pending-rows};
+ *   <li>{@code v0.2}: pending rows as typed {@code PendingRow}s, in {@code koala-pending-examples}.
+ * </ul>
  */
 class SavedOperatorStateTest {
 
   private static final String FOLDER = "operator-snapshots";
   private static final int SPLIT = 41;
+  private static final String[] OPTIMIZERS = {"koala-v", "koala-m", "koala-pp", "sgd", "adam"};
+  private static final String[] LAYOUTS = {"v0.1", "v0.2"};
+  /** The layout {@link #main} writes: the current one. */
+  private static final String CURRENT_LAYOUT = "v0.2";
 
   private static JobConfig config(String optimizer) {
     // v0.1 had only the paper's defaults: the saved snapshots were taken with them, and a job
@@ -41,75 +51,99 @@ class SavedOperatorStateTest {
     return Fixtures.stream(13, 3, 30);
   }
 
-  private static KoalaOneHarness harness(String optimizer) throws Exception {
-    return new KoalaOneHarness(new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new KoalaTrainingFunction(config(optimizer))),
-        TrainingEvent::key, Types.STRING));
-  }
-
-  /** The harness with the few steps these tests take. */
-  private record KoalaOneHarness(
-      KeyedOneInputStreamOperatorTestHarness<String, TrainingEvent, ModelSnapshot> h) {
-    void feed(List<TrainingEvent> events) throws Exception {
-      for (TrainingEvent e : events) {
-        h.processElement(new StreamRecord<>(e, e.timestamp()));
+  static Stream<Arguments> savedSnapshots() {
+    List<Arguments> cases = new ArrayList<>();
+    for (String layout : LAYOUTS) {
+      for (Backend backend : Backend.values()) {
+        for (String optimizer : OPTIMIZERS) {
+          cases.add(Arguments.of(layout, backend, optimizer));
+        }
       }
     }
-
-    Map<String, double[]> finish() throws Exception {
-      h.processWatermark(new Watermark(Long.MAX_VALUE));
-      Map<String, double[]> models = new TreeMap<>();
-      for (ModelSnapshot s : h.extractOutputValues()) {
-        models.put(s.key(), s.params());
-      }
-      return models;
-    }
+    return cases.stream();
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
-  void version01Snapshot_restores_andContinuesLikeAnUninterruptedRun(String optimizer)
-      throws Exception {
-    KoalaOneHarness straight = harness(optimizer);
-    straight.h().open();
-    straight.feed(events());
-    Map<String, double[]> expected = straight.finish();
+  @ParameterizedTest(name = "{0} on {1}: {2}")
+  @MethodSource("savedSnapshots")
+  void savedSnapshot_restores_andContinuesLikeAnUninterruptedRun(String layout, Backend backend,
+      String optimizer) throws Exception {
+    Map<String, double[]> expected = TrainingHarness.of(config(optimizer)).open()
+        .feed(events()).finish();
 
-    Path saved = resource(optimizer);
-    OperatorSubtaskState state = OperatorSnapshotUtil.readStateHandle(saved.toString());
-    KoalaOneHarness restored = harness(optimizer);
-    restored.h().initializeState(state);
-    restored.h().open();
-    restored.feed(events().subList(SPLIT, events().size()));
-    Map<String, double[]> actual = restored.finish();
+    OperatorSubtaskState state = onBackend(backend, config(optimizer),
+        OperatorSnapshotUtil.readStateHandle(resource(layout, optimizer).toString()));
+    Map<String, double[]> actual;
+    try (var restored = TrainingHarness.of(config(optimizer), backend).restore(state)) {
+      actual = restored.feed(events().subList(SPLIT, events().size())).finish();
+    }
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String key : expected.keySet()) {
-      assertThat(actual.get(key)).as(optimizer + " " + key).containsExactly(expected.get(key));
+      assertThat(actual.get(key)).as(layout + " " + backend + " " + optimizer + " " + key)
+          .containsExactly(expected.get(key));
     }
   }
 
-  private static Path resource(String optimizer) throws URISyntaxException {
-    var url = SavedOperatorStateTest.class.getResource("/" + FOLDER + "/" + name(optimizer));
-    assertThat(url).as("saved snapshot " + name(optimizer)).isNotNull();
+  @Test
+  void version01Snapshot_restoredAndSnapshotAgain_restoresOnRocksDb() throws Exception {
+    // Rows of 0.1 that are still waiting when the next checkpoint is taken stay in their old
+    // state until their batch closes: such a checkpoint must restore too.
+    String optimizer = "koala-v";
+    Map<String, double[]> expected = TrainingHarness.of(config(optimizer)).open()
+        .feed(events()).finish();
+    OperatorSubtaskState state = OperatorSnapshotUtil.readStateHandle(
+        resource("v0.1", optimizer).toString());
+    OperatorSubtaskState again;
+    try (var restored = TrainingHarness.of(config(optimizer)).restore(state)) {
+      again = restored.feed(events().subList(SPLIT, SPLIT + 1)).savepoint();
+    }
+    try (var continued = TrainingHarness.of(config(optimizer), Backend.ROCKSDB).restore(again)) {
+      Map<String, double[]> actual =
+          continued.feed(events().subList(SPLIT + 1, events().size())).finish();
+      for (String key : expected.keySet()) {
+        assertThat(actual.get(key)).as(key).containsExactly(expected.get(key));
+      }
+    }
+  }
+
+  /**
+   * The saved files are checkpoints of the heap backend, which only the heap backend reads; Flink
+   * moves state to another backend through a savepoint in the canonical format. For RocksDB the
+   * state is restored on the heap and saved again so, unchanged (no event in between).
+   */
+  private static OperatorSubtaskState onBackend(Backend backend, JobConfig config,
+      OperatorSubtaskState heapCheckpoint) throws Exception {
+    if (backend == Backend.HEAP) {
+      return heapCheckpoint;
+    }
+    try (var heap = TrainingHarness.of(config).restore(heapCheckpoint)) {
+      return heap.savepoint();
+    }
+  }
+
+  private static Path resource(String layout, String optimizer) throws URISyntaxException {
+    String name = name(layout, optimizer);
+    var url = SavedOperatorStateTest.class.getResource("/" + FOLDER + "/" + name);
+    assertThat(url).as("saved snapshot " + name).isNotNull();
     return Path.of(url.toURI());
   }
 
-  private static String name(String optimizer) {
-    return "koala-train-v0.1-" + optimizer + ".snapshot";
+  private static String name(String layout, String optimizer) {
+    return "koala-train-" + layout + "-" + optimizer + ".snapshot";
   }
 
-  /** Writes the snapshots into args[0] (src/test/resources/operator-snapshots). */
+  /** Writes the current layout's snapshots into args[0] (src/test/resources/operator-snapshots). */
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     Files.createDirectories(dir);
-    for (String optimizer : new String[] {"koala-v", "koala-m", "koala-pp", "sgd", "adam"}) {
-      KoalaOneHarness first = harness(optimizer);
-      first.h().open();
-      first.feed(events().subList(0, SPLIT));
-      OperatorSubtaskState snapshot = first.h().snapshot(1, 1);
-      OperatorSnapshotUtil.writeStateHandle(snapshot, dir.resolve(name(optimizer)).toString());
-      first.h().close();
+    for (String optimizer : OPTIMIZERS) {
+      Path file = dir.resolve(name(CURRENT_LAYOUT, optimizer));
+      if (Files.exists(file)) {
+        throw new IllegalStateException(file + " exists: saved snapshots are never overwritten");
+      }
+      try (var first = TrainingHarness.of(config(optimizer)).open()) {
+        first.feed(events().subList(0, SPLIT));
+        OperatorSnapshotUtil.writeStateHandle(first.snapshot(), file.toString());
+      }
     }
   }
-
 }

@@ -31,14 +31,19 @@ final class TestLines {
       ObjectNode n = JSON.createObjectNode();
       n.put("key", e.key());
       var f = n.putArray("features");
-      for (double v : e.examples()[0].features()) {
-        f.add(v);
-      }
-      if (e.examples()[0].labelled()) {
-        n.put("label", e.examples()[0].label());
-      }
-      if (e.id() != null) {
-        n.put("id", e.id());
+      if (e instanceof TrainingEvent.Labelled l) {
+        for (double v : l.example().features()) {
+          f.add(v);
+        }
+        n.put("label", l.example().label());
+      } else {
+        var request = (TrainingEvent.PredictionRequest) e;
+        for (double v : request.features()) {
+          f.add(v);
+        }
+        if (request.id() != null) {
+          n.put("id", request.id());
+        }
       }
       n.put("ts", e.timestamp());
       lines.add(n.toString());

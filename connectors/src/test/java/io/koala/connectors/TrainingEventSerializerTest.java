@@ -1,0 +1,60 @@
+package io.koala.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class TrainingEventSerializerTest {
+
+  private static final List<TrainingEvent> EVENTS = List.of(
+      new TrainingEvent.Labelled("k", new Example(new double[] {1, -2.5, 0}, 1), 17, "t/0/3"),
+      new TrainingEvent.PredictionRequest("k", new double[] {0.5, Double.NaN},
+          TrainingEvent.NO_TIMESTAMP, "q-1", null),
+      new TrainingEvent.PredictionRequest("k", new double[] {0.5}, 3, null, "f:2"),
+      new TrainingEvent.PreBatched("b", new Example[] {new Example(new double[] {1}, 0),
+          new Example(new double[] {2}, 1)}, 9, "f:9"));
+
+  private static final java.util.function.BiPredicate<Double, Double> BITWISE =
+      (a, b) -> Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(b);
+
+  @Test
+  void everyKind_roundTrips_andCopiesShareNoArrays() throws Exception {
+    var serializer = TrainingEventSerializer.INSTANCE;
+    for (TrainingEvent e : EVENTS) {
+      DataOutputSerializer out = new DataOutputSerializer(64);
+      serializer.serialize(e, out);
+      TrainingEvent back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+      assertThat(back).usingRecursiveComparison().withEqualsForType(BITWISE, Double.class)
+          .isEqualTo(e);
+      TrainingEvent copy = serializer.copy(e);
+      assertThat(copy).usingRecursiveComparison().withEqualsForType(BITWISE, Double.class)
+          .isEqualTo(e);
+      if (e instanceof TrainingEvent.Labelled l) {
+        assertThat(((TrainingEvent.Labelled) copy).example().features())
+            .isNotSameAs(l.example().features());
+      }
+    }
+  }
+
+  @Test
+  void typeExtraction_findsTheHandWrittenSerializer_alsoInsideDecoded() {
+    assertThat(TypeInformation.of(TrainingEvent.class)).isEqualTo(TrainingEventTypeInfo.INSTANCE);
+    TypeInformation<Decoded> decoded = TypeInformation.of(Decoded.class);
+    assertThat(decoded).isInstanceOf(PojoTypeInfo.class);
+    var pojo = (PojoTypeInfo<Decoded>) decoded;
+    assertThat(pojo.getTypeAt(pojo.getFieldIndex("event")))
+        .isEqualTo(TrainingEventTypeInfo.INSTANCE);
+    var config = new SerializerConfigImpl();
+    config.setGenericTypes(false);
+    assertThat(TrainingEventTypeInfo.INSTANCE.createSerializer(config))
+        .isSameAs(TrainingEventSerializer.INSTANCE);
+    // Creating Decoded's serializer fails loudly if any field fell back to Kryo.
+    assertThat(decoded.createSerializer(config)).isNotNull();
+  }
+}
