@@ -1,7 +1,7 @@
 package io.koala.connectors;
 
 /**
- * An input the job could not use, with why and where from (streaming.md §4, §5).
+ * An input the job could not use, with why and where from (docs/streaming.md#dead-letters).
  *
  * @param reason the stable reason code
  * @param message a human-readable explanation

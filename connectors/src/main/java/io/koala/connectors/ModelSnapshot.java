@@ -1,7 +1,7 @@
 package io.koala.connectors;
 
 /**
- * A key's model at one version (streaming.md §4).
+ * A key's model at one version (docs/streaming.md#model-snapshots).
  *
  * @param key the model key
  * @param version steps taken

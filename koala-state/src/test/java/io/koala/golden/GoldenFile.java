@@ -23,7 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A golden-vector file (layout: ../shared/spec/golden/README.md) read into runnable pieces. */
+/** A golden-vector file (layout: golden/README.md in the test resources) read into runnable pieces. */
 final class GoldenFile {
 
   /** The default copy in test resources; {@code -Dkoala.golden=PATH} replaces it. */

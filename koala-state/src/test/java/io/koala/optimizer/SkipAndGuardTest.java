@@ -128,7 +128,7 @@ class SkipAndGuardTest {
     assertThat(result.state()).isSameAs(state);
   }
 
-  /** A state whose surrogate row points against H makes S negative (spec §F). */
+  /** A state whose surrogate row points against H makes S negative (docs/algorithms.md#reset-guard). */
   private static KoalaPlusPlusState againstTheGradient(double[] h) {
     double[] v = new double[h.length];
     for (int i = 0; i < h.length; i++) {
