@@ -2,7 +2,6 @@ package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
 import io.koala.optimizer.KoalaPlusPlusConfig.Initialisation;
-import io.koala.state.DriftState;
 import io.koala.state.KoalaPlusPlusState;
 
 /**
@@ -98,62 +97,20 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     double decay = config.weightDecay();
     int blocks = layout.blockCount();
 
-    // Pass 1: the dot products of every block.
-    double[] dots = new double[DOTS * blocks];
+    double[] dots = dotProducts(theta, g, hPrev, vPrev, sPrev, decay);
     double total = 0.0;
     for (int b = 0; b < blocks; b++) {
-      double raw = 0.0;
-      double hh = 0.0;
-      double par = 0.0;
-      double hPrevDot = 0.0;
-      double hvDot = 0.0;
-      double prevPrev = 0.0;
-      double prevV = 0.0;
-      boolean visited = !Double.isNaN(sPrev[b]);
-      if (visited && decay == 0.0) {
-        visitedDotsWithoutDecay(g, hPrev, vPrev, layout.start(b), layout.end(b), dots, DOTS * b);
-        total += dots[DOTS * b + HH];
-        continue;
-      }
-      for (int i = layout.start(b), end = layout.end(b); i < end; i++) {
-        double gi = g[i];
-        double ti = theta[i];
-        double hi = gi + decay * ti;
-        raw += gi * gi;
-        hh += hi * hi;
-        par += ti * ti;
-        if (visited) {
-          double pi = hPrev[i];
-          double vi = vPrev[i];
-          hPrevDot += hi * pi;
-          hvDot += hi * vi;
-          prevPrev += pi * pi;
-          prevV += pi * vi;
-        }
-      }
-      int o = DOTS * b;
-      dots[o + RAW] = raw;
-      dots[o + HH] = hh;
-      dots[o + PAR] = par;
-      dots[o + H_PREV] = hPrevDot;
-      dots[o + H_V] = hvDot;
-      dots[o + PREV_PREV] = prevPrev;
-      dots[o + PREV_V] = prevV;
-      total += hh;
+      total += dots[DOTS * b + HH];
     }
-    DriftState drift = state.drift();
-    if (!Double.isFinite(loss) || !Double.isFinite(total)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_OBSERVATION, drift.cusum()));
+    if (!KalmanSetup.observable(loss, total)) {
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
     }
-
-    long k = state.step() + 1;
-    int examples = observation.batchSize();
-    drift = processNoise.observe(drift, loss,
-        config.initialCovariance() + processNoise.forBatch(drift, examples), examples);
-    double q = processNoise.forBatch(drift, examples);
-    double innovation = config.target().innovation(k, loss);
-    double targetLoss = loss - innovation;
-    double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);
+    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), config.initialCovariance(),
+        observation, processNoise, config.target(), config.measurementNoise(),
+        state.measurementNoise());
+    double q = setup.processNoise();
+    double r = setup.measurementNoise();
+    long k = setup.step();
     double sigma = config.initialCovariance();
 
     int n = theta.length;
@@ -227,8 +184,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
         s = sigma * hh + q * hh + r;
       }
       if (!(s > 0) || !Double.isFinite(s)) {
-        return new StepResult<>(state,
-            StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+        return KalmanSetup.refuse(state, Refusal.NON_POSITIVE_COVARIANCE, state.drift());
       }
       nextS[b] = s;
       double blockLoss = loss + 0.5 * decay * dots[o + PAR];
@@ -247,16 +203,69 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       }
       gainMax = Math.max(gainMax, gain);
     }
-    if (!Double.isFinite(check) || !Double.isFinite(r)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, state.drift().cusum()));
+    Refusal refusal = setup.divergence(Double.isFinite(check), true);
+    if (refusal != null) {
+      return KalmanSetup.refuse(state, refusal, state.drift());
     }
-    if (!(r > 0)) {
-      return new StepResult<>(state,
-          StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+    KoalaPlusPlusState after =
+        new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, setup.drift());
+    return setup.accept(after, gainMax, skipped, processNoise);
+  }
+
+  /**
+   * Pass 1: the dot products of every block, DOTS per block. A first visit needs only
+   * the squared norms of g, H and θ; a visited block also the products with h⁻ and v⁻.
+   */
+  private double[] dotProducts(double[] theta, double[] g, double[] hPrev, double[] vPrev,
+      double[] sPrev, double decay) {
+    int blocks = layout.blockCount();
+    double[] dots = new double[DOTS * blocks];
+    for (int b = 0; b < blocks; b++) {
+      int start = layout.start(b);
+      int end = layout.end(b);
+      int o = DOTS * b;
+      if (Double.isNaN(sPrev[b])) {
+        BlockNorms.accumulate(g, theta, decay, start, end, dots, o);
+      } else if (decay == 0.0) {
+        visitedDotsWithoutDecay(g, hPrev, vPrev, start, end, dots, o);
+      } else {
+        visitedDots(g, theta, hPrev, vPrev, decay, start, end, dots, o);
+      }
     }
-    KoalaPlusPlusState after = new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, drift);
-    return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
-        processNoise.isAlarm(drift), drift.cusum()));
+    return dots;
+  }
+
+  /** The pass-1 dot products of a visited block when λ &gt; 0, each summed left to right. */
+  private static void visitedDots(double[] g, double[] theta, double[] hPrev, double[] vPrev,
+      double decay, int start, int end, double[] dots, int o) {
+    double raw = 0.0;
+    double hh = 0.0;
+    double par = 0.0;
+    double hPrevDot = 0.0;
+    double hvDot = 0.0;
+    double prevPrev = 0.0;
+    double prevV = 0.0;
+    for (int i = start; i < end; i++) {
+      double gi = g[i];
+      double ti = theta[i];
+      double hi = gi + decay * ti;
+      raw += gi * gi;
+      hh += hi * hi;
+      par += ti * ti;
+      double pi = hPrev[i];
+      double vi = vPrev[i];
+      hPrevDot += hi * pi;
+      hvDot += hi * vi;
+      prevPrev += pi * pi;
+      prevV += pi * vi;
+    }
+    dots[o + RAW] = raw;
+    dots[o + HH] = hh;
+    dots[o + PAR] = par;
+    dots[o + H_PREV] = hPrevDot;
+    dots[o + H_V] = hvDot;
+    dots[o + PREV_PREV] = prevPrev;
+    dots[o + PREV_V] = prevV;
   }
 
   /**
