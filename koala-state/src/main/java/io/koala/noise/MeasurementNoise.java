@@ -50,6 +50,11 @@ public record MeasurementNoise(Kind kind, double beta, double initial, Sample sa
     return new MeasurementNoise(Kind.FIXED, 0.0, value, Sample.MEAN_SQUARED_LOSS);
   }
 
+  /** The same estimator with EMA memory β_R = {@code b}. */
+  public MeasurementNoise withBeta(double b) {
+    return new MeasurementNoise(kind, b, initial, sample);
+  }
+
   /** R before the first batch. */
   public double initialValue() {
     return initial;

@@ -40,6 +40,10 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     this.driftNoise = config.driftNoise();
   }
 
+  public KoalaMConfig config() {
+    return config;
+  }
+
   @Override
   public String name() {
     return "koala-m";

@@ -61,6 +61,10 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     this.processNoise = config.processNoise();
   }
 
+  public KoalaPlusPlusConfig config() {
+    return config;
+  }
+
   @Override
   public String name() {
     return "koala-pp";
