@@ -1,0 +1,21 @@
+package io.koala.optimizer;
+
+/** The optimizer variants, by their stable names as in {@code koala.optimizer}. */
+public enum OptimizerKind {
+  KOALA_V("koala-v"),
+  KOALA_M("koala-m"),
+  KOALA_PP("koala-pp"),
+  SGD("sgd"),
+  ADAM("adam");
+
+  private final String optimizerName;
+
+  OptimizerKind(String optimizerName) {
+    this.optimizerName = optimizerName;
+  }
+
+  /** The name {@link Optimizer#name} reports. */
+  public String optimizerName() {
+    return optimizerName;
+  }
+}

@@ -1,0 +1,9 @@
+package io.koala.optimizer;
+
+/** A named set of defaults for every optimizer, e.g. {@link KoalaVConfig#stream}. */
+public enum Preset {
+  /** Tuned for drifting streams: adaptive process noise per example, KOALA++'s reset guard on. */
+  STREAM,
+  /** The papers' and reference code's settings: constant process noise, no reset guard. */
+  REFERENCE
+}
