@@ -14,6 +14,17 @@ public enum OptimizerKind {
     this.optimizerName = optimizerName;
   }
 
+  /** The kind named {@code name} (koala-v, koala-m, koala-pp, sgd, adam). */
+  public static OptimizerKind byName(String name) {
+    for (OptimizerKind kind : values()) {
+      if (kind.optimizerName.equals(name)) {
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException("unknown optimizer " + name
+        + ": must be koala-v, koala-m, koala-pp, sgd or adam");
+  }
+
   /** The name {@link Optimizer#name} reports. */
   public String optimizerName() {
     return optimizerName;
