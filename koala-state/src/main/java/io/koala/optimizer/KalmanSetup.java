@@ -43,7 +43,8 @@ record KalmanSetup(
     double q = processNoise.forBatch(seen, examples);
     double innovation = target.innovation(k, loss);
     double targetLoss = loss - innovation;
-    double r = measurementNoise.update(previousMeasurementNoise, observation, targetLoss);
+    double r = measurementNoise.update(previousMeasurementNoise, observation.exampleLosses(),
+        targetLoss);
     return new KalmanSetup(k, seen, q, innovation, targetLoss, r);
   }
 
