@@ -142,57 +142,17 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
         skipped++;
         continue;
       }
-      // v = cPrev v⁻ + cH H + cOld h⁻ in every case; H·v follows from the pass-1 dot products,
-      // so S is known before the single pass that writes v, H and θ.
-      double hh = dots[o + HH];
-      boolean first = Double.isNaN(sPrev[b]);
-      double cPrev;
-      double cH;
-      double cOld;
-      double hv;
-      boolean move = true;
-      if (first && config.initialisation() != Initialisation.REFERENCE) {
-        cPrev = 0.0;
-        cH = sigma;
-        cOld = 0.0;
-        hv = sigma * hh;
-        move = config.initialisation() == Initialisation.EKF;
-      } else if (first) {
-        // The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH, so
-        // α = 1, w = 0 and v = (1 − λ)σH + Q(1 − λ)H.
-        double sFake = sigma * hh + q * hh + r;
-        double correction = (sigma * hh + q * hh) / sFake;
-        cPrev = 0.0;
-        cH = (1.0 - correction) * sigma + q * (1.0 - correction);
-        cOld = 0.0;
-        hv = cH * hh;
-      } else {
-        double hPrevDot = dots[o + H_PREV];
-        double hvDot = dots[o + H_V];
-        double prevPrev = dots[o + PREV_PREV];
-        double alpha = hPrevDot / prevPrev;
-        double correction = (hvDot + q * hPrevDot) / sPrev[b];
-        double w = config.symmetric()
-            ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
-            : 0.0;
-        cPrev = alpha - correction;
-        cH = q;
-        cOld = w - q * correction;
-        hv = cPrev * hvDot + cH * hh + cOld * hPrevDot;
-      }
-      double s = hv + q * hh + r;
-      if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
-        cPrev = 0.0;
-        cH = sigma;
-        cOld = 0.0;
-        s = sigma * hh + q * hh + r;
-      }
+      Recursion c = recursion(dots, o, sPrev[b], q, r, sigma);
+      double s = c.innovationVariance();
       if (!(s > 0) || !Double.isFinite(s)) {
         return KalmanSetup.refuse(state, Refusal.NON_POSITIVE_COVARIANCE, state.drift());
       }
+      double cPrev = c.previousRow();
+      double cH = c.gradient();
+      double cOld = c.previousGradient();
       nextS[b] = s;
       double blockLoss = loss + 0.5 * decay * dots[o + PAR];
-      double gain = move ? config.target().innovation(k, blockLoss) / s : 0.0;
+      double gain = c.move() ? config.target().innovation(k, blockLoss) / s : 0.0;
       for (int i = start; i < end; i++) {
         double ti = theta[i];
         double hi = g[i] + decay * ti;
@@ -214,6 +174,71 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     KoalaPlusPlusState after =
         new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, setup.drift());
     return setup.accept(after, gainMax, skipped, processNoise);
+  }
+
+  /**
+   * The new row of one block as v = cPrev v⁻ + cH H + cOld h⁻ with its S, and whether θ moves.
+   *
+   * @param previousRow cPrev
+   * @param gradient cH
+   * @param previousGradient cOld
+   * @param innovationVariance S = H·v + Q‖H‖² + R
+   * @param move false on a BOX first visit
+   */
+  private record Recursion(double previousRow, double gradient, double previousGradient,
+      double innovationVariance, boolean move) {}
+
+  /**
+   * The recursion for block b from its pass-1 dot products at offset {@code o}: the first visit
+   * as configured, else the surrogate update, then the reset guard. H·v follows from the dot
+   * products, so S is known before the single pass that writes v, H and θ.
+   */
+  private Recursion recursion(double[] dots, int o, double sPrevious, double q, double r,
+      double sigma) {
+    double hh = dots[o + HH];
+    boolean first = Double.isNaN(sPrevious);
+    double cPrev;
+    double cH;
+    double cOld;
+    double hv;
+    boolean move = true;
+    if (first && config.initialisation() != Initialisation.REFERENCE) {
+      cPrev = 0.0;
+      cH = sigma;
+      cOld = 0.0;
+      hv = sigma * hh;
+      move = config.initialisation() == Initialisation.EKF;
+    } else if (first) {
+      // The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH, so
+      // α = 1, w = 0 and v = (1 − λ)σH + Q(1 − λ)H.
+      double sFake = sigma * hh + q * hh + r;
+      double correction = (sigma * hh + q * hh) / sFake;
+      cPrev = 0.0;
+      cH = (1.0 - correction) * sigma + q * (1.0 - correction);
+      cOld = 0.0;
+      hv = cH * hh;
+    } else {
+      double hPrevDot = dots[o + H_PREV];
+      double hvDot = dots[o + H_V];
+      double prevPrev = dots[o + PREV_PREV];
+      double alpha = hPrevDot / prevPrev;
+      double correction = (hvDot + q * hPrevDot) / sPrevious;
+      double w = config.symmetric()
+          ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
+          : 0.0;
+      cPrev = alpha - correction;
+      cH = q;
+      cOld = w - q * correction;
+      hv = cPrev * hvDot + cH * hh + cOld * hPrevDot;
+    }
+    double s = hv + q * hh + r;
+    if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
+      cPrev = 0.0;
+      cH = sigma;
+      cOld = 0.0;
+      s = sigma * hh + q * hh + r;
+    }
+    return new Recursion(cPrev, cH, cOld, s, move);
   }
 
   /**
