@@ -33,6 +33,11 @@ final class NoOpUpdate implements Optimizer<KoalaVState> {
   }
 
   @Override
+  public Record config() {
+    return shape.config();
+  }
+
+  @Override
   public KoalaVState initialState(double[] initialParameters) {
     return shape.initialState(initialParameters);
   }

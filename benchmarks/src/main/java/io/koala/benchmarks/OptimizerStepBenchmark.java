@@ -1,17 +1,12 @@
 package io.koala.benchmarks;
 
-import io.koala.noise.ProcessNoise;
-import io.koala.optimizer.Adam;
 import io.koala.optimizer.BlockLayout;
-import io.koala.optimizer.KoalaM;
-import io.koala.optimizer.KoalaMConfig;
-import io.koala.optimizer.KoalaPlusPlus;
-import io.koala.optimizer.KoalaPlusPlusConfig;
-import io.koala.optimizer.KoalaV;
-import io.koala.optimizer.KoalaVConfig;
 import io.koala.optimizer.Observation;
 import io.koala.optimizer.Optimizer;
-import io.koala.optimizer.Sgd;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Optimizers;
+import io.koala.optimizer.Preset;
 import io.koala.optimizer.StepResult;
 import io.koala.state.OptimizerState;
 import java.util.SplittableRandom;
@@ -31,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of one optimizer step at d parameters, one block ("global") or two blocks ("layerwise":
  * 99 % weights, 1 % biases), beside the floor every KOALA-V step must pay: a squared norm plus an
- * axpy into a new array (immutable state).
+ * axpy into a new array (immutable state). Each optimizer runs its reference preset.
  *
  * <pre>benchmarks/run OptimizerStepBenchmark -prof gc</pre>
  */
@@ -56,21 +51,12 @@ public class OptimizerStepBenchmark {
   private OptimizerState state;
   private Observation observation;
 
-  @SuppressWarnings("unchecked")
   @Setup
   public void setUp() {
     BlockLayout blocks = layout.equals("global") ? BlockLayout.global(d)
         : BlockLayout.ofSizes(d - Math.max(1, d / 100), Math.max(1, d / 100));
-    Optimizer<?> o = switch (optimizer) {
-      case "koala-v" -> new KoalaV(KoalaVConfig.reference(blocks));
-      case "koala-m" -> new KoalaM(KoalaMConfig.reference(blocks));
-      case "koala-pp" -> new KoalaPlusPlus(KoalaPlusPlusConfig.reference(blocks)
-          .withProcessNoise(ProcessNoise.constant(0.1)));
-      case "sgd" -> new Sgd(new Sgd.Config(blocks, 0.01, 0.9, 0.0));
-      case "adam" -> new Adam(Adam.Config.defaults(blocks, 0.001));
-      default -> throw new IllegalArgumentException(optimizer);
-    };
-    opt = (Optimizer<OptimizerState>) o;
+    opt = Optimizers.create(OptimizerKind.byName(optimizer), Preset.REFERENCE,
+        OptimizerSpec.of(blocks));
     SplittableRandom random = new SplittableRandom(42);
     double[] theta = Floor.vector(random, d, 1.0);
     double[] gradient = Floor.vector(random, d, 0.01);

@@ -8,8 +8,8 @@ import io.koala.job.KoalaPipeline;
 import io.koala.job.TrainingSettings;
 import io.koala.optimizer.Optimizer;
 import io.koala.state.KoalaVState;
+import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
-import io.koala.training.ModelState;
 import io.koala.training.Trainer;
 import java.util.ArrayList;
 

@@ -11,28 +11,13 @@ import io.koala.model.Head;
 import io.koala.model.LinearModel;
 import io.koala.model.MlpModel;
 import io.koala.model.Model;
-import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
-import io.koala.noise.Target;
-import io.koala.optimizer.Adam;
 import io.koala.optimizer.BlockLayout;
-import io.koala.optimizer.Direction;
-import io.koala.optimizer.KoalaM;
-import io.koala.optimizer.KoalaMConfig;
-import io.koala.optimizer.KoalaPlusPlus;
-import io.koala.optimizer.KoalaPlusPlusConfig;
-import io.koala.optimizer.KoalaV;
-import io.koala.optimizer.KoalaVConfig;
 import io.koala.optimizer.Optimizer;
-import io.koala.optimizer.Sgd;
-import io.koala.state.AdamStateSerializer;
-import io.koala.state.KoalaMStateSerializer;
-import io.koala.state.KoalaPlusPlusStateSerializer;
-import io.koala.state.KoalaVStateSerializer;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Optimizers;
 import io.koala.state.ModelStateSerializer;
 import io.koala.state.OptimizerState;
-import io.koala.state.SgdStateSerializer;
-import io.koala.state.StateSerializer;
 import io.koala.training.Trainer;
 import java.io.Serializable;
 import java.time.Duration;
@@ -261,71 +246,18 @@ public final class JobConfig implements Serializable {
   }
 
   /** The serializer of a key's model state for the configured optimizer. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public ModelStateSerializer<OptimizerState> stateSerializer() {
-    StateSerializer<?> inner = switch (read(OPTIMIZER)) {
-      case KOALA_V -> KoalaVStateSerializer.INSTANCE;
-      case KOALA_M -> KoalaMStateSerializer.INSTANCE;
-      case KOALA_PP -> KoalaPlusPlusStateSerializer.INSTANCE;
-      case SGD -> SgdStateSerializer.INSTANCE;
-      case ADAM -> AdamStateSerializer.INSTANCE;
-    };
-    return new ModelStateSerializer<>((StateSerializer) inner);
+    return new ModelStateSerializer<>(Optimizers.stateSerializer(read(OPTIMIZER)));
   }
 
-  private double orDefault(ConfigOption<Double> option, double fallback) {
-    Double value = read(option);
-    return value == null ? fallback : value;
-  }
-
-  private boolean orDefault(ConfigOption<Boolean> option, boolean fallback) {
-    Boolean value = read(option);
-    return value == null ? fallback : value;
-  }
-
-  @SuppressWarnings("unchecked")
+  /** The configured optimizer: the chosen preset, with every key the user set on top. */
   private Optimizer<OptimizerState> optimizer(Model model) {
     BlockLayout layout = read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
         ? BlockLayout.global(model.parameterCount()) : model.layerwiseLayout();
-    double decay = orDefault(WEIGHT_DECAY, 0.0);
-    Double fixedR = read(MEASUREMENT_NOISE);
-    MeasurementNoise r = fixedR != null ? MeasurementNoise.fixed(fixedR)
-        : new MeasurementNoise(MeasurementNoise.Kind.EMA, orDefault(MEASUREMENT_NOISE_BETA, 0.9), 1.0,
-            MeasurementNoise.Sample.MEAN_SQUARED_LOSS);
-    Target target = Target.reference(orDefault(LEARNING_RATE, 1.0));
-    boolean stream = read(OPTIMIZER_DEFAULTS) == KoalaOptions.Defaults.STREAM;
-    Optimizer<?> optimizer = switch (read(OPTIMIZER)) {
-      case KOALA_V -> new KoalaV(new KoalaVConfig(layout,
-          orDefault(INITIAL_COVARIANCE, stream ? 1.0 : 0.1),
-          processNoise(stream ? 0.0003 : 1.0), r, target, decay, Direction.RAW_GRADIENT, 1e-9));
-      case KOALA_M -> {
-        KoalaMConfig ref = KoalaMConfig.reference(layout);
-        yield new KoalaM(new KoalaMConfig(layout, orDefault(INITIAL_COVARIANCE, 0.1), 0.0, 0.1,
-            orDefault(MOMENTUM, 0.9), ref.initialWeightNoise(), ref.velocityNoise(),
-            ref.weightNoiseBeta(), ref.averageBeta(), processNoise(stream ? 0.0003 : 0.0), r,
-            target, decay, 1e-9));
-      }
-      case KOALA_PP -> new KoalaPlusPlus(new KoalaPlusPlusConfig(layout,
-          orDefault(INITIAL_COVARIANCE, 0.1), processNoise(stream ? 0.003 : 0.1), r, target, decay,
-          orDefault(SYMMETRIC, true), KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9,
-          stream)); // adaptive Q's alarms need the reset guard (ProcessNoise, KoalaPlusPlus)
-      case SGD -> new Sgd(new Sgd.Config(layout, orDefault(LEARNING_RATE, 0.01),
-          orDefault(MOMENTUM, 0.9), decay));
-      case ADAM -> new Adam(new Adam.Config(layout, orDefault(LEARNING_RATE, 0.001), 0.9, 0.999,
-          1e-8, decay));
-    };
-    return (Optimizer<OptimizerState>) optimizer;
-  }
-
-  private ProcessNoise processNoise(double fallback) {
-    double base = orDefault(PROCESS_NOISE, fallback);
-    boolean stream = read(OPTIMIZER_DEFAULTS) == KoalaOptions.Defaults.STREAM;
-    boolean perExample = orDefault(PROCESS_NOISE_PER_EXAMPLE, stream);
-    if (!orDefault(PROCESS_NOISE_ADAPTIVE, stream)) {
-      return ProcessNoise.constant(base).withPerExample(perExample);
-    }
-    ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
-    return adaptive.withBounds(orDefault(PROCESS_NOISE_MIN, adaptive.min()),
-        orDefault(PROCESS_NOISE_MAX, adaptive.max()));
+    OptimizerSpec spec = new OptimizerSpec(layout, read(LEARNING_RATE), read(INITIAL_COVARIANCE),
+        read(PROCESS_NOISE), read(PROCESS_NOISE_ADAPTIVE), read(PROCESS_NOISE_PER_EXAMPLE),
+        read(PROCESS_NOISE_MIN), read(PROCESS_NOISE_MAX), read(MEASUREMENT_NOISE),
+        read(MEASUREMENT_NOISE_BETA), read(WEIGHT_DECAY), read(MOMENTUM), read(SYMMETRIC));
+    return Optimizers.create(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec);
   }
 }

@@ -4,6 +4,8 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import io.koala.connectors.kafka.StartingOffsets;
 import io.koala.model.Head;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.Preset;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -46,29 +48,6 @@ public final class KoalaOptions {
     public Head head() {
       return head;
     }
-
-    @Override
-    public String toString() {
-      return spelling(this);
-    }
-  }
-
-  /** Where unset KOALA hyperparameters come from: a named preset of the optimizer configs. */
-  public enum Defaults {
-    /** The engine's defaults for drifting streams (benchmarks/README.md, drift benchmark). */
-    STREAM,
-    /** The paper experiments' defaults (and the golden vectors'). */
-    REFERENCE;
-
-    @Override
-    public String toString() {
-      return spelling(this);
-    }
-  }
-
-  /** Optimizers. */
-  public enum OptimizerName {
-    KOALA_V, KOALA_M, KOALA_PP, SGD, ADAM;
 
     @Override
     public String toString() {
@@ -153,11 +132,11 @@ public final class KoalaOptions {
   static final String FROM_PRESET = " Default: from the preset named by koala.optimizer.defaults"
       + " (koala train --help prints each preset's values).";
 
-  public static final ConfigOption<OptimizerName> OPTIMIZER = key("koala.optimizer")
-      .enumType(OptimizerName.class).defaultValue(OptimizerName.KOALA_V)
+  public static final ConfigOption<OptimizerKind> OPTIMIZER = key("koala.optimizer")
+      .enumType(OptimizerKind.class).defaultValue(OptimizerKind.KOALA_V)
       .withDescription("The optimizer of every key's model.");
-  public static final ConfigOption<Defaults> OPTIMIZER_DEFAULTS = key("koala.optimizer.defaults")
-      .enumType(Defaults.class).defaultValue(Defaults.STREAM)
+  public static final ConfigOption<Preset> OPTIMIZER_DEFAULTS = key("koala.optimizer.defaults")
+      .enumType(Preset.class).defaultValue(Preset.STREAM)
       .withDescription("The preset that supplies every unset optimizer hyperparameter: stream (the "
           + "engine's defaults for drifting streams, adaptive Q_k per example) or reference (the "
           + "paper's experiments, constant Q; the golden vectors use them).");

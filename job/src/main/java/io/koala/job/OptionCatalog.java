@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import io.koala.optimizer.BlockLayout;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Optimizers;
+import io.koala.optimizer.Preset;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.TextElement;
 
@@ -157,6 +162,18 @@ final class OptionCatalog {
     text.append("\n  ").append(KoalaOptions.KAFKA_PROPERTIES_PREFIX).append("*  <string>\n")
         .append("      Kafka client settings passed to every consumer and producer unchanged "
             + "(SASL, SSL, ...).\n");
+    text.append("\nPresets (koala.optimizer.defaults): the hyperparameters each optimizer gets "
+        + "when no key overrides them.\n");
+    for (Preset preset : Preset.values()) {
+      for (OptimizerKind kind : OptimizerKind.values()) {
+        Record config = Optimizers.create(kind, preset, OptimizerSpec.of(BlockLayout.global(1)))
+            .config();
+        text.append("\n  ").append(preset).append(' ').append(kind).append('\n');
+        for (String line : wrap(config.toString(), 88)) {
+          text.append("      ").append(line).append('\n');
+        }
+      }
+    }
     return text.toString();
   }
 

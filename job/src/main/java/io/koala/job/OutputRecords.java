@@ -12,7 +12,7 @@ import io.koala.model.Prediction;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.StepReport;
 import io.koala.state.OptimizerState;
-import io.koala.training.ModelState;
+import io.koala.state.ModelState;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.koala.job;
 
 import io.koala.state.OptimizerState;
-import io.koala.training.ModelState;
+import io.koala.state.ModelState;
 import io.koala.training.Trainer;
 import java.io.Serializable;
 import java.time.Duration;

@@ -31,7 +31,7 @@ class JobConfigTest {
     JobConfig config = JobConfig.of(conf);
     assertThat(config.batchSize()).isEqualTo(64);
     assertThat(config.get(KoalaOptions.MODEL_TYPE)).isEqualTo(KoalaOptions.ModelType.SOFTMAX);
-    assertThat(config.get(KoalaOptions.OPTIMIZER)).isEqualTo(KoalaOptions.OptimizerName.KOALA_PP);
+    assertThat(config.get(KoalaOptions.OPTIMIZER)).isEqualTo(io.koala.optimizer.OptimizerKind.KOALA_PP);
     assertThat(config.decoderLimits().classNames()).containsExactly("red", "green", "blue");
     assertThat(config.trainer().model().parameterCount()).isEqualTo(3 * 8 + 3);
     assertThat(conf.getString("parallelism.default", "")).isEqualTo("3");
@@ -192,6 +192,11 @@ class JobConfigTest {
           ? String.join(" ", java.util.Arrays.copyOf(entry.description().split(" "), 3))
           : entry.description();
       assertThat(help).contains(firstWords);
+    }
+    for (var preset : io.koala.optimizer.Preset.values()) {
+      for (var kind : io.koala.optimizer.OptimizerKind.values()) {
+        assertThat(help).as("the preset section").contains("\n  " + preset + " " + kind + "\n");
+      }
     }
     assertThat(help).contains("koala.batch.size  <int>  default: 32")
         .contains("koala.optimizer  <koala-v|koala-m|koala-pp|sgd|adam>  default: koala-v");

@@ -52,7 +52,7 @@ public enum Head {
   }
 
   /** Whether {@code label} is a valid label for this head with {@code outputs} outputs. */
-  public boolean accepts(double label, int outputs) {
+  boolean accepts(double label, int outputs) {
     if (!Double.isFinite(label)) {
       return false;
     }
@@ -118,7 +118,7 @@ public enum Head {
   }
 
   /** The logistic function, stable for large |z|. */
-  public static double sigmoid(double z) {
+  static double sigmoid(double z) {
     if (z >= 0) {
       return 1.0 / (1.0 + Math.exp(-z));
     }

@@ -1,7 +1,5 @@
 package io.koala.noise;
 
-import io.koala.optimizer.Observation;
-
 /**
  * The measurement-noise estimator R_k (spec §C.1): an exponential moving average of a per-batch
  * sample m_k, R_k = β R_{k−1} + (1 − β) m_k from R_0, updated before it is used; or a fixed R.
@@ -50,6 +48,11 @@ public record MeasurementNoise(Kind kind, double beta, double initial, Sample sa
     return new MeasurementNoise(Kind.FIXED, 0.0, value, Sample.MEAN_SQUARED_LOSS);
   }
 
+  /** The same estimator with EMA memory β_R = {@code b}. */
+  public MeasurementNoise withBeta(double b) {
+    return new MeasurementNoise(kind, b, initial, sample);
+  }
+
   /** R before the first batch. */
   public double initialValue() {
     return initial;
@@ -58,13 +61,14 @@ public record MeasurementNoise(Kind kind, double beta, double initial, Sample sa
   /**
    * R_k from R_{k−1} and the batch.
    *
+   * @param exampleLosses the batch's per-example losses ℓ_i
    * @param targetLoss L^target_k, used only by the residual sample
    */
-  public double update(double previous, Observation observation, double targetLoss) {
+  public double update(double previous, double[] exampleLosses, double targetLoss) {
     if (kind == Kind.FIXED) {
       return initial;
     }
-    double[] losses = observation.exampleLosses();
+    double[] losses = exampleLosses;
     double sum = 0.0;
     if (sample == Sample.MEAN_SQUARED_LOSS) {
       for (double l : losses) {

@@ -140,6 +140,14 @@ public record ProcessNoise(
         1.0, 18.0, 6.0, 20, false, 100.0, 8);
   }
 
+  /**
+   * The stream preset's Q: adaptive from Q_0 = {@code base} per example (a step over B examples
+   * adds B·Q_k), with the engine's defaults.
+   */
+  public static ProcessNoise stream(double base) {
+    return adaptive(base).withPerExample(true);
+  }
+
   public ProcessNoise withAdaptive(boolean on) {
     return new ProcessNoise(on, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
         surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,

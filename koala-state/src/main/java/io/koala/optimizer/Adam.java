@@ -33,9 +33,22 @@ public final class Adam implements Optimizer<AdamState> {
       Checks.nonNegative(weightDecay, "weight-decay");
     }
 
+    /** Adam's usual defaults: η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8, λ = 0. */
+    public static Config defaults(BlockLayout layout) {
+      return new Config(layout, 0.001, 0.9, 0.999, 1e-8, 0.0);
+    }
+
     /** Adam's usual defaults with the given learning rate. */
     public static Config defaults(BlockLayout layout, double learningRate) {
-      return new Config(layout, learningRate, 0.9, 0.999, 1e-8, 0.0);
+      return defaults(layout).withLearningRate(learningRate);
+    }
+
+    public Config withLearningRate(double eta) {
+      return new Config(layout, eta, beta1, beta2, epsilon, weightDecay);
+    }
+
+    public Config withWeightDecay(double lambda) {
+      return new Config(layout, learningRate, beta1, beta2, epsilon, lambda);
     }
   }
 
@@ -43,6 +56,10 @@ public final class Adam implements Optimizer<AdamState> {
 
   public Adam(Config config) {
     this.config = config;
+  }
+
+  public Config config() {
+    return config;
   }
 
   @Override

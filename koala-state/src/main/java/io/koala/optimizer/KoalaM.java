@@ -1,7 +1,6 @@
 package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
-import io.koala.state.DriftState;
 import io.koala.state.KoalaMState;
 
 /**
@@ -39,6 +38,10 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     this.config = config;
     this.layout = config.layout();
     this.driftNoise = config.driftNoise();
+  }
+
+  public KoalaMConfig config() {
+    return config;
   }
 
   @Override
@@ -82,42 +85,24 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     double decay = config.weightDecay();
     double kappa = config.momentum();
     int n = theta.length;
-    int blocks = layout.blockCount();
 
-    // Pass 1: predicted point and velocity, the distance to the average, and squared norms.
+    // The predicted point θ̂ and velocity v̂, the distance to the average, then the squared
+    // norms at θ̂.
     double[] nextTheta = new double[n];
     double[] nextVelocity = new double[n];
     double[] nextAverage = new double[n];
-    double[] norms = new double[3 * blocks];
     double distance = 0.0;
-    double total = 0.0;
-    for (int b = 0; b < blocks; b++) {
-      double raw = 0.0;
-      double reg = 0.0;
-      double par = 0.0;
-      for (int i = layout.start(b), end = layout.end(b); i < end; i++) {
-        double d = average[i] - theta[i];
-        distance += d * d;
-        double predicted = theta[i] + velocity[i];
-        nextTheta[i] = predicted;
-        nextVelocity[i] = kappa * velocity[i];
-        double gi = g[i];
-        double ri = gi + decay * predicted;
-        raw += gi * gi;
-        reg += ri * ri;
-        par += predicted * predicted;
-      }
-      norms[3 * b] = raw;
-      norms[3 * b + 1] = reg;
-      norms[3 * b + 2] = par;
-      total += reg;
+    for (int i = 0; i < n; i++) {
+      double d = average[i] - theta[i];
+      distance += d * d;
+      nextTheta[i] = theta[i] + velocity[i];
+      nextVelocity[i] = kappa * velocity[i];
     }
-    DriftState drift = state.drift();
-    if (!Double.isFinite(loss) || !Double.isFinite(total)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_OBSERVATION, drift.cusum()));
+    BlockNorms norms = BlockNorms.of(layout, g, nextTheta, decay);
+    if (!KalmanSetup.observable(loss, norms)) {
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
     }
 
-    long k = state.step() + 1;
     double qRaw = Math.sqrt(distance) / n;
     double betaQ = config.weightNoiseBeta();
     double weightNoise = betaQ * state.weightNoise() + (1.0 - betaQ) * qRaw;
@@ -125,18 +110,16 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     double c = state.covarianceCross();
     double d = state.covarianceVelocity();
     double basePredicted00 = a + 2 * c + d + weightNoise;
-    int examples = observation.batchSize();
-    drift = driftNoise.observe(drift, loss,
-        basePredicted00 + driftNoise.forBatch(state.drift(), examples), examples);
-    double p00 = basePredicted00 + driftNoise.forBatch(drift, examples);
+    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), basePredicted00, observation,
+        driftNoise, config.target(), config.measurementNoise(), state.measurementNoise());
+    double p00 = basePredicted00 + setup.processNoise();
     double p01 = kappa * (c + d);
     double p11 = kappa * kappa * d + config.velocityNoise();
+    double r = setup.measurementNoise();
+    long k = setup.step();
 
-    double innovation = config.target().innovation(k, loss);
-    double targetLoss = loss - innovation;
-    double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);
-
-    // Pass 2: Kalman gains and the updates of θ, v and x̄.
+    // Kalman gains and the updates of θ, v and x̄.
+    int blocks = layout.blockCount();
     double betaX = config.averageBeta();
     double hMax = Double.NEGATIVE_INFINITY;
     double gainMax = 0.0;
@@ -145,7 +128,7 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     for (int b = 0; b < blocks; b++) {
       int start = layout.start(b);
       int end = layout.end(b);
-      if (Math.sqrt(norms[3 * b]) < config.skipThreshold()) {
+      if (norms.skips(b, config.skipThreshold())) {
         for (int i = start; i < end; i++) {
           nextAverage[i] = average[i];
           check = Math.max(check, Math.max(Math.abs(nextTheta[i]), Math.abs(nextVelocity[i])));
@@ -153,9 +136,9 @@ public final class KoalaM implements Optimizer<KoalaMState> {
         skipped++;
         continue;
       }
-      double reg = norms[3 * b + 1];
+      double reg = norms.regularised(b);
       double s = reg * p00 + r;
-      double blockLoss = loss + 0.5 * decay * norms[3 * b + 2];
+      double blockLoss = loss + 0.5 * decay * norms.parameters(b);
       double e = config.target().innovation(k, blockLoss);
       double gainWeights = p00 * e / s;
       double gainVelocity = p01 * e / s;
@@ -182,17 +165,15 @@ public final class KoalaM implements Optimizer<KoalaMState> {
       q11 = p11 - hMax * p01 * p01;
     }
 
-    if (!Double.isFinite(check) || !Double.isFinite(q00 + q01 + q11 + r + weightNoise)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, state.drift().cusum()));
-    }
-    if (!(q00 > 0) || !(q11 > 0) || !(r > 0)) {
-      return new StepResult<>(state,
-          StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+    Refusal refusal = setup.divergence(
+        Double.isFinite(check) && Double.isFinite(q00 + q01 + q11 + r + weightNoise),
+        q00 > 0 && q11 > 0);
+    if (refusal != null) {
+      return KalmanSetup.refuse(state, refusal, state.drift());
     }
     KoalaMState after = new KoalaMState(k, nextTheta, nextVelocity, nextAverage, q00, q01, q11,
-        weightNoise, r, drift);
-    return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
-        driftNoise.isAlarm(drift), drift.cusum()));
+        weightNoise, r, setup.drift());
+    return setup.accept(after, gainMax, skipped, driftNoise);
   }
 
   @Override

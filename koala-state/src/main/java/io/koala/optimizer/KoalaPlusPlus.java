@@ -2,7 +2,6 @@ package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
 import io.koala.optimizer.KoalaPlusPlusConfig.Initialisation;
-import io.koala.state.DriftState;
 import io.koala.state.KoalaPlusPlusState;
 
 /**
@@ -62,6 +61,10 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     this.processNoise = config.processNoise();
   }
 
+  public KoalaPlusPlusConfig config() {
+    return config;
+  }
+
   @Override
   public String name() {
     return "koala-pp";
@@ -98,62 +101,20 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     double decay = config.weightDecay();
     int blocks = layout.blockCount();
 
-    // Pass 1: the dot products of every block.
-    double[] dots = new double[DOTS * blocks];
+    double[] dots = dotProducts(theta, g, hPrev, vPrev, sPrev, decay);
     double total = 0.0;
     for (int b = 0; b < blocks; b++) {
-      double raw = 0.0;
-      double hh = 0.0;
-      double par = 0.0;
-      double hPrevDot = 0.0;
-      double hvDot = 0.0;
-      double prevPrev = 0.0;
-      double prevV = 0.0;
-      boolean visited = !Double.isNaN(sPrev[b]);
-      if (visited && decay == 0.0) {
-        visitedDotsWithoutDecay(g, hPrev, vPrev, layout.start(b), layout.end(b), dots, DOTS * b);
-        total += dots[DOTS * b + HH];
-        continue;
-      }
-      for (int i = layout.start(b), end = layout.end(b); i < end; i++) {
-        double gi = g[i];
-        double ti = theta[i];
-        double hi = gi + decay * ti;
-        raw += gi * gi;
-        hh += hi * hi;
-        par += ti * ti;
-        if (visited) {
-          double pi = hPrev[i];
-          double vi = vPrev[i];
-          hPrevDot += hi * pi;
-          hvDot += hi * vi;
-          prevPrev += pi * pi;
-          prevV += pi * vi;
-        }
-      }
-      int o = DOTS * b;
-      dots[o + RAW] = raw;
-      dots[o + HH] = hh;
-      dots[o + PAR] = par;
-      dots[o + H_PREV] = hPrevDot;
-      dots[o + H_V] = hvDot;
-      dots[o + PREV_PREV] = prevPrev;
-      dots[o + PREV_V] = prevV;
-      total += hh;
+      total += dots[DOTS * b + HH];
     }
-    DriftState drift = state.drift();
-    if (!Double.isFinite(loss) || !Double.isFinite(total)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_OBSERVATION, drift.cusum()));
+    if (!KalmanSetup.observable(loss, total)) {
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
     }
-
-    long k = state.step() + 1;
-    int examples = observation.batchSize();
-    drift = processNoise.observe(drift, loss,
-        config.initialCovariance() + processNoise.forBatch(drift, examples), examples);
-    double q = processNoise.forBatch(drift, examples);
-    double innovation = config.target().innovation(k, loss);
-    double targetLoss = loss - innovation;
-    double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);
+    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), config.initialCovariance(),
+        observation, processNoise, config.target(), config.measurementNoise(),
+        state.measurementNoise());
+    double q = setup.processNoise();
+    double r = setup.measurementNoise();
+    long k = setup.step();
     double sigma = config.initialCovariance();
 
     int n = theta.length;
@@ -181,58 +142,17 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
         skipped++;
         continue;
       }
-      // v = cPrev v⁻ + cH H + cOld h⁻ in every case; H·v follows from the pass-1 dot products,
-      // so S is known before the single pass that writes v, H and θ.
-      double hh = dots[o + HH];
-      boolean first = Double.isNaN(sPrev[b]);
-      double cPrev;
-      double cH;
-      double cOld;
-      double hv;
-      boolean move = true;
-      if (first && config.initialisation() != Initialisation.REFERENCE) {
-        cPrev = 0.0;
-        cH = sigma;
-        cOld = 0.0;
-        hv = sigma * hh;
-        move = config.initialisation() == Initialisation.EKF;
-      } else if (first) {
-        // The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH, so
-        // α = 1, w = 0 and v = (1 − λ)σH + Q(1 − λ)H.
-        double sFake = sigma * hh + q * hh + r;
-        double correction = (sigma * hh + q * hh) / sFake;
-        cPrev = 0.0;
-        cH = (1.0 - correction) * sigma + q * (1.0 - correction);
-        cOld = 0.0;
-        hv = cH * hh;
-      } else {
-        double hPrevDot = dots[o + H_PREV];
-        double hvDot = dots[o + H_V];
-        double prevPrev = dots[o + PREV_PREV];
-        double alpha = hPrevDot / prevPrev;
-        double correction = (hvDot + q * hPrevDot) / sPrev[b];
-        double w = config.symmetric()
-            ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
-            : 0.0;
-        cPrev = alpha - correction;
-        cH = q;
-        cOld = w - q * correction;
-        hv = cPrev * hvDot + cH * hh + cOld * hPrevDot;
-      }
-      double s = hv + q * hh + r;
-      if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
-        cPrev = 0.0;
-        cH = sigma;
-        cOld = 0.0;
-        s = sigma * hh + q * hh + r;
-      }
+      Recursion c = recursion(dots, o, sPrev[b], q, r, sigma);
+      double s = c.innovationVariance();
       if (!(s > 0) || !Double.isFinite(s)) {
-        return new StepResult<>(state,
-            StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+        return KalmanSetup.refuse(state, Refusal.NON_POSITIVE_COVARIANCE, state.drift());
       }
+      double cPrev = c.previousRow();
+      double cH = c.gradient();
+      double cOld = c.previousGradient();
       nextS[b] = s;
       double blockLoss = loss + 0.5 * decay * dots[o + PAR];
-      double gain = move ? config.target().innovation(k, blockLoss) / s : 0.0;
+      double gain = c.move() ? config.target().innovation(k, blockLoss) / s : 0.0;
       for (int i = start; i < end; i++) {
         double ti = theta[i];
         double hi = g[i] + decay * ti;
@@ -247,16 +167,134 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       }
       gainMax = Math.max(gainMax, gain);
     }
-    if (!Double.isFinite(check) || !Double.isFinite(r)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, state.drift().cusum()));
+    Refusal refusal = setup.divergence(Double.isFinite(check), true);
+    if (refusal != null) {
+      return KalmanSetup.refuse(state, refusal, state.drift());
     }
-    if (!(r > 0)) {
-      return new StepResult<>(state,
-          StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
+    KoalaPlusPlusState after =
+        new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, setup.drift());
+    return setup.accept(after, gainMax, skipped, processNoise);
+  }
+
+  /**
+   * The new row of one block as v = cPrev v⁻ + cH H + cOld h⁻ with its S, and whether θ moves.
+   *
+   * @param previousRow cPrev
+   * @param gradient cH
+   * @param previousGradient cOld
+   * @param innovationVariance S = H·v + Q‖H‖² + R
+   * @param move false on a BOX first visit
+   */
+  private record Recursion(double previousRow, double gradient, double previousGradient,
+      double innovationVariance, boolean move) {}
+
+  /**
+   * The recursion for block b from its pass-1 dot products at offset {@code o}: the first visit
+   * as configured, else the surrogate update, then the reset guard. H·v follows from the dot
+   * products, so S is known before the single pass that writes v, H and θ.
+   */
+  private Recursion recursion(double[] dots, int o, double sPrevious, double q, double r,
+      double sigma) {
+    double hh = dots[o + HH];
+    boolean first = Double.isNaN(sPrevious);
+    double cPrev;
+    double cH;
+    double cOld;
+    double hv;
+    boolean move = true;
+    if (first && config.initialisation() != Initialisation.REFERENCE) {
+      cPrev = 0.0;
+      cH = sigma;
+      cOld = 0.0;
+      hv = sigma * hh;
+      move = config.initialisation() == Initialisation.EKF;
+    } else if (first) {
+      // The official code's first visit: a faked previous visit with h⁻ = H, v⁻ = σH, so
+      // α = 1, w = 0 and v = (1 − λ)σH + Q(1 − λ)H.
+      double sFake = sigma * hh + q * hh + r;
+      double correction = (sigma * hh + q * hh) / sFake;
+      cPrev = 0.0;
+      cH = (1.0 - correction) * sigma + q * (1.0 - correction);
+      cOld = 0.0;
+      hv = cH * hh;
+    } else {
+      double hPrevDot = dots[o + H_PREV];
+      double hvDot = dots[o + H_V];
+      double prevPrev = dots[o + PREV_PREV];
+      double alpha = hPrevDot / prevPrev;
+      double correction = (hvDot + q * hPrevDot) / sPrevious;
+      double w = config.symmetric()
+          ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
+          : 0.0;
+      cPrev = alpha - correction;
+      cH = q;
+      cOld = w - q * correction;
+      hv = cPrev * hvDot + cH * hh + cOld * hPrevDot;
     }
-    KoalaPlusPlusState after = new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, drift);
-    return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
-        processNoise.isAlarm(drift), drift.cusum()));
+    double s = hv + q * hh + r;
+    if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
+      cPrev = 0.0;
+      cH = sigma;
+      cOld = 0.0;
+      s = sigma * hh + q * hh + r;
+    }
+    return new Recursion(cPrev, cH, cOld, s, move);
+  }
+
+  /**
+   * Pass 1: the dot products of every block, DOTS per block. A first visit needs only
+   * the squared norms of g, H and θ; a visited block also the products with h⁻ and v⁻.
+   */
+  private double[] dotProducts(double[] theta, double[] g, double[] hPrev, double[] vPrev,
+      double[] sPrev, double decay) {
+    int blocks = layout.blockCount();
+    double[] dots = new double[DOTS * blocks];
+    for (int b = 0; b < blocks; b++) {
+      int start = layout.start(b);
+      int end = layout.end(b);
+      int o = DOTS * b;
+      if (Double.isNaN(sPrev[b])) {
+        BlockNorms.accumulate(g, theta, decay, start, end, dots, o);
+      } else if (decay == 0.0) {
+        visitedDotsWithoutDecay(g, hPrev, vPrev, start, end, dots, o);
+      } else {
+        visitedDots(g, theta, hPrev, vPrev, decay, start, end, dots, o);
+      }
+    }
+    return dots;
+  }
+
+  /** The pass-1 dot products of a visited block when λ &gt; 0, each summed left to right. */
+  private static void visitedDots(double[] g, double[] theta, double[] hPrev, double[] vPrev,
+      double decay, int start, int end, double[] dots, int o) {
+    double raw = 0.0;
+    double hh = 0.0;
+    double par = 0.0;
+    double hPrevDot = 0.0;
+    double hvDot = 0.0;
+    double prevPrev = 0.0;
+    double prevV = 0.0;
+    for (int i = start; i < end; i++) {
+      double gi = g[i];
+      double ti = theta[i];
+      double hi = gi + decay * ti;
+      raw += gi * gi;
+      hh += hi * hi;
+      par += ti * ti;
+      double pi = hPrev[i];
+      double vi = vPrev[i];
+      hPrevDot += hi * pi;
+      hvDot += hi * vi;
+      prevPrev += pi * pi;
+      prevV += pi * vi;
+    }
+    dots[o + RAW] = raw;
+    dots[o + HH] = hh;
+    dots[o + PAR] = par;
+    dots[o + H_PREV] = hPrevDot;
+    dots[o + H_V] = hvDot;
+    dots[o + PREV_PREV] = prevPrev;
+    dots[o + PREV_V] = prevV;
   }
 
   /**

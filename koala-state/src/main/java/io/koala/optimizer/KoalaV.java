@@ -1,7 +1,6 @@
 package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
-import io.koala.state.DriftState;
 import io.koala.state.KoalaVState;
 
 /**
@@ -77,54 +76,20 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     double[] g = observation.gradient();
     double loss = observation.loss();
     double decay = config.weightDecay();
+    BlockNorms norms = decay == 0.0 ? BlockNorms.withoutDecay(layout, g)
+        : BlockNorms.of(layout, g, theta, decay);
+    if (!KalmanSetup.observable(loss, norms)) {
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
+    }
+    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), state.covariance(),
+        observation, processNoise, config.target(), config.measurementNoise(),
+        state.measurementNoise());
+    double predicted = state.covariance() + setup.processNoise();
+    double r = setup.measurementNoise();
+    long k = setup.step();
+
+    // Per-block gain and the axpy.
     int blocks = layout.blockCount();
-
-    // Pass 1: squared norms per block (raw gradient, regularised gradient, parameters).
-    double[] norms = new double[3 * blocks];
-    double total = 0.0;
-    for (int b = 0; b < blocks; b++) {
-      double raw = 0.0;
-      double reg = 0.0;
-      double par = 0.0;
-      int start = layout.start(b);
-      int end = layout.end(b);
-      if (decay == 0.0) {
-        // g̃ = g, and ‖θ_b‖² only enters through λ: one squared norm is all the step needs.
-        for (int i = start; i < end; i++) {
-          double gi = g[i];
-          raw += gi * gi;
-        }
-        reg = raw;
-      } else {
-        for (int i = start; i < end; i++) {
-          double gi = g[i];
-          double ti = theta[i];
-          double ri = gi + decay * ti;
-          raw += gi * gi;
-          reg += ri * ri;
-          par += ti * ti;
-        }
-      }
-      norms[3 * b] = raw;
-      norms[3 * b + 1] = reg;
-      norms[3 * b + 2] = par;
-      total += reg;
-    }
-    DriftState drift = state.drift();
-    if (!Double.isFinite(loss) || !Double.isFinite(total)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_OBSERVATION, drift.cusum()));
-    }
-
-    long k = state.step() + 1;
-    int examples = observation.batchSize();
-    double priorPredicted = state.covariance() + processNoise.forBatch(drift, examples);
-    drift = processNoise.observe(drift, loss, priorPredicted, examples);
-    double predicted = state.covariance() + processNoise.forBatch(drift, examples);
-    double innovation = config.target().innovation(k, loss);
-    double targetLoss = loss - innovation;
-    double r = config.measurementNoise().update(state.measurementNoise(), observation, targetLoss);
-
-    // Pass 2: per-block gain and the axpy.
     double[] next = new double[theta.length];
     boolean regularisedDirection = config.direction() == Direction.REGULARISED_GRADIENT;
     double hMax = Double.NEGATIVE_INFINITY;
@@ -134,14 +99,14 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     for (int b = 0; b < blocks; b++) {
       int start = layout.start(b);
       int end = layout.end(b);
-      if (Math.sqrt(norms[3 * b]) < config.skipThreshold()) {
+      if (norms.skips(b, config.skipThreshold())) {
         System.arraycopy(theta, start, next, start, end - start);
         skipped++;
         continue;
       }
-      double reg = norms[3 * b + 1];
+      double reg = norms.regularised(b);
       double s = predicted * reg + r;
-      double blockLoss = loss + 0.5 * decay * norms[3 * b + 2];
+      double blockLoss = loss + 0.5 * decay * norms.parameters(b);
       double e = config.target().innovation(k, blockLoss);
       double gain = predicted * e / s;
       if (regularisedDirection && decay != 0.0) {
@@ -163,16 +128,13 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     }
     double covariance = skipped == blocks ? predicted : predicted - predicted * predicted * hMax;
 
-    if (!Double.isFinite(check) || !Double.isFinite(r) || !Double.isFinite(covariance)) {
-      return new StepResult<>(state, StepReport.refused(Refusal.NON_FINITE_STATE, state.drift().cusum()));
+    Refusal refusal = setup.divergence(Double.isFinite(check) && Double.isFinite(covariance),
+        covariance > 0);
+    if (refusal != null) {
+      return KalmanSetup.refuse(state, refusal, state.drift());
     }
-    if (!(covariance > 0) || !(r > 0)) {
-      return new StepResult<>(state,
-          StepReport.refused(Refusal.NON_POSITIVE_COVARIANCE, state.drift().cusum()));
-    }
-    KoalaVState after = new KoalaVState(k, next, covariance, r, drift);
-    return new StepResult<>(after, new StepReport(targetLoss, innovation, gainMax, skipped, null,
-        processNoise.isAlarm(drift), drift.cusum()));
+    return setup.accept(new KoalaVState(k, next, covariance, r, setup.drift()), gainMax, skipped,
+        processNoise);
   }
 
   @Override

@@ -25,6 +25,9 @@ public interface Optimizer<S extends OptimizerState> {
 
   BlockLayout layout();
 
+  /** The hyperparameters this optimizer was built with (its preset and overrides). */
+  Record config();
+
   /** The state before the first step; {@code initialParameters} is copied. */
   S initialState(double[] initialParameters);
 

@@ -27,12 +27,33 @@ public final class Sgd implements Optimizer<SgdState> {
       Checks.fraction(momentum, "momentum");
       Checks.nonNegative(weightDecay, "weight-decay");
     }
+
+    /** The defaults: η = 0.01, μ = 0.9, λ = 0. */
+    public static Config defaults(BlockLayout layout) {
+      return new Config(layout, 0.01, 0.9, 0.0);
+    }
+
+    public Config withLearningRate(double eta) {
+      return new Config(layout, eta, momentum, weightDecay);
+    }
+
+    public Config withMomentum(double mu) {
+      return new Config(layout, learningRate, mu, weightDecay);
+    }
+
+    public Config withWeightDecay(double lambda) {
+      return new Config(layout, learningRate, momentum, lambda);
+    }
   }
 
   private final Config config;
 
   public Sgd(Config config) {
     this.config = config;
+  }
+
+  public Config config() {
+    return config;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.koala.state;
 
-import io.koala.training.ModelState;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;

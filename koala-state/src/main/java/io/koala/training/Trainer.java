@@ -7,6 +7,7 @@ import io.koala.model.Standardiser;
 import io.koala.optimizer.Observation;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.StepResult;
+import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import io.koala.state.StandardiserState;
 

@@ -1,6 +1,7 @@
 package io.koala.training;
 
 import io.koala.optimizer.StepReport;
+import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 
 /**

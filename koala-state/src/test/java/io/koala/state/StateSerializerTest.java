@@ -64,7 +64,7 @@ class StateSerializerTest {
   void koalaVModelState_perKey_staysWithin5PercentPlus128BytesOfItsParameters() throws IOException {
     var serializer = new ModelStateSerializer<>(KoalaVStateSerializer.INSTANCE);
     for (int n : new int[] {101, 10_001}) {
-      var state = new io.koala.training.ModelState<>(
+      var state = new ModelState<>(
           new KoalaVState(3, Streams.randomVector(2, n, 1), 0.1, 1, StateFixtures.DRIFT), null, 96, 0);
       DataOutputSerializer out = new DataOutputSerializer(8 * n + 256);
       serializer.serialize(state, out);

@@ -1,17 +1,12 @@
 package io.koala.testing;
 
-import io.koala.noise.ProcessNoise;
-import io.koala.optimizer.Adam;
 import io.koala.optimizer.BlockLayout;
-import io.koala.optimizer.KoalaM;
-import io.koala.optimizer.KoalaMConfig;
-import io.koala.optimizer.KoalaPlusPlus;
-import io.koala.optimizer.KoalaPlusPlusConfig;
-import io.koala.optimizer.KoalaV;
-import io.koala.optimizer.KoalaVConfig;
 import io.koala.optimizer.Optimizer;
-import io.koala.optimizer.Sgd;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Preset;
 import io.koala.state.OptimizerState;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One instance of every optimizer over a layout, for tests that must hold for all of them. */
@@ -19,21 +14,21 @@ public final class Optimizers {
 
   private Optimizers() {}
 
-  @SuppressWarnings("unchecked")
+  /**
+   * The reference preset of every kind, with adaptive process noise when {@code adaptive}; SGD
+   * at η = 0.05 and Adam at η = 0.01 so that the tests' short runs move.
+   */
   public static List<Optimizer<OptimizerState>> all(BlockLayout layout, boolean adaptive) {
-    KoalaVConfig v = KoalaVConfig.reference(layout);
-    KoalaMConfig m = KoalaMConfig.reference(layout);
-    KoalaPlusPlusConfig pp = KoalaPlusPlusConfig.reference(layout);
-    if (adaptive) {
-      v = v.withProcessNoise(ProcessNoise.adaptive(1.0));
-      m = m.withDriftNoise(ProcessNoise.adaptive(0.0));
-      pp = pp.withProcessNoise(ProcessNoise.adaptive(0.1));
+    OptimizerSpec spec = OptimizerSpec.of(layout).withAdaptive(adaptive ? true : null);
+    List<Optimizer<OptimizerState>> all = new ArrayList<>();
+    for (OptimizerKind kind : OptimizerKind.values()) {
+      OptimizerSpec forKind = switch (kind) {
+        case SGD -> spec.withLearningRate(0.05);
+        case ADAM -> spec.withLearningRate(0.01);
+        default -> spec;
+      };
+      all.add(io.koala.optimizer.Optimizers.create(kind, Preset.REFERENCE, forKind));
     }
-    return List.of(
-        (Optimizer<OptimizerState>) (Optimizer<?>) new KoalaV(v),
-        (Optimizer<OptimizerState>) (Optimizer<?>) new KoalaM(m),
-        (Optimizer<OptimizerState>) (Optimizer<?>) new KoalaPlusPlus(pp),
-        (Optimizer<OptimizerState>) (Optimizer<?>) new Sgd(new Sgd.Config(layout, 0.05, 0.9, 0.0)),
-        (Optimizer<OptimizerState>) (Optimizer<?>) new Adam(Adam.Config.defaults(layout, 0.01)));
+    return List.copyOf(all);
   }
 }

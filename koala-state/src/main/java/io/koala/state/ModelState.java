@@ -1,7 +1,4 @@
-package io.koala.training;
-
-import io.koala.state.OptimizerState;
-import io.koala.state.StandardiserState;
+package io.koala.state;
 
 /**
  * Everything one key's model needs between batches.

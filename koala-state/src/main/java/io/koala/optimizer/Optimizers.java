@@ -1,0 +1,157 @@
+package io.koala.optimizer;
+
+import io.koala.noise.MeasurementNoise;
+import io.koala.noise.ProcessNoise;
+import io.koala.noise.Target;
+import io.koala.state.AdamStateSerializer;
+import io.koala.state.KoalaMStateSerializer;
+import io.koala.state.KoalaPlusPlusStateSerializer;
+import io.koala.state.KoalaVStateSerializer;
+import io.koala.state.OptimizerState;
+import io.koala.state.SgdStateSerializer;
+import io.koala.state.StateSerializer;
+
+/**
+ * Builds every optimizer from a {@link Preset} and an {@link OptimizerSpec} of overrides: the one
+ * place the job, the benchmarks and the tests construct optimizers.
+ *
+ * <pre>{@code
+ * Optimizer<OptimizerState> koala = Optimizers.create(OptimizerKind.KOALA_V, Preset.STREAM,
+ *     OptimizerSpec.of(model.layerwiseLayout()).withProcessNoise(0.001));
+ * }</pre>
+ *
+ * <p>The defaults live in the configs' presets ({@link KoalaVConfig#stream},
+ * {@link KoalaVConfig#reference}, ..., {@link Sgd.Config#defaults},
+ * {@link Adam.Config#defaults(BlockLayout)}); an override replaces one value. The process noise
+ * of the KOALA variants is rebuilt from its base Q_0, adaptivity and unit (each the preset's
+ * unless overridden): constant, or adaptive with the engine's defaults and the given bounds.
+ */
+public final class Optimizers {
+
+  private Optimizers() {}
+
+  /** The optimizer of {@code kind}; throws IllegalArgumentException for an invalid value. */
+  @SuppressWarnings("unchecked")
+  public static Optimizer<OptimizerState> create(OptimizerKind kind, Preset preset,
+      OptimizerSpec spec) {
+    Checks.notNull(kind, "optimizer");
+    Checks.notNull(preset, "preset");
+    Checks.notNull(spec, "spec");
+    // R and the target are built, and so checked, whichever optimizer runs: a bad value is a
+    // configuration error even where it is not used.
+    MeasurementNoise r = measurementNoise(spec);
+    Target target = Target.reference(or(spec.learningRate(), PresetDefaults.LEARNING_RATE));
+    Optimizer<?> optimizer = switch (kind) {
+      case KOALA_V -> new KoalaV(koalaV(preset, spec, r, target));
+      case KOALA_M -> new KoalaM(koalaM(preset, spec, r, target));
+      case KOALA_PP -> new KoalaPlusPlus(koalaPlusPlus(preset, spec, r, target));
+      case SGD -> new Sgd(sgd(spec));
+      case ADAM -> new Adam(adam(spec));
+    };
+    return (Optimizer<OptimizerState>) optimizer;
+  }
+
+  /** The serializer of the optimizer state of {@code kind}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static StateSerializer<OptimizerState> stateSerializer(OptimizerKind kind) {
+    StateSerializer<?> serializer = switch (kind) {
+      case KOALA_V -> KoalaVStateSerializer.INSTANCE;
+      case KOALA_M -> KoalaMStateSerializer.INSTANCE;
+      case KOALA_PP -> KoalaPlusPlusStateSerializer.INSTANCE;
+      case SGD -> SgdStateSerializer.INSTANCE;
+      case ADAM -> AdamStateSerializer.INSTANCE;
+    };
+    return (StateSerializer) serializer;
+  }
+
+  private static KoalaVConfig koalaV(Preset preset, OptimizerSpec spec, MeasurementNoise r,
+      Target target) {
+    KoalaVConfig config = preset == Preset.STREAM ? KoalaVConfig.stream(spec.layout())
+        : KoalaVConfig.reference(spec.layout());
+    ProcessNoise q = processNoise(config.processNoise(), spec);
+    if (spec.covariance() != null) {
+      config = config.withInitialCovariance(spec.covariance());
+    }
+    config = config.withProcessNoise(q).withMeasurementNoise(r).withTarget(target);
+    return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
+  }
+
+  private static KoalaMConfig koalaM(Preset preset, OptimizerSpec spec, MeasurementNoise r,
+      Target target) {
+    KoalaMConfig config = preset == Preset.STREAM ? KoalaMConfig.stream(spec.layout())
+        : KoalaMConfig.reference(spec.layout());
+    ProcessNoise q = processNoise(config.driftNoise(), spec);
+    if (spec.covariance() != null) {
+      config = config.withInitialCovariance(spec.covariance());
+    }
+    if (spec.momentum() != null) {
+      config = config.withMomentum(spec.momentum());
+    }
+    config = config.withDriftNoise(q).withMeasurementNoise(r).withTarget(target);
+    return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
+  }
+
+  private static KoalaPlusPlusConfig koalaPlusPlus(Preset preset, OptimizerSpec spec,
+      MeasurementNoise r, Target target) {
+    KoalaPlusPlusConfig config = preset == Preset.STREAM
+        ? KoalaPlusPlusConfig.stream(spec.layout()) : KoalaPlusPlusConfig.reference(spec.layout());
+    ProcessNoise q = processNoise(config.processNoise(), spec);
+    if (spec.covariance() != null) {
+      config = config.withInitialCovariance(spec.covariance());
+    }
+    config = config.withProcessNoise(q).withMeasurementNoise(r).withTarget(target);
+    if (spec.weightDecay() != null) {
+      config = config.withWeightDecay(spec.weightDecay());
+    }
+    return spec.symmetric() == null ? config : config.withSymmetric(spec.symmetric());
+  }
+
+  private static Sgd.Config sgd(OptimizerSpec spec) {
+    Sgd.Config config = Sgd.Config.defaults(spec.layout());
+    if (spec.learningRate() != null) {
+      config = config.withLearningRate(spec.learningRate());
+    }
+    if (spec.momentum() != null) {
+      config = config.withMomentum(spec.momentum());
+    }
+    return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
+  }
+
+  private static Adam.Config adam(OptimizerSpec spec) {
+    Adam.Config config = Adam.Config.defaults(spec.layout());
+    if (spec.learningRate() != null) {
+      config = config.withLearningRate(spec.learningRate());
+    }
+    return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
+  }
+
+  /** A fixed R when one is given, else the preset's estimated R_k with β_R overridden. */
+  private static MeasurementNoise measurementNoise(OptimizerSpec spec) {
+    if (spec.measurementNoise() != null) {
+      return MeasurementNoise.fixed(spec.measurementNoise());
+    }
+    MeasurementNoise estimated = PresetDefaults.measurementNoise();
+    return spec.measurementNoiseBeta() == null ? estimated
+        : estimated.withBeta(spec.measurementNoiseBeta());
+  }
+
+  /** Q from the preset's base, adaptivity and unit, each overridable, and the given bounds. */
+  private static ProcessNoise processNoise(ProcessNoise preset, OptimizerSpec spec) {
+    double base = or(spec.processNoise(), preset.base());
+    boolean perExample = or(spec.perExample(), preset.perExample());
+    if (!or(spec.adaptive(), preset.adaptive())) {
+      return ProcessNoise.constant(base).withPerExample(perExample);
+    }
+    ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
+    return adaptive.withBounds(or(spec.processNoiseMin(), adaptive.min()),
+        or(spec.processNoiseMax(), adaptive.max()));
+  }
+
+  private static double or(Double value, double fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static boolean or(Boolean value, boolean fallback) {
+    return value == null ? fallback : value;
+  }
+}
