@@ -1,7 +1,7 @@
 package io.koala.noise;
 
 /**
- * The measurement-noise estimator R_k (spec §C.1): an exponential moving average of a per-batch
+ * The measurement-noise estimator R_k (docs/algorithms.md#measurement-noise): an exponential moving average of a per-batch
  * sample m_k, R_k = β R_{k−1} + (1 − β) m_k from R_0, updated before it is used; or a fixed R.
  *
  * <p>Samples: {@link Sample#MEAN_SQUARED_LOSS} is the reference code's m_k = mean ℓ_i²;

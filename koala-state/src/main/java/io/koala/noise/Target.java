@@ -3,7 +3,7 @@ package io.koala.noise;
 /**
  * The loss-adaptive target L^target_k, given by the innovation e_k = L_k − L^target_k it implies.
  *
- * <p>Schemes (spec §B): {@link Scheme#RELATIVE} is (b), L^target = (1 − ε_k) L, e = ε_k L; the
+ * <p>Schemes (docs/algorithms.md#target): {@link Scheme#RELATIVE} is (b), L^target = (1 − ε_k) L, e = ε_k L; the
  * reference code is (b) with ε_k = η_k, and η = 1 gives the target 0. {@link Scheme#OFFSET} is (a),
  * L^target = L − ε_k, e = ε_k, independent of the loss (the GAN target is (a) with ε = 4).
  *

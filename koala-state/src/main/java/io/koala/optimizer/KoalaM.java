@@ -9,7 +9,7 @@ import io.koala.state.KoalaMState;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>One step k (spec §D.2; K-supp Algorithm 2, reference-code semantics), F = [[I, I], [0, κI]]:
+ * <p>One step k (docs/algorithms.md#koala-m; the paper's Algorithm 2 as the reference code runs it), F = [[I, I], [0, κI]]:
  *
  * <pre>
  *   q_raw = ‖x̄ − θ_{k−1}‖ / n,   q_w,k = β_q q_w,k−1 + (1 − β_q) q_raw
@@ -24,7 +24,7 @@ import io.koala.state.KoalaMState;
  * </pre>
  *
  * <p>Deviations: the reference code's q_w (plain norm over n, EMA-smoothed from 0.01) is kept over
- * the paper's unsmoothed squared norm (spec §I.7); blocks are skipped one by one, and when every
+ * the paper's unsmoothed squared norm (docs/algorithms.md#deviations); blocks are skipped one by one, and when every
  * block is skipped P = P̂. Drift: the loss-surprise tracker's Q_k (base 0) is added to P̂00, so the
  * reference behaviour is untouched unless adaptive process noise is switched on.
  */

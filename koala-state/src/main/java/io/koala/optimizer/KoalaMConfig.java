@@ -5,7 +5,7 @@ import io.koala.noise.ProcessNoise;
 import io.koala.noise.Target;
 
 /**
- * KOALA-M hyperparameters (spec §D.3; code names in parentheses).
+ * KOALA-M hyperparameters (docs/algorithms.md#koala-m; reference-code names in parentheses).
  *
  * @param layout the parameter blocks
  * @param initialCovarianceWeights σ²_x,0 ({@code sw})

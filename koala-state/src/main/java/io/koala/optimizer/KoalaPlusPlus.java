@@ -11,7 +11,7 @@ import io.koala.state.KoalaPlusPlusState;
  * <h2>Implementation notes</h2>
  *
  * <p>Per block, with H = g + λθ at θ_{k−1}, and h⁻, v⁻, S⁻ kept from the block's previous visit
- * (spec §E.2; official code [1], {@code Task1_Image_Classification/koalap.py}):
+ * (docs/algorithms.md#koala-pp; official code [1], {@code Task1_Image_Classification/koalap.py}):
  *
  * <pre>
  *   α = (H·h⁻)/‖h⁻‖²,   λ_k = (H·v⁻ + Q (H·h⁻)) / S⁻

@@ -5,7 +5,7 @@ import io.koala.noise.ProcessNoise;
 import io.koala.noise.Target;
 
 /**
- * KOALA++ hyperparameters (spec §E.4).
+ * KOALA++ hyperparameters (docs/algorithms.md#koala-pp; the job's values: #presets).
  *
  * @param layout the parameter blocks
  * @param initialCovariance σ²_0 ({@code sigma}: the code multiplies H by it, so it is a variance)
@@ -14,9 +14,9 @@ import io.koala.noise.Target;
  * @param target the loss-adaptive target
  * @param weightDecay λ (included in H = g + λθ, hence in the recursion and the direction)
  * @param symmetric the symmetric least-squares surrogate of P_{k−2} (else the asymmetric one)
- * @param initialisation which reading of the first visit of a block (spec §E.3)
+ * @param initialisation which reading of the first visit of a block (docs/algorithms.md#first-visit-of-a-block)
  * @param skipThreshold ε_skip on a block's raw gradient norm
- * @param resetGuard the optional guard of spec §F: a block whose S_k is not clearly positive is
+ * @param resetGuard the optional guard (docs/algorithms.md#reset-guard): a block whose S_k is not clearly positive is
  *     reset to v = σH and takes a KOALA-V step (off in the reference; when off such a step is
  *     refused by the divergence guard)
  */
@@ -32,7 +32,7 @@ public record KoalaPlusPlusConfig(
     double skipThreshold,
     boolean resetGuard) {
 
-  /** The three readings of KOALA++'s first step (spec §E.3). */
+  /** The three readings of KOALA++'s first step (docs/algorithms.md#first-visit-of-a-block). */
   public enum Initialisation {
     /** The official code: fake a previous visit with h⁻ = H_1, v⁻ = σH_1, then recurse and step. */
     REFERENCE,

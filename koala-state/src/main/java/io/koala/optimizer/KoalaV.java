@@ -9,7 +9,7 @@ import io.koala.state.KoalaVState;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>One step k, after Davtyan et al. [1] and the reference code (spec §A.2), per block b of the
+ * <p>One step k, after Davtyan et al. [1] and the reference code (docs/algorithms.md#koala-v), per block b of the
  * parameters, all blocks using the pre-step θ and one shared p:
  *
  * <pre>
@@ -25,7 +25,7 @@ import io.koala.state.KoalaVState;
  * </pre>
  *
  * <p>Deviations from the reference code: a step where every block is skipped keeps p = p̂ instead
- * of failing (spec §F); the divergence guard refuses a step whose observation or result is not
+ * of failing (docs/algorithms.md#skip-rule); the divergence guard refuses a step whose observation or result is not
  * finite or whose p is not positive, returning the input state. Cost: per block one pass for the
  * squared norms (g alone when λ = 0; g and θ otherwise) and one axpy writing the new θ.
  *

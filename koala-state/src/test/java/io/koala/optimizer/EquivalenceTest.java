@@ -34,7 +34,7 @@ class EquivalenceTest {
     }
     double predicted = 0.1 + 1.0;
     double r = after.measurementNoise();
-    // K-supp eq. 31: p = p̂ R / (p̂ ‖g‖² + R).
+    // One block is the scalar Kalman update p = p̂ R / (p̂ ‖g‖² + R) (docs/algorithms.md#koala-v).
     assertThat(after.covariance()).isCloseTo(predicted * r / (predicted * g2 + r), within(1e-14));
   }
 
