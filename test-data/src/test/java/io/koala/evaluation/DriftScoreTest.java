@@ -1,17 +1,17 @@
-package io.koala.data;
+package io.koala.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class DriftMetricsTest {
+class DriftScoreTest {
 
   @Test
   void mean_clipsToTheArray_andIsNaNWhenEmpty() {
     double[] v = {1, 2, 3, 4};
-    assertThat(DriftMetrics.mean(v, -5, 2)).isEqualTo(1.5);
-    assertThat(DriftMetrics.mean(v, 2, 99)).isEqualTo(3.5);
-    assertThat(DriftMetrics.mean(v, 3, 3)).isNaN();
+    assertThat(DriftScore.mean(v, -5, 2)).isEqualTo(1.5);
+    assertThat(DriftScore.mean(v, 2, 99)).isEqualTo(3.5);
+    assertThat(DriftScore.mean(v, 3, 3)).isNaN();
   }
 
   @Test
@@ -22,11 +22,11 @@ class DriftMetricsTest {
       v[i] = i < 100 ? 0.9 : i < 150 ? 0.5 : 0.895;
     }
     // A window of 20 is clean of the dip from example 170 on: 70 examples after the drift.
-    assertThat(DriftMetrics.recovery(v, 100, 400, 20, 1, 0.9)).isEqualTo(70);
+    assertThat(DriftScore.recovery(v, 100, 400, 20, 1, 0.9)).isEqualTo(70);
     // Checked every 8 examples from 100 + 20: the first check past 170 is at 176.
-    assertThat(DriftMetrics.recovery(v, 100, 400, 20, 8, 0.9)).isEqualTo(76);
+    assertThat(DriftScore.recovery(v, 100, 400, 20, 8, 0.9)).isEqualTo(76);
     // Never within 1 point of 0.95, and never before the next drift at 160.
-    assertThat(DriftMetrics.recovery(v, 100, 400, 20, 1, 0.95)).isEqualTo(-1);
-    assertThat(DriftMetrics.recovery(v, 100, 160, 20, 1, 0.9)).isEqualTo(-1);
+    assertThat(DriftScore.recovery(v, 100, 400, 20, 1, 0.95)).isEqualTo(-1);
+    assertThat(DriftScore.recovery(v, 100, 160, 20, 1, 0.9)).isEqualTo(-1);
   }
 }
