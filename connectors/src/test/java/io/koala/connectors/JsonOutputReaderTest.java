@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
 
 class JsonOutputReaderTest {
 
   private static final long NO_TS = TrainingEvent.NO_TIMESTAMP;
+
+  /** Field by field, arrays element by element, doubles bit for bit (NaN equals NaN). */
+  private static final RecursiveComparisonConfiguration EXACT = RecursiveComparisonConfiguration
+      .builder().withEqualsForType((a, b) -> Double.compare(a, b) == 0, Double.class).build();
 
   @Test
   void metrics_roundTrip_withAndWithoutNaNsAndTimestamp() {
@@ -26,11 +31,11 @@ class JsonOutputReaderTest {
         new double[] {0.5, -1.25, Double.NaN, 3e-9}, 0.03, Double.NaN, 1e-4, NO_TS);
     ModelSnapshot back = JsonOutputReader.snapshot(JsonOutput.encode(s));
     assertThat(back.params()).containsExactly(s.params());
-    assertThat(back).usingRecursiveComparison().isEqualTo(s);
+    assertThat(back).usingRecursiveComparison(EXACT).isEqualTo(s);
     ModelSnapshot timed = new ModelSnapshot("k", 1, 1, "sgd", "linear", new double[0], Double.NaN,
         Double.NaN, Double.NaN, 99);
     assertThat(JsonOutputReader.snapshot(JsonOutput.encode(timed)))
-        .usingRecursiveComparison().isEqualTo(timed);
+        .usingRecursiveComparison(EXACT).isEqualTo(timed);
   }
 
   @Test
@@ -41,7 +46,7 @@ class JsonOutputReaderTest {
         Double.NaN, 0.5, 10);
     for (PredictionResult p : new PredictionResult[] {plain, classifier, softmax}) {
       assertThat(JsonOutputReader.prediction(JsonOutput.encode(p)))
-          .usingRecursiveComparison().isEqualTo(p);
+          .usingRecursiveComparison(EXACT).isEqualTo(p);
     }
   }
 
@@ -61,7 +66,7 @@ class JsonOutputReaderTest {
         new byte[] {(byte) 0xff, 0x00, (byte) 0xc3});
     for (DeadLetter d : new DeadLetter[] {text, binary}) {
       assertThat(JsonOutputReader.deadLetter(JsonOutput.encode(d)))
-          .usingRecursiveComparison().isEqualTo(d);
+          .usingRecursiveComparison(EXACT).isEqualTo(d);
     }
   }
 
