@@ -81,8 +81,11 @@ final class ReportCharts {
   static XYChart perKey(String key, String what, String model, double[] perExample, double scale,
       List<Integer> trueDrifts, List<Integer> alarms, int batch) {
     XYChart c = chart(key + ": " + what, "examples of this key", what);
-    double[][] xy = rolling(perExample, RECOVERY_WINDOW, Math.max(1, batch), scale);
-    XYSeries s = c.addSeries(model + " (rolling " + RECOVERY_WINDOW + " examples)", xy[0], xy[1]);
+    // Short keys (a small backfill) get a shorter window and finer steps, so they still draw a curve.
+    int window = Math.min(RECOVERY_WINDOW, Math.max(1, perExample.length / 5));
+    int step = Math.max(1, Math.min(batch, perExample.length / 50));
+    double[][] xy = rolling(perExample, window, step, scale);
+    XYSeries s = c.addSeries(model + " (rolling " + window + " examples)", xy[0], xy[1]);
     s.setMarker(SeriesMarkers.NONE);
     s.setLineColor(COLORS[0]);
     double low = min(xy[1]);
