@@ -1,13 +1,15 @@
 package io.koala.benchmarks;
 
-import io.koala.data.DriftMetrics;
 import io.koala.data.DriftingStream;
 import io.koala.data.LabelledExample;
+import io.koala.evaluation.DriftScore;
+import io.koala.evaluation.PrequentialSummary;
+import io.koala.evaluation.Replay;
+import io.koala.evaluation.Trace;
 import io.koala.job.JobConfig;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
-import io.koala.training.TrainingOutcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,19 +45,17 @@ public final class DriftBench {
 
   /** A stream, its model settings and its drift points (found from the examples' concepts). */
   record Stream(String name, List<LabelledExample> examples, String[] model, boolean regression) {
-    long[] drifts() {
-      List<Long> points = new ArrayList<>();
-      for (int i = 1; i < examples.size(); i++) {
-        if (examples.get(i).concept() != examples.get(i - 1).concept()) {
-          points.add((long) i);
-        }
-      }
-      return points.stream().mapToLong(Long::longValue).toArray();
+    List<Integer> drifts() {
+      return DriftScore.trueDrifts(examples);
     }
   }
 
   /** What one run measured (NaN where it does not apply or the run diverged). */
-  record Result(double score, double stationary, double afterDrift, double recovery, int never) {}
+  record Result(double score, double stationary, double afterDrift, double recovery, int never) {
+    static Result of(PrequentialSummary s) {
+      return new Result(s.overall(), s.stationary(), s.afterDrift(), s.recovery(), s.never());
+    }
+  }
 
   /** A row of a table: a name and how to configure the optimizer. */
   record Variant(String name, String... settings) {}
@@ -98,7 +98,7 @@ public final class DriftBench {
   }
 
   private static void table(Stream stream) {
-    boolean drifts = stream.drifts().length > 0;
+    boolean drifts = !stream.drifts().isEmpty();
     System.out.println();
     System.out.println("### " + stream.name() + (stream.regression()
         ? " — prequential mean squared-error loss (lower is better)"
@@ -237,63 +237,20 @@ public final class DriftBench {
 
   /** One prequential run; per-example values (each example gets its batch's value). */
   static double[] trace(Stream stream, int batchSize, String... settings) {
-    Trainer<OptimizerState> trainer = trainer(stream, settings);
-    ModelState<OptimizerState> state = trainer.initial();
     List<LabelledExample> examples = stream.examples();
-    int n = examples.size() / batchSize * batchSize;
-    double[] perExample = new double[n];
-    for (int start = 0; start < n; start += batchSize) {
-      TrainingOutcome<OptimizerState> outcome = trainer.train(state,
-          LabelledExample.batch(examples, start, start + batchSize));
-      state = outcome.state();
-      double value = stream.regression() ? outcome.loss() : outcome.accuracy();
-      for (int i = 0; i < batchSize; i++) {
-        perExample[start + i] = value;
-      }
-    }
-    return perExample;
+    Trace trace = Replay.run(trainer(stream, settings),
+        examples.subList(0, examples.size() / batchSize * batchSize), batchSize);
+    return stream.regression() ? trace.loss() : trace.accuracy();
+  }
+
+  /** The drift windows of these tables: recovery checked once a batch. */
+  static DriftScore scorer(int batchSize) {
+    return new DriftScore(AFTER, 500, batchSize, UNSETTLED, 800);
   }
 
   static Result run(Stream stream, int batchSize, String... settings) {
-    double[] v = trace(stream, batchSize, settings);
-    int n = v.length;
-    double score = mean(v, 0, n);
-    if (!Double.isFinite(score)) {
-      return new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
-    }
-    long[] drifts = stream.drifts();
-    double stationarySum = 0;
-    int stationaryCount = 0;
-    for (int i = 0; i < n; i++) {
-      boolean unsettled = false;
-      for (long d : drifts) {
-        unsettled |= i >= d && i < d + UNSETTLED;
-      }
-      if (!unsettled) {
-        stationarySum += v[i];
-        stationaryCount++;
-      }
-    }
-    double after = 0;
-    double recovery = 0;
-    int recovered = 0;
-    int never = 0;
-    for (int k = 0; k < drifts.length; k++) {
-      int drift = (int) drifts[k];
-      after += mean(v, drift, Math.min(n, drift + AFTER)) / drifts.length;
-      int end = k + 1 < drifts.length ? (int) drifts[k + 1] : n;
-      int back = DriftMetrics.recovery(v, drift, end, 500, batchSize,
-          mean(v, drift - 1_000, drift));
-      if (back >= 0) {
-        recovery += back;
-        recovered++;
-      } else {
-        never++;
-      }
-    }
-    return new Result(score, stationarySum / Math.max(1, stationaryCount),
-        drifts.length == 0 ? Double.NaN : after,
-        recovered == 0 ? Double.NaN : recovery / recovered, never);
+    return Result.of(scorer(batchSize).summary(Map.of(stream.name(), trace(stream, batchSize,
+        settings)), Map.of(stream.name(), stream.drifts())));
   }
 
   /** KOALA-V's drift alarms (defaults) against the true drifts of two multi-key streams. */
@@ -311,56 +268,22 @@ public final class DriftBench {
     for (String name : new String[] {"linear concept jumps", "SEA"}) {
       List<LabelledExample> all = name.equals("SEA") ? DriftingStream.multiKeySea(7, 12, 2_400)
           : DriftingStream.multiKeyConcepts(7, 12, 2_400);
-      Map<String, List<LabelledExample>> byKey = new LinkedHashMap<>();
-      for (LabelledExample e : all) {
-        byKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e);
-      }
+      Map<String, List<LabelledExample>> byKey = Replay.byKey(all);
       for (int batch : BATCH_SIZES) {
-        int detected = 0;
-        int total = 0;
-        int falseAlarms = 0;
-        List<Integer> delays = new ArrayList<>();
-        for (List<LabelledExample> examples : byKey.values()) {
+        Map<String, List<Integer>> alarms = new LinkedHashMap<>();
+        Map<String, List<Integer>> trueDrifts = new LinkedHashMap<>();
+        byKey.forEach((key, examples) -> {
           Stream s = new Stream(name, examples, logistic3, false);
-          Trainer<OptimizerState> trainer = trainer(s, "koala.optimizer", "koala-v");
-          ModelState<OptimizerState> state = trainer.initial();
-          List<Integer> alarms = new ArrayList<>();
-          for (int start = 0; start + batch <= examples.size(); start += batch) {
-            TrainingOutcome<OptimizerState> o = trainer.train(state,
-                LabelledExample.batch(examples, start, start + batch));
-            state = o.state();
-            if (o.report().driftDetected()) {
-              alarms.add(start + batch);
-            }
-          }
-          boolean[] explained = new boolean[alarms.size()];
-          for (long d : s.drifts()) {
-            total++;
-            int first = -1;
-            for (int a = 0; a < alarms.size(); a++) {
-              if (alarms.get(a) > d && alarms.get(a) <= d + 800) {
-                explained[a] = true;
-                first = first < 0 ? alarms.get(a) : first;
-              }
-            }
-            if (first >= 0) {
-              detected++;
-              delays.add((int) (first - d));
-            }
-          }
-          for (boolean e : explained) {
-            falseAlarms += e ? 0 : 1;
-          }
-        }
-        delays.sort(Integer::compare);
-        System.out.printf("| %s | %d | %d of %d | %d | %s |%n", name, batch, detected, total,
-            falseAlarms, delays.isEmpty() ? "–" : String.valueOf(delays.get(delays.size() / 2)));
+          alarms.put(key, Replay.run(trainer(s, "koala.optimizer", "koala-v"),
+              examples.subList(0, examples.size() / batch * batch), batch).alarms());
+          trueDrifts.put(key, s.drifts());
+        });
+        DriftScore.Detection d = scorer(batch).detection(alarms, trueDrifts);
+        System.out.printf("| %s | %d | %d of %d | %d | %s |%n", name, batch, d.detected(),
+            d.trueDrifts(), d.falseAlarms(), Double.isNaN(d.medianDelay()) ? "–"
+                : String.valueOf((int) d.medianDelay()));
       }
     }
-  }
-
-  private static double mean(double[] values, int from, int to) {
-    return DriftMetrics.mean(values, from, to);
   }
 
   /** NOAA weather (third-party, read from ../shared/data, never copied): 8 features, target. */

@@ -17,7 +17,9 @@ public final class KoalaCommand {
       usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
              koala train --config FILE [--koala.key value ...] [--flink.key value ...]
              koala generate sea|hyperplane|regression|multiclass|multikey|concepts --out FILE [--seed S]
-        Trains one model per key from koala.source (file: koala.file.input) into koala.output.dir.
+             koala report DIR [--out REPORT_DIR]
+        Trains one model per key from koala.source (file: koala.file.input) into koala.output.dir;
+        report draws a koala train output directory as a page (DIR/report/index.html).
         koala train --help lists every option with its type, default and description.""";
 
   /** Returns the process exit code. */
@@ -28,6 +30,10 @@ public final class KoalaCommand {
     }
     if (args.length > 0 && args[0].equals("generate")) {
       return GenerateCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
+    }
+    if (args.length > 0 && args[0].equals("report")) {
+      return io.koala.job.demo.TrainingReport.run(Arrays.asList(args).subList(1, args.length),
+          out, err);
     }
     if (args.length == 0 || !args[0].equals("train")) {
       err.println(USAGE);

@@ -2,8 +2,9 @@ package io.koala.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.koala.connectors.DeadLetter;
+import io.koala.connectors.JsonOutputReader;
+import io.koala.connectors.ModelSnapshot;
 import io.koala.connectors.TrainingEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,6 @@ class KafkaPipelineITCase {
 
   @RegisterExtension
   static final KafkaBroker BROKER = new KafkaBroker();
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   static void runJob(KafkaTopics topics, String... extra) throws Exception {
     Configuration conf = new Configuration();
@@ -49,23 +48,16 @@ class KafkaPipelineITCase {
     return records;
   }
 
-  static Map<String, double[]> finalModels(List<ConsumerRecord<String, String>> records)
-      throws Exception {
-    Map<String, Long> versions = new HashMap<>();
-    Map<String, double[]> params = new HashMap<>();
+  static Map<String, double[]> finalModels(List<ConsumerRecord<String, String>> records) {
+    List<ModelSnapshot> snapshots = new ArrayList<>();
     for (var r : records) {
-      JsonNode n = JSON.readTree(r.value());
-      long version = n.get("version").asLong();
-      if (version >= versions.getOrDefault(r.key(), -1L)) {
-        versions.put(r.key(), version);
-        double[] p = new double[n.get("params").size()];
-        for (int i = 0; i < p.length; i++) {
-          p[i] = n.get("params").get(i).asDouble();
-        }
-        params.put(r.key(), p);
-      }
+      ModelSnapshot s = JsonOutputReader.snapshot(r.value());
+      // The record key is the model key: keep it the one that counts, as before.
+      snapshots.add(new ModelSnapshot(r.key(), s.version(), s.examples(), s.optimizer(),
+          s.modelType(), s.params(), s.covariance(), s.measurementNoise(), s.processNoise(),
+          s.ts()));
     }
-    return params;
+    return TestLines.finalModels(snapshots);
   }
 
   @Test
@@ -92,20 +84,20 @@ class KafkaPipelineITCase {
     assertThat(metrics).hasSize(6 * 64 / 8);
     Map<String, Integer> perVersion = new HashMap<>();
     for (var r : models) {
-      perVersion.merge(r.key() + "@" + JSON.readTree(r.value()).get("version").asLong(), 1,
+      perVersion.merge(r.key() + "@" + JsonOutputReader.snapshot(r.value()).version(), 1,
           Integer::sum);
     }
     assertThat(perVersion.values()).as("each snapshot once per (key, version)").containsOnly(1);
     // Versions 3 and 6 periodically, 8 at the end of the bounded input: 3 per key.
     assertThat(perVersion).hasSize(6 * 3);
     assertThat(models).allSatisfy(r -> assertThat(r.key()).startsWith("key-"));
-    assertThat(predictions).hasSize(4).extracting(r -> JSON.readTree(r.value()).get("id").asText())
+    assertThat(predictions).hasSize(4).extracting(r -> JsonOutputReader.prediction(r.value()).id())
         .containsExactlyInAnyOrder("ask-0", "ask-1", "ask-2", "ask-3");
     assertThat(dead).hasSize(3);
     Map<String, String> reasonBySource = new HashMap<>();
     for (var r : dead) {
-      JsonNode n = JSON.readTree(r.value());
-      reasonBySource.put(n.get("source").asText(), n.get("reason").get("code").asText());
+      DeadLetter d = JsonOutputReader.deadLetter(r.value());
+      reasonBySource.put(d.source(), d.reason());
     }
     assertThat(reasonBySource).containsEntry(origins.get(5), "WRONG_DIMENSION")
         .containsEntry(origins.get(50), "INVALID_LABEL")

@@ -2,8 +2,9 @@ package io.koala.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.connectors.Decoded;
+import io.koala.connectors.JsonOutputReader;
+import io.koala.connectors.ModelSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,11 +121,9 @@ class RecoveryITCase {
   }
 
   private static boolean uniqueSnapshots(Path models) throws Exception {
-    ObjectMapper json = new ObjectMapper();
     Map<String, Integer> seen = new HashMap<>();
-    for (String line : Files.readAllLines(models)) {
-      var n = json.readTree(line);
-      seen.merge(n.get("key").asText() + "@" + n.get("version").asLong(), 1, Integer::sum);
+    for (ModelSnapshot s : JsonOutputReader.readAll(models, JsonOutputReader::snapshot)) {
+      seen.merge(s.key() + "@" + s.version(), 1, Integer::sum);
     }
     return seen.values().stream().allMatch(c -> c == 1);
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.koala.connectors.Decoded;
 import io.koala.connectors.JsonEventDecoder;
+import io.koala.connectors.JsonOutputReader;
+import io.koala.connectors.ModelSnapshot;
 import io.koala.connectors.TrainingEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -113,19 +115,17 @@ final class TestLines {
 
   /** Final parameters per key from a models.jsonl file: the highest version of each key. */
   static Map<String, double[]> finalModels(Path models) throws IOException {
+    return finalModels(JsonOutputReader.readAll(models, JsonOutputReader::snapshot));
+  }
+
+  /** Final parameters per key: the highest version of each key (the last such one on a tie). */
+  static Map<String, double[]> finalModels(List<ModelSnapshot> snapshots) {
     Map<String, Long> versions = new HashMap<>();
     Map<String, double[]> params = new HashMap<>();
-    for (String line : Files.readAllLines(models)) {
-      var node = JSON.readTree(line);
-      String key = node.get("key").asText();
-      long version = node.get("version").asLong();
-      if (version >= versions.getOrDefault(key, -1L)) {
-        versions.put(key, version);
-        double[] p = new double[node.get("params").size()];
-        for (int i = 0; i < p.length; i++) {
-          p[i] = node.get("params").get(i).asDouble();
-        }
-        params.put(key, p);
+    for (ModelSnapshot s : snapshots) {
+      if (s.version() >= versions.getOrDefault(s.key(), -1L)) {
+        versions.put(s.key(), s.version());
+        params.put(s.key(), s.params());
       }
     }
     return params;

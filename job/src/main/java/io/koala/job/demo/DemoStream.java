@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.koala.data.DriftingStream;
 import io.koala.data.LabelledExample;
+import io.koala.evaluation.DriftScore;
+import io.koala.evaluation.Replay;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,20 +36,9 @@ record DemoStream(
 
   static DemoStream generate(long seed, int keys, int perKey) {
     List<LabelledExample> examples = DriftingStream.multiKeyConcepts(seed, keys, perKey);
-    Map<String, List<LabelledExample>> byKey = new LinkedHashMap<>();
-    for (LabelledExample e : examples) {
-      byKey.computeIfAbsent(e.key(), k -> new ArrayList<>()).add(e);
-    }
+    Map<String, List<LabelledExample>> byKey = Replay.byKey(examples);
     Map<String, List<Integer>> drifts = new LinkedHashMap<>();
-    byKey.forEach((key, list) -> {
-      List<Integer> points = new ArrayList<>();
-      for (int i = 1; i < list.size(); i++) {
-        if (list.get(i).concept() != list.get(i - 1).concept()) {
-          points.add(i);
-        }
-      }
-      drifts.put(key, points);
-    });
+    byKey.forEach((key, list) -> drifts.put(key, DriftScore.trueDrifts(list)));
     ObjectMapper json = new ObjectMapper();
     List<String[]> records = new ArrayList<>(examples.size() + examples.size() / REQUEST_EVERY + 3);
     int requests = 0;

@@ -1,7 +1,7 @@
 package io.koala.job.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.koala.connectors.JsonOutputReader;
+import io.koala.connectors.TrainingMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,18 +22,13 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class OutputMonitor implements AutoCloseable {
 
-  /** One training-metrics record. */
-  record Metric(long version, long examples, double loss, double accuracy, double target,
-      double measurementNoise, double processNoise, double covariance, boolean drift) {}
-
-  private final ObjectMapper json = new ObjectMapper();
   private final KafkaConsumer<String, String> consumer;
   private final DemoTopics topics;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile Exception failure;
 
-  private final Map<String, List<Metric>> metrics = new TreeMap<>();
+  private final Map<String, List<TrainingMetrics>> metrics = new TreeMap<>();
   private final Map<String, Long> finalVersions = new TreeMap<>();
   private final List<String> deadLetterReasons = new ArrayList<>();
   private long examples;
@@ -65,7 +60,7 @@ final class OutputMonitor implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          accept(r.topic(), json.readTree(r.value()));
+          accept(r.topic(), r.value());
         }
       }
     } catch (org.apache.kafka.common.errors.WakeupException stopping) {
@@ -75,30 +70,24 @@ final class OutputMonitor implements AutoCloseable {
     }
   }
 
-  private synchronized void accept(String topic, JsonNode n) {
+  private synchronized void accept(String topic, String line) {
     if (topic.equals(topics.metrics())) {
-      Metric m = new Metric(n.get("version").asLong(), n.get("examples").asLong(),
-          number(n, "loss"), number(n, "accuracy"), number(n, "target"),
-          number(n, "measurementNoise"), number(n, "processNoise"), number(n, "covariance"),
-          n.get("drift").asBoolean());
-      metrics.computeIfAbsent(n.get("key").asText(), k -> new ArrayList<>()).add(m);
+      TrainingMetrics m = JsonOutputReader.metrics(line);
+      metrics.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
       examples += m.examples();
     } else if (topic.equals(topics.drift())) {
       driftEvents++;
     } else if (topic.equals(topics.models())) {
       snapshots++;
-      finalVersions.merge(n.get("key").asText(), n.get("version").asLong(), Math::max);
+      var snapshot = JsonOutputReader.snapshot(line);
+      finalVersions.merge(snapshot.key(), snapshot.version(), Math::max);
     } else if (topic.equals(topics.predictions())) {
       predictions++;
-      varianceSum += number(n, "variance");
+      varianceSum += JsonOutputReader.prediction(line).variance();
     } else {
-      deadLetterReasons.add(n.path("reason").path("code").asText("?"));
+      String reason = JsonOutputReader.deadLetter(line).reason();
+      deadLetterReasons.add(reason == null ? "?" : reason);
     }
-  }
-
-  private static double number(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() ? Double.NaN : v.asDouble();
   }
 
   /** Fails loudly if the reader thread died. */
@@ -144,7 +133,7 @@ final class OutputMonitor implements AutoCloseable {
   synchronized double recentAccuracy(int window) {
     double sum = 0;
     int keys = 0;
-    for (List<Metric> list : metrics.values()) {
+    for (List<TrainingMetrics> list : metrics.values()) {
       double s = 0;
       int n = 0;
       for (int i = Math.max(0, list.size() - window); i < list.size(); i++) {
@@ -160,10 +149,10 @@ final class OutputMonitor implements AutoCloseable {
   }
 
   /** A copy of every key's metrics, in version order. */
-  synchronized Map<String, List<Metric>> metrics() {
-    Map<String, List<Metric>> copy = new LinkedHashMap<>();
+  synchronized Map<String, List<TrainingMetrics>> metrics() {
+    Map<String, List<TrainingMetrics>> copy = new LinkedHashMap<>();
     metrics.forEach((k, v) -> {
-      List<Metric> sorted = new ArrayList<>(v);
+      List<TrainingMetrics> sorted = new ArrayList<>(v);
       sorted.sort((a, b) -> Long.compare(a.version(), b.version()));
       copy.put(k, sorted);
     });
