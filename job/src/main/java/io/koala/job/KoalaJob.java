@@ -18,15 +18,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The training job: the pipeline of {@link KoalaPipeline} between the configured source and
- * sinks. {@code main} is the command line ({@link KoalaCommand}).
+ * sinks. The command line is {@code io.koala.job.cli.KoalaCommand}.
  */
 public final class KoalaJob {
 
   private KoalaJob() {}
-
-  public static void main(String[] args) throws Exception {
-    System.exit(KoalaCommand.run(args, System.out, System.err));
-  }
 
   /** Adds the file-to-files job to {@code env}: backfill from history. */
   public static void buildFileJob(StreamExecutionEnvironment env, JobConfig config) {

@@ -26,7 +26,7 @@ import org.apache.flink.configuration.description.TextElement;
  * nearest known key to a misspelt one, and the help text. Read once from the option constants,
  * so nothing here repeats a key, a default or a description.
  */
-final class OptionCatalog {
+public final class OptionCatalog {
 
   /** One option and the Java type of its values. */
   record Entry(ConfigOption<?> option, Type valueType) {
@@ -150,7 +150,7 @@ final class OptionCatalog {
   }
 
   /** Every option with its type, default and description, as {@code koala train --help} prints. */
-  static String help() {
+  public static String help() {
     StringBuilder text = new StringBuilder("Options (--key value, or in the --config YAML file):\n");
     for (Entry entry : ENTRIES.values()) {
       text.append("\n  ").append(entry.option().key()).append("  <").append(entry.typeName())

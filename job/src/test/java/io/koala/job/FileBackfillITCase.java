@@ -1,5 +1,6 @@
 package io.koala.job;
 
+import io.koala.job.cli.KoalaCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -20,8 +20,9 @@ class ShadedJarITCase {
       List<String> names = file.stream().map(ZipEntry::getName).filter(n -> !n.endsWith("/"))
           .toList();
       assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))
-          .isEqualTo(KoalaJob.class.getName());
+          .isEqualTo(io.koala.job.cli.KoalaCommand.class.getName());
       assertThat(names).contains("io/koala/job/KoalaJob.class",
+          "io/koala/job/cli/KoalaCommand.class",
           "org/apache/flink/connector/kafka/source/KafkaSource.class",
           "org/apache/kafka/clients/producer/KafkaProducer.class",
           "io/koala/optimizer/KoalaV.class", "io/koala/connectors/JsonEventDecoder.class");

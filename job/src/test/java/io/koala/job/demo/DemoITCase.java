@@ -79,7 +79,7 @@ class DemoITCase {
     command.addAll(List.of("-Xmx1g", "-Djava.io.tmpdir=" + tmpdir,
         "-Dlog4j.configurationFile=" + Path.of("..", "conf", "log4j2-demo.properties").toAbsolutePath(),
         "-Dkoala.log.file=" + tmp.resolve("demo.log"),
-        "-cp", System.getProperty("java.class.path"), "io.koala.job.KoalaJob", "demo",
+        "-cp", System.getProperty("java.class.path"), "io.koala.job.cli.KoalaCommand", "demo",
         "--keys", "4", "--events-per-key", "50000", "--rate", "400", "--web-ui-port", "0",
         "--report", tmp.resolve("report").toString()));
     Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();

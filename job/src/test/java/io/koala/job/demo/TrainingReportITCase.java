@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.koala.connectors.JsonOutputReader;
 import io.koala.connectors.TrainingMetrics;
-import io.koala.job.KoalaCommand;
+import io.koala.job.cli.KoalaCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

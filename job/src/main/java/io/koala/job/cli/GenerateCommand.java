@@ -1,4 +1,4 @@
-package io.koala.job;
+package io.koala.job.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.data.DriftingStream;

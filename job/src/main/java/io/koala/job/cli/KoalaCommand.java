@@ -1,4 +1,12 @@
-package io.koala.job;
+package io.koala.job.cli;
+
+import io.koala.job.ConfigLoader;
+import io.koala.job.JobConfig;
+import io.koala.job.KoalaJob;
+import io.koala.job.KoalaOptions;
+import io.koala.job.OptionCatalog;
+import io.koala.job.demo.DemoCommand;
+import io.koala.job.demo.TrainingReport;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -8,10 +16,18 @@ import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** {@code koala train --config FILE [--key value ...]}: validates, builds and runs the job. */
+/**
+ * The command line, {@code koala demo | train | generate | report}: {@code koala train --config
+ * FILE [--key value ...]} validates, builds and runs the job. It sits above the job and the demo,
+ * which know nothing of it.
+ */
 public final class KoalaCommand {
 
   private KoalaCommand() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
 
   static final String USAGE = """
       usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
@@ -25,14 +41,14 @@ public final class KoalaCommand {
   /** Returns the process exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length > 0 && args[0].equals("demo")) {
-      return io.koala.job.demo.DemoCommand.run(Arrays.asList(args).subList(1, args.length), out,
+      return DemoCommand.run(Arrays.asList(args).subList(1, args.length), out,
           err);
     }
     if (args.length > 0 && args[0].equals("generate")) {
       return GenerateCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
     }
     if (args.length > 0 && args[0].equals("report")) {
-      return io.koala.job.demo.TrainingReport.run(Arrays.asList(args).subList(1, args.length),
+      return TrainingReport.run(Arrays.asList(args).subList(1, args.length),
           out, err);
     }
     if (args.length == 0 || !args[0].equals("train")) {

@@ -1,4 +1,4 @@
-package io.koala.job;
+package io.koala.job.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

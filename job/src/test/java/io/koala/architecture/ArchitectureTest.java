@@ -1,0 +1,80 @@
+package io.koala.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The boundaries of the design, checked on the compiled main classes of every module: packages
+ * form no cycle, dependencies point one way (job → connectors → koala-state), and the math knows
+ * nothing of Flink.
+ */
+class ArchitectureTest {
+
+  /** The math module's packages (koala-state). The test-data module holds io.koala.data and
+   * io.koala.evaluation; connectors io.koala.connectors; the job io.koala.job. */
+  private static final String[] MATH = {
+    "io.koala.optimizer..", "io.koala.model..", "io.koala.noise..", "io.koala.state..",
+    "io.koala.training.."
+  };
+
+  private static JavaClasses main;
+
+  @BeforeAll
+  static void importMainClasses() {
+    main = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar")) // other modules' tests
+        .importPackages("io.koala");
+  }
+
+  @Test
+  void packages_formNoCycle() {
+    slices().matching("io.koala.(**)").should().beFreeOfCycles().check(main);
+  }
+
+  @Test
+  void mathModule_dependsOnNoOtherModule() {
+    noClasses().that().resideInAnyPackage(MATH).should().dependOnClassesThat()
+        .resideInAnyPackage("io.koala.connectors..", "io.koala.job..", "io.koala.data..",
+            "io.koala.evaluation..", "io.koala.benchmarks..")
+        .check(main);
+  }
+
+  @Test
+  void connectors_dependOnNeitherTheJobNorTheEvaluation() {
+    noClasses().that().resideInAPackage("io.koala.connectors..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.koala.job..", "io.koala.data..", "io.koala.evaluation..",
+            "io.koala.benchmarks..")
+        .check(main);
+  }
+
+  @Test
+  void optimizerModelAndNoise_importNoFlinkType() {
+    noClasses().that()
+        .resideInAnyPackage("io.koala.optimizer..", "io.koala.model..", "io.koala.noise..")
+        .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
+        .check(main);
+  }
+
+  @Test
+  void state_usesFlinkTypeSerializersButNoRuntime() {
+    noClasses().that().resideInAnyPackage("io.koala.state..", "io.koala.training..")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("org.apache.flink.runtime..", "org.apache.flink.streaming..")
+        .check(main);
+  }
+
+  @Test
+  void nothingButTheJob_knowsTheJobsOptions() {
+    noClasses().that().resideOutsideOfPackage("io.koala.job..")
+        .and().resideOutsideOfPackage("io.koala.benchmarks..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("io.koala.job.KoalaOptions")
+        .check(main);
+  }
+}
