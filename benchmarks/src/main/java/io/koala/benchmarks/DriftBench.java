@@ -7,7 +7,6 @@ import io.koala.evaluation.PrequentialSummary;
 import io.koala.evaluation.Replay;
 import io.koala.evaluation.Trace;
 import io.koala.job.JobConfig;
-import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
 import java.io.IOException;
@@ -20,16 +19,16 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * KOALA with default hyperparameters against SGD and Adam tuned over a grid of learning rates,
- * all through the job's own configuration ({@link JobConfig}) and {@link Trainer}
- * (test-then-train, online standardisation), on drifting streams at batch sizes 1, 8 and 32.
+ * KOALA with default hyperparameters against SGD and Adam tuned over a grid of learning rates, all
+ * through the job's own configuration ({@link JobConfig}) and {@link Trainer} (test-then-train,
+ * online standardisation), on drifting streams at batch sizes 1, 8 and 32.
  *
  * <p>Per run: prequential accuracy (loss for regression) over the whole stream; on the stationary
  * stretches (every example except the 2,000 after each drift); in the 1,000 examples after each
- * drift; and the examples until the accuracy over the last 500 is back within 1 point of its
- * level in the 1,000 before the drift (mean over the drifts it recovers from; how many it never
- * recovers from before the next drift is counted). Then the drift alarms of KOALA-V's defaults
- * against the true drifts, on multi-key streams.
+ * drift; and the examples until the accuracy over the last 500 is back within 1 point of its level
+ * in the 1,000 before the drift (mean over the drifts it recovers from; how many it never recovers
+ * from before the next drift is counted). Then the drift alarms of KOALA-V's defaults against the
+ * true drifts, on multi-key streams.
  *
  * <pre>benchmarks/drift-bench [path/to/weather.csv]</pre>
  */
@@ -61,8 +60,9 @@ public final class DriftBench {
   record Variant(String name, String... settings) {}
 
   public static void main(String[] args) throws IOException {
-    System.out.println("Drift benchmark: prequential, test-then-train, online standardisation; "
-        + "seed 1; 20,000 examples per stream (weather: all of it).");
+    System.out.println(
+        "Drift benchmark: prequential, test-then-train, online standardisation; "
+            + "seed 1; 20,000 examples per stream (weather: all of it).");
     for (Stream stream : streams(args)) {
       table(stream);
     }
@@ -72,25 +72,49 @@ public final class DriftBench {
   /** The benchmark's streams; weather only when the file is there. */
   static List<Stream> streams(String[] args) throws IOException {
     String[] logistic3 = {"koala.model.type", "logistic", "koala.model.features", "3"};
-    List<Stream> streams = new ArrayList<>(List.of(
-        new Stream("SEA (abrupt: 3 drifts)",
-            DriftingStream.sea("s", 1, 20_000, 5_000, 10_000, 15_000), logistic3, false),
-        new Stream("rotating hyperplane (gradual)",
-            DriftingStream.rotatingHyperplane("h", 1, 20_000, 10, 0.001),
-            new String[] {"koala.model.type", "logistic", "koala.model.features", "10"}, false),
-        new Stream("linear concept jumps (abrupt: 2 drifts)",
-            DriftingStream.multiKeyConcepts(3, 1, 20_000), logistic3, false),
-        new Stream("regression jump (abrupt: 1 drift)",
-            DriftingStream.regressionJump("r", 1, 20_000, 5, 10_000),
-            new String[] {"koala.model.type", "linear", "koala.model.features", "5"}, true),
-        new Stream("multiclass, 5 classes (abrupt: 1 drift)",
-            DriftingStream.multiclass("m", 1, 20_000, 4, 5, 10_000),
-            new String[] {"koala.model.type", "softmax", "koala.model.features", "4",
-                "koala.model.classes", "5"}, false)));
+    List<Stream> streams =
+        new ArrayList<>(
+            List.of(
+                new Stream(
+                    "SEA (abrupt: 3 drifts)",
+                    DriftingStream.sea("s", 1, 20_000, 5_000, 10_000, 15_000),
+                    logistic3,
+                    false),
+                new Stream(
+                    "rotating hyperplane (gradual)",
+                    DriftingStream.rotatingHyperplane("h", 1, 20_000, 10, 0.001),
+                    new String[] {"koala.model.type", "logistic", "koala.model.features", "10"},
+                    false),
+                new Stream(
+                    "linear concept jumps (abrupt: 2 drifts)",
+                    DriftingStream.multiKeyConcepts(3, 1, 20_000),
+                    logistic3,
+                    false),
+                new Stream(
+                    "regression jump (abrupt: 1 drift)",
+                    DriftingStream.regressionJump("r", 1, 20_000, 5, 10_000),
+                    new String[] {"koala.model.type", "linear", "koala.model.features", "5"},
+                    true),
+                new Stream(
+                    "multiclass, 5 classes (abrupt: 1 drift)",
+                    DriftingStream.multiclass("m", 1, 20_000, 4, 5, 10_000),
+                    new String[] {
+                      "koala.model.type",
+                      "softmax",
+                      "koala.model.features",
+                      "4",
+                      "koala.model.classes",
+                      "5"
+                    },
+                    false)));
     Path weather = Path.of(args.length > 0 ? args[0] : "../shared/data/weather.csv");
     if (Files.isRegularFile(weather)) {
-      streams.add(new Stream("weather (real, NOAA; no known drift points)", weather(weather),
-          new String[] {"koala.model.type", "logistic", "koala.model.features", "8"}, false));
+      streams.add(
+          new Stream(
+              "weather (real, NOAA; no known drift points)",
+              weather(weather),
+              new String[] {"koala.model.type", "logistic", "koala.model.features", "8"},
+              false));
     } else {
       System.out.println("(weather.csv not found at " + weather + ": skipped)");
     }
@@ -100,26 +124,47 @@ public final class DriftBench {
   private static void table(Stream stream) {
     boolean drifts = !stream.drifts().isEmpty();
     System.out.println();
-    System.out.println("### " + stream.name() + (stream.regression()
-        ? " — prequential mean squared-error loss (lower is better)"
-        : " — prequential accuracy %"));
+    System.out.println(
+        "### "
+            + stream.name()
+            + (stream.regression()
+                ? " — prequential mean squared-error loss (lower is better)"
+                : " — prequential accuracy %"));
     System.out.println();
-    System.out.println("| optimizer | B=1 | B=8 | B=32 | stationary B=1/8/32 | after drift B=1/8/32 "
-        + "| recovery B=1/8/32 (examples; never) |");
+    System.out.println(
+        "| optimizer | B=1 | B=8 | B=32 | stationary B=1/8/32 | after drift B=1/8/32 "
+            + "| recovery B=1/8/32 (examples; never) |");
     System.out.println("|---|---:|---:|---:|---|---|---|");
     Map<String, Result[]> rows = new LinkedHashMap<>();
-    for (Variant v : List.of(
-        new Variant("**koala-v, defaults (adaptive Q_k)**", "koala.optimizer", "koala-v"),
-        new Variant("koala-v, defaults with constant Q", "koala.optimizer", "koala-v",
-            "koala.optimizer.process-noise.adaptive", "false"),
-        new Variant("koala-m, defaults (adaptive Q_k)", "koala.optimizer", "koala-m"),
-        new Variant("koala-m, defaults with constant Q", "koala.optimizer", "koala-m",
-            "koala.optimizer.process-noise.adaptive", "false"),
-        new Variant("koala-pp, defaults (adaptive Q_k)", "koala.optimizer", "koala-pp"),
-        new Variant("koala-pp, defaults with constant Q", "koala.optimizer", "koala-pp",
-            "koala.optimizer.process-noise.adaptive", "false"),
-        new Variant("koala-v, the paper's reference defaults", "koala.optimizer", "koala-v",
-            "koala.optimizer.defaults", "reference"))) {
+    for (Variant v :
+        List.of(
+            new Variant("**koala-v, defaults (adaptive Q_k)**", "koala.optimizer", "koala-v"),
+            new Variant(
+                "koala-v, defaults with constant Q",
+                "koala.optimizer",
+                "koala-v",
+                "koala.optimizer.process-noise.adaptive",
+                "false"),
+            new Variant("koala-m, defaults (adaptive Q_k)", "koala.optimizer", "koala-m"),
+            new Variant(
+                "koala-m, defaults with constant Q",
+                "koala.optimizer",
+                "koala-m",
+                "koala.optimizer.process-noise.adaptive",
+                "false"),
+            new Variant("koala-pp, defaults (adaptive Q_k)", "koala.optimizer", "koala-pp"),
+            new Variant(
+                "koala-pp, defaults with constant Q",
+                "koala.optimizer",
+                "koala-pp",
+                "koala.optimizer.process-noise.adaptive",
+                "false"),
+            new Variant(
+                "koala-v, the paper's reference defaults",
+                "koala.optimizer",
+                "koala-v",
+                "koala.optimizer.defaults",
+                "reference"))) {
       Result[] r = new Result[BATCH_SIZES.length];
       for (int b = 0; b < BATCH_SIZES.length; b++) {
         r[b] = run(stream, BATCH_SIZES[b], v.settings());
@@ -133,9 +178,16 @@ public final class DriftBench {
       double[] rates = baseline.equals("sgd") ? SGD_RATES : ADAM_RATES;
       for (int b = 0; b < BATCH_SIZES.length; b++) {
         for (double rate : rates) {
-          Result r = run(stream, BATCH_SIZES[b], "koala.optimizer", baseline,
-              "koala.optimizer.learning-rate", String.valueOf(rate),
-              "koala.optimizer.momentum", "0");
+          Result r =
+              run(
+                  stream,
+                  BATCH_SIZES[b],
+                  "koala.optimizer",
+                  baseline,
+                  "koala.optimizer.learning-rate",
+                  String.valueOf(rate),
+                  "koala.optimizer.momentum",
+                  "0");
           if (best[b] == null || better(r, best[b], stream.regression())) {
             best[b] = r;
             chosen[b] = String.valueOf(rate);
@@ -145,48 +197,70 @@ public final class DriftBench {
           bestOfAll[b] = best[b];
         }
       }
-      rows.put(baseline + ", best of " + rates.length + " rates (" + String.join(" / ", chosen)
-          + ")", best);
+      rows.put(
+          baseline + ", best of " + rates.length + " rates (" + String.join(" / ", chosen) + ")",
+          best);
     }
-    rows.forEach((name, r) -> System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", name,
-        fmt(r[0].score(), stream), fmt(r[1].score(), stream), fmt(r[2].score(), stream),
-        triple(r, Result::stationary, stream),
-        drifts ? triple(r, Result::afterDrift, stream) : "–",
-        drifts && !stream.regression() ? recoveries(r) : "–"));
+    rows.forEach(
+        (name, r) ->
+            System.out.printf(
+                "| %s | %s | %s | %s | %s | %s | %s |%n",
+                name,
+                fmt(r[0].score(), stream),
+                fmt(r[1].score(), stream),
+                fmt(r[2].score(), stream),
+                triple(r, Result::stationary, stream),
+                drifts ? triple(r, Result::afterDrift, stream) : "–",
+                drifts && !stream.regression() ? recoveries(r) : "–"));
     Result[] koala = rows.get("**koala-v, defaults (adaptive Q_k)**");
     Result[] constant = rows.get("koala-v, defaults with constant Q");
     StringBuilder gap = new StringBuilder("\nKOALA-V untuned against the best tuned baseline: ");
     for (int b = 0; b < BATCH_SIZES.length; b++) {
-      double d = stream.regression()
-          ? 100 * (bestOfAll[b].score() - koala[b].score()) / bestOfAll[b].score()
-          : 100 * (koala[b].score() - bestOfAll[b].score());
-      gap.append(String.format("%sB=%d %+.1f%s", b == 0 ? "" : ", ", BATCH_SIZES[b], d,
-          stream.regression() ? " % of the loss" : " points"));
+      double d =
+          stream.regression()
+              ? 100 * (bestOfAll[b].score() - koala[b].score()) / bestOfAll[b].score()
+              : 100 * (koala[b].score() - bestOfAll[b].score());
+      gap.append(
+          String.format(
+              "%sB=%d %+.1f%s",
+              b == 0 ? "" : ", ",
+              BATCH_SIZES[b],
+              d,
+              stream.regression() ? " % of the loss" : " points"));
     }
     System.out.println(gap.append('.'));
     if (drifts && !stream.regression()) {
       StringBuilder rec = new StringBuilder("Adaptive against constant Q_k: recovery ");
       for (int b = 0; b < BATCH_SIZES.length; b++) {
-        rec.append(String.format("%sB=%d %s", b == 0 ? "" : ", ", BATCH_SIZES[b],
-            speedup(constant[b], koala[b])));
+        rec.append(
+            String.format(
+                "%sB=%d %s", b == 0 ? "" : ", ", BATCH_SIZES[b], speedup(constant[b], koala[b])));
       }
       rec.append("; stationary stretches ");
       for (int b = 0; b < BATCH_SIZES.length; b++) {
-        rec.append(String.format("%s%+.1f", b == 0 ? "" : " / ",
-            100 * (koala[b].stationary() - constant[b].stationary())));
+        rec.append(
+            String.format(
+                "%s%+.1f",
+                b == 0 ? "" : " / ", 100 * (koala[b].stationary() - constant[b].stationary())));
       }
       System.out.println(rec.append(" points."));
     }
   }
 
-  /** How much faster {@code fast} recovers than {@code slow} (drifts never recovered count as the stretch to the next drift). */
+  /**
+   * How much faster {@code fast} recovers than {@code slow} (drifts never recovered count as the
+   * stretch to the next drift).
+   */
   private static String speedup(Result slow, Result fast) {
     if (Double.isNaN(slow.recovery()) || Double.isNaN(fast.recovery())) {
       return "n/a";
     }
-    return String.format("%.1f× faster%s", slow.recovery() / fast.recovery(),
+    return String.format(
+        "%.1f× faster%s",
+        slow.recovery() / fast.recovery(),
         slow.never() + fast.never() > 0
-            ? " (never: " + slow.never() + " constant, " + fast.never() + " adaptive)" : "");
+            ? " (never: " + slow.never() + " constant, " + fast.never() + " adaptive)"
+            : "");
   }
 
   private static boolean better(Result a, Result b, boolean regression) {
@@ -200,21 +274,25 @@ public final class DriftBench {
   }
 
   private static String fmt(double v, Stream s) {
-    return Double.isNaN(v) ? "diverged" : s.regression() ? String.format("%.4f", v)
-        : String.format("%.1f", 100 * v);
+    return Double.isNaN(v)
+        ? "diverged"
+        : s.regression() ? String.format("%.4f", v) : String.format("%.1f", 100 * v);
   }
 
-  private static String triple(Result[] r, java.util.function.ToDoubleFunction<Result> f,
-      Stream s) {
-    return fmt(f.applyAsDouble(r[0]), s) + " / " + fmt(f.applyAsDouble(r[1]), s) + " / "
+  private static String triple(
+      Result[] r, java.util.function.ToDoubleFunction<Result> f, Stream s) {
+    return fmt(f.applyAsDouble(r[0]), s)
+        + " / "
+        + fmt(f.applyAsDouble(r[1]), s)
+        + " / "
         + fmt(f.applyAsDouble(r[2]), s);
   }
 
   private static String recoveries(Result[] r) {
     StringBuilder sb = new StringBuilder();
     for (int b = 0; b < r.length; b++) {
-      sb.append(b == 0 ? "" : " / ").append(Double.isNaN(r[b].recovery()) ? "–"
-          : String.format("%,.0f", r[b].recovery()));
+      sb.append(b == 0 ? "" : " / ")
+          .append(Double.isNaN(r[b].recovery()) ? "–" : String.format("%,.0f", r[b].recovery()));
       if (r[b].never() > 0) {
         sb.append(" (").append(r[b].never()).append(" never)");
       }
@@ -238,8 +316,11 @@ public final class DriftBench {
   /** One prequential run; per-example values (each example gets its batch's value). */
   static double[] trace(Stream stream, int batchSize, String... settings) {
     List<LabelledExample> examples = stream.examples();
-    Trace trace = Replay.run(trainer(stream, settings),
-        examples.subList(0, examples.size() / batchSize * batchSize), batchSize);
+    Trace trace =
+        Replay.run(
+            trainer(stream, settings),
+            examples.subList(0, examples.size() / batchSize * batchSize),
+            batchSize);
     return stream.regression() ? trace.loss() : trace.accuracy();
   }
 
@@ -249,8 +330,11 @@ public final class DriftBench {
   }
 
   static Result run(Stream stream, int batchSize, String... settings) {
-    return Result.of(scorer(batchSize).summary(Map.of(stream.name(), trace(stream, batchSize,
-        settings)), Map.of(stream.name(), stream.drifts())));
+    return Result.of(
+        scorer(batchSize)
+            .summary(
+                Map.of(stream.name(), trace(stream, batchSize, settings)),
+                Map.of(stream.name(), stream.drifts())));
   }
 
   /** KOALA-V's drift alarms (defaults) against the true drifts of two multi-key streams. */
@@ -258,30 +342,44 @@ public final class DriftBench {
     System.out.println();
     System.out.println("### Drift alarms of KOALA-V at its defaults, against the true drifts");
     System.out.println();
-    System.out.println("Multi-key streams, 12 keys × 2,400 examples, two abrupt drifts per key "
-        + "(24 drifts). An alarm within 800 examples after a drift detects it; any other alarm "
-        + "is false.");
+    System.out.println(
+        "Multi-key streams, 12 keys × 2,400 examples, two abrupt drifts per key "
+            + "(24 drifts). An alarm within 800 examples after a drift detects it; any other alarm "
+            + "is false.");
     System.out.println();
     System.out.println("| stream | B | detected | false alarms | median delay (examples) |");
     System.out.println("|---|---:|---:|---:|---:|");
     String[] logistic3 = {"koala.model.type", "logistic", "koala.model.features", "3"};
     for (String name : new String[] {"linear concept jumps", "SEA"}) {
-      List<LabelledExample> all = name.equals("SEA") ? DriftingStream.multiKeySea(7, 12, 2_400)
-          : DriftingStream.multiKeyConcepts(7, 12, 2_400);
+      List<LabelledExample> all =
+          name.equals("SEA")
+              ? DriftingStream.multiKeySea(7, 12, 2_400)
+              : DriftingStream.multiKeyConcepts(7, 12, 2_400);
       Map<String, List<LabelledExample>> byKey = Replay.byKey(all);
       for (int batch : BATCH_SIZES) {
         Map<String, List<Integer>> alarms = new LinkedHashMap<>();
         Map<String, List<Integer>> trueDrifts = new LinkedHashMap<>();
-        byKey.forEach((key, examples) -> {
-          Stream s = new Stream(name, examples, logistic3, false);
-          alarms.put(key, Replay.run(trainer(s, "koala.optimizer", "koala-v"),
-              examples.subList(0, examples.size() / batch * batch), batch).alarms());
-          trueDrifts.put(key, s.drifts());
-        });
+        byKey.forEach(
+            (key, examples) -> {
+              Stream s = new Stream(name, examples, logistic3, false);
+              alarms.put(
+                  key,
+                  Replay.run(
+                          trainer(s, "koala.optimizer", "koala-v"),
+                          examples.subList(0, examples.size() / batch * batch),
+                          batch)
+                      .alarms());
+              trueDrifts.put(key, s.drifts());
+            });
         DriftScore.Detection d = scorer(batch).detection(alarms, trueDrifts);
-        System.out.printf("| %s | %d | %d of %d | %d | %s |%n", name, batch, d.detected(),
-            d.trueDrifts(), d.falseAlarms(), Double.isNaN(d.medianDelay()) ? "–"
-                : String.valueOf((int) d.medianDelay()));
+        System.out.printf(
+            "| %s | %d | %d of %d | %d | %s |%n",
+            name,
+            batch,
+            d.detected(),
+            d.trueDrifts(),
+            d.falseAlarms(),
+            Double.isNaN(d.medianDelay()) ? "–" : String.valueOf((int) d.medianDelay()));
       }
     }
   }
@@ -296,7 +394,8 @@ public final class DriftBench {
       for (int j = 0; j < x.length; j++) {
         x[j] = Double.parseDouble(parts[j]);
       }
-      out.add(new LabelledExample("weather", x, Double.parseDouble(parts[parts.length - 1]), i - 1, 0));
+      out.add(
+          new LabelledExample("weather", x, Double.parseDouble(parts[parts.length - 1]), i - 1, 0));
     }
     return out;
   }

@@ -21,10 +21,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Kafka → training job → Kafka beside Kafka → no-op job → Kafka, on a real embedded broker:
- * JSON events, d = 100, 1,000 keys, 2 partitions, parallelism 2, exactly-once sinks,
- * checkpoints every second. The input is produced once; each run reads it all (bounded) and
- * writes fresh output topics.
+ * Kafka → training job → Kafka beside Kafka → no-op job → Kafka, on a real embedded broker: JSON
+ * events, d = 100, 1,000 keys, 2 partitions, parallelism 2, exactly-once sinks, checkpoints every
+ * second. The input is produced once; each run reads it all (bounded) and writes fresh output
+ * topics.
  *
  * <pre>benchmarks/kafka-throughput [rounds]</pre>
  */
@@ -54,18 +54,26 @@ public final class KafkaThroughput {
         }
         for (String variant : variants) {
           rates.computeIfAbsent(variant, x -> new ArrayList<>()).add(measured.get(variant));
-          ratios.computeIfAbsent(variant, x -> new ArrayList<>())
+          ratios
+              .computeIfAbsent(variant, x -> new ArrayList<>())
               .add(measured.get(variant) / measured.get("no-op"));
         }
       }
-      System.out.println("| pipeline | events/s (median of " + rounds
-          + ") | × no-op (median of per-round ratios) | per-round ratios |");
+      System.out.println(
+          "| pipeline | events/s (median of "
+              + rounds
+              + ") | × no-op (median of per-round ratios) | per-round ratios |");
       System.out.println("|---|---:|---:|---|");
       for (String variant : variants) {
-        System.out.printf("| Kafka → %s → Kafka | %,.0f | %.2f | %s |%n",
-            variant.equals("no-op") ? "no-op job" : "KOALA-V job", ThroughputHarness.median(rates.get(variant)),
-            ThroughputHarness.median(ratios.get(variant)), ratios.get(variant).stream()
-                .map(r -> String.format("%.2f", r)).reduce((a, b) -> a + " " + b).orElse(""));
+        System.out.printf(
+            "| Kafka → %s → Kafka | %,.0f | %.2f | %s |%n",
+            variant.equals("no-op") ? "no-op job" : "KOALA-V job",
+            ThroughputHarness.median(rates.get(variant)),
+            ThroughputHarness.median(ratios.get(variant)),
+            ratios.get(variant).stream()
+                .map(r -> String.format("%.2f", r))
+                .reduce((a, b) -> a + " " + b)
+                .orElse(""));
       }
     }
   }
@@ -87,7 +95,11 @@ public final class KafkaThroughput {
           sum += j < 2 ? x : 0;
           json.append(j == 0 ? "" : ",").append(x);
         }
-        json.append("],\"label\":").append(sum > 0 ? 1 : 0).append(",\"ts\":").append(i).append('}');
+        json.append("],\"label\":")
+            .append(sum > 0 ? 1 : 0)
+            .append(",\"ts\":")
+            .append(i)
+            .append('}');
         producer.send(new ProducerRecord<>("bench-events", key, json.toString()));
       }
       producer.flush();
@@ -124,17 +136,23 @@ public final class KafkaThroughput {
     Configuration flink = new Configuration();
     flink.setString("execution.checkpointing.interval", "1 s");
     // 1,000 keys' models and open batches outgrow the JobManager's 5 MB in-memory storage.
-    flink.setString("execution.checkpointing.dir",
+    flink.setString(
+        "execution.checkpointing.dir",
         java.nio.file.Files.createTempDirectory("koala-bench-checkpoints").toUri().toString());
     flink.setString("pipeline.generic-types", "false");
     flink.setString("pipeline.object-reuse", "true");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     env.setParallelism(2);
     KafkaSettings settings = KoalaJob.kafkaSettings(config);
-    var decoded = env.fromSource(KafkaConnectors.source(settings, config.decoder(null)),
-        WatermarkStrategy.noWatermarks(), "kafka");
-    KoalaPipeline.build(decoded, config, variant.equals("no-op")
-        ? new ThroughputHarness.NoOpTrainers() : JobConfig::trainer)
+    var decoded =
+        env.fromSource(
+            KafkaConnectors.source(settings, config.decoder(null)),
+            WatermarkStrategy.noWatermarks(),
+            "kafka");
+    KoalaPipeline.build(
+            decoded,
+            config,
+            variant.equals("no-op") ? new ThroughputHarness.NoOpTrainers() : JobConfig::trainer)
         .sinkTo(KoalaJob.kafkaSinks(config, settings));
     JobExecutionResult result = env.execute("kafka-" + name);
     return EVENTS / (result.getNetRuntime() / 1000.0);

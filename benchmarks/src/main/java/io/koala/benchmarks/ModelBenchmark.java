@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Loss + gradient of one micro-batch of 32 per model, at d = 100 and 1,000 features (softmax:
- * 10 classes; MLP: 64 hidden units, logistic head), plus the ND4J candidate of the MLP.
+ * Loss + gradient of one micro-batch of 32 per model, at d = 100 and 1,000 features (softmax: 10
+ * classes; MLP: 64 hidden units, logistic head), plus the ND4J candidate of the MLP.
  *
  * <pre>benchmarks/run ModelBenchmark</pre>
  */
@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx4g"})
 public class ModelBenchmark {
 
   private static final int BATCH = 32;
@@ -50,13 +52,14 @@ public class ModelBenchmark {
 
   @Setup
   public void setUp() {
-    plain = switch (model) {
-      case "linear" -> LinearModel.linearRegression(d);
-      case "logistic" -> LinearModel.logisticRegression(d);
-      case "softmax" -> LinearModel.softmaxRegression(d, 10);
-      case "mlp", "mlp-nd4j" -> new MlpModel(d, HIDDEN, Head.LOGISTIC, 2);
-      default -> throw new IllegalArgumentException(model);
-    };
+    plain =
+        switch (model) {
+          case "linear" -> LinearModel.linearRegression(d);
+          case "logistic" -> LinearModel.logisticRegression(d);
+          case "softmax" -> LinearModel.softmaxRegression(d, 10);
+          case "mlp", "mlp-nd4j" -> new MlpModel(d, HIDDEN, Head.LOGISTIC, 2);
+          default -> throw new IllegalArgumentException(model);
+        };
     if (model.equals("mlp-nd4j")) {
       nd4j = new Nd4jMlp(d, HIDDEN, BATCH);
     }

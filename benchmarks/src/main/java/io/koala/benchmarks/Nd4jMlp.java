@@ -71,7 +71,8 @@ final class Nd4jMlp {
     for (int e = 0; e < batch; e++) {
       double logit = zs[e] + p[b2];
       double y = data.labels()[e];
-      double prob = logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
+      double prob =
+          logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
       dzs[e] = prob - y;
       gb2 += dzs[e];
       losses[e] = Math.max(logit, 0) - logit * y + Math.log1p(Math.exp(-Math.abs(logit)));

@@ -49,8 +49,14 @@ final class NoOpUpdate implements Optimizer<KoalaVState> {
 
   @Override
   public StepResult<KoalaVState> step(KoalaVState state, Observation observation) {
-    return new StepResult<>(new KoalaVState(state.step() + 1, state.parameters(),
-        state.covariance(), state.measurementNoise(), state.drift()), NOTHING);
+    return new StepResult<>(
+        new KoalaVState(
+            state.step() + 1,
+            state.parameters(),
+            state.covariance(),
+            state.measurementNoise(),
+            state.drift()),
+        NOTHING);
   }
 
   @Override

@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of one optimizer step at d parameters, one block ("global") or two blocks ("layerwise":
- * 99 % weights, 1 % biases), beside the floor every KOALA-V step must pay: a squared norm plus an
- * axpy into a new array (immutable state). Each optimizer runs its reference preset.
+ * Cost of one optimizer step at d parameters, one block ("global") or two blocks ("layerwise": 99 %
+ * weights, 1 % biases), beside the floor every KOALA-V step must pay: a squared norm plus an axpy
+ * into a new array (immutable state). Each optimizer runs its reference preset.
  *
  * <pre>benchmarks/run OptimizerStepBenchmark -prof gc</pre>
  */
@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx4g"})
 public class OptimizerStepBenchmark {
 
   @Param({"100", "10000", "1000000"})
@@ -53,10 +55,13 @@ public class OptimizerStepBenchmark {
 
   @Setup
   public void setUp() {
-    BlockLayout blocks = layout.equals("global") ? BlockLayout.global(d)
-        : BlockLayout.ofSizes(d - Math.max(1, d / 100), Math.max(1, d / 100));
-    opt = Optimizers.create(OptimizerKind.byName(optimizer), Preset.REFERENCE,
-        OptimizerSpec.of(blocks));
+    BlockLayout blocks =
+        layout.equals("global")
+            ? BlockLayout.global(d)
+            : BlockLayout.ofSizes(d - Math.max(1, d / 100), Math.max(1, d / 100));
+    opt =
+        Optimizers.create(
+            OptimizerKind.byName(optimizer), Preset.REFERENCE, OptimizerSpec.of(blocks));
     SplittableRandom random = new SplittableRandom(42);
     double[] theta = Floor.vector(random, d, 1.0);
     double[] gradient = Floor.vector(random, d, 0.01);

@@ -12,7 +12,6 @@ import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
 import java.util.ArrayList;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +48,15 @@ public final class ThroughputHarness {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    List<Workload> workloads = List.of(new Workload(100, 1_000, 40),
-        new Workload(10_000, 1_000, 4), new Workload(100, 100_000, 2));
-    System.out.println("| d | keys | events | variant | events/s (median of " + rounds
-        + ") | × no-op floor (median of per-round ratios) | per-round ratios |");
+    List<Workload> workloads =
+        List.of(
+            new Workload(100, 1_000, 40),
+            new Workload(10_000, 1_000, 4),
+            new Workload(100, 100_000, 2));
+    System.out.println(
+        "| d | keys | events | variant | events/s (median of "
+            + rounds
+            + ") | × no-op floor (median of per-round ratios) | per-round ratios |");
     System.out.println("|---:|---:|---:|---|---:|---:|---|");
     // Warm-up, not measured: the JIT and Flink's first job set-up would bias the first variant.
     for (String variant : VARIANTS) {
@@ -71,13 +75,22 @@ public final class ThroughputHarness {
         double floor = measured.get("no-op");
         for (String variant : VARIANTS) {
           rates.computeIfAbsent(variant, x -> new ArrayList<>()).add(measured.get(variant));
-          ratios.computeIfAbsent(variant, x -> new ArrayList<>()).add(measured.get(variant) / floor);
+          ratios
+              .computeIfAbsent(variant, x -> new ArrayList<>())
+              .add(measured.get(variant) / floor);
         }
       }
       for (String variant : VARIANTS) {
-        System.out.printf("| %,d | %,d | %,d | %s | %,.0f | %.2f | %s |%n", w.features(), w.keys(),
-            w.events(), variant, median(rates.get(variant)), median(ratios.get(variant)),
-            ratios.get(variant).stream().map(r -> String.format("%.2f", r))
+        System.out.printf(
+            "| %,d | %,d | %,d | %s | %,.0f | %.2f | %s |%n",
+            w.features(),
+            w.keys(),
+            w.events(),
+            variant,
+            median(rates.get(variant)),
+            median(ratios.get(variant)),
+            ratios.get(variant).stream()
+                .map(r -> String.format("%.2f", r))
                 .collect(java.util.stream.Collectors.joining(" ")));
       }
     }
@@ -86,9 +99,10 @@ public final class ThroughputHarness {
       ModelState<OptimizerState> state = config.trainer().initial();
       DataOutputSerializer out = new DataOutputSerializer(8 * d + 256);
       config.stateSerializer().serialize(state, out);
-      System.out.printf("KOALA-V model state per key at d = %,d: %,d bytes serialized for %,d "
-          + "parameter bytes (limit 5 %% + 128 B = %,d)%n", d, out.length(), 8 * (d + 1),
-          (int) (1.05 * 8 * (d + 1)) + 128);
+      System.out.printf(
+          "KOALA-V model state per key at d = %,d: %,d bytes serialized for %,d "
+              + "parameter bytes (limit 5 %% + 128 B = %,d)%n",
+          d, out.length(), 8 * (d + 1), (int) (1.05 * 8 * (d + 1)) + 128);
     }
   }
 
@@ -117,13 +131,19 @@ public final class ThroughputHarness {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(1);
     JobConfig config = variantConfig(w.features(), variant);
-    var source = new DataGeneratorSource<>(new Events(w), w.events(),
-        TypeInformation.of(Decoded.class));
+    var source =
+        new DataGeneratorSource<>(new Events(w), w.events(), TypeInformation.of(Decoded.class));
     var decoded = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events");
-    KoalaPipeline.build(decoded, config, variant.equals("no-op") ? new NoOpTrainers()
-        : JobConfig::trainer).sinkTo(new KoalaPipeline.Sinks(new DiscardingSink<>(),
-        new DiscardingSink<>(), new DiscardingSink<>(), new DiscardingSink<>(),
-        new DiscardingSink<>(), false));
+    KoalaPipeline.build(
+            decoded, config, variant.equals("no-op") ? new NoOpTrainers() : JobConfig::trainer)
+        .sinkTo(
+            new KoalaPipeline.Sinks(
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                new DiscardingSink<>(),
+                false));
     JobExecutionResult result = env.execute("throughput-" + variant);
     return w.events() / (result.getNetRuntime() / 1000.0);
   }
@@ -175,9 +195,9 @@ public final class ThroughputHarness {
         }
       }
       int row = (int) ((i / keys) % rows.length);
-      return Decoded.of(new TrainingEvent.Labelled("k" + (i % keys),
-          new Example(rows[row], labels[row]), i, "gen"));
+      return Decoded.of(
+          new TrainingEvent.Labelled(
+              "k" + (i % keys), new Example(rows[row], labels[row]), i, "gen"));
     }
   }
-
 }

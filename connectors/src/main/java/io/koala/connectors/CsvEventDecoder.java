@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Decodes one CSV data line (docs/streaming.md, "Input"): the header names the columns; one is
- * the label (empty: a prediction request), one may be the model key, {@code ts} and {@code id}
- * are optional ({@code id} only names a prediction request), and every other column is a
- * feature, in header order. Quoting follows RFC 4180 ("" inside
- * quotes). Numbers are plain decimals: NaN, Infinity and hexadecimal are rejected.
+ * Decodes one CSV data line (docs/streaming.md, "Input"): the header names the columns; one is the
+ * label (empty: a prediction request), one may be the model key, {@code ts} and {@code id} are
+ * optional ({@code id} only names a prediction request), and every other column is a feature, in
+ * header order. Quoting follows RFC 4180 ("" inside quotes). Numbers are plain decimals: NaN,
+ * Infinity and hexadecimal are rejected.
  *
  * <pre>{@code
  * var csv = new CsvEventDecoder(limits, List.of("key", "temp", "wind", "label"), "label", "key", ',');
@@ -38,20 +38,30 @@ public final class CsvEventDecoder implements RecordDecoder {
    * @param keyColumn the key's column, or null
    * @throws IllegalArgumentException when the columns do not fit the model (the key is named)
    */
-  public CsvEventDecoder(DecoderLimits limits, List<String> columns, String labelColumn,
-      String keyColumn, char delimiter) {
+  public CsvEventDecoder(
+      DecoderLimits limits,
+      List<String> columns,
+      String labelColumn,
+      String keyColumn,
+      char delimiter) {
     this.limits = limits;
     this.columns = List.copyOf(columns);
     this.delimiter = delimiter;
     this.label = columns.indexOf(labelColumn);
     if (label < 0) {
-      throw new IllegalArgumentException("invalid configuration: koala.csv.label-column "
-          + labelColumn + " is not a column of " + columns);
+      throw new IllegalArgumentException(
+          "invalid configuration: koala.csv.label-column "
+              + labelColumn
+              + " is not a column of "
+              + columns);
     }
     this.key = keyColumn == null ? -1 : columns.indexOf(keyColumn);
     if (keyColumn != null && key < 0) {
-      throw new IllegalArgumentException("invalid configuration: koala.csv.key-column "
-          + keyColumn + " is not a column of " + columns);
+      throw new IllegalArgumentException(
+          "invalid configuration: koala.csv.key-column "
+              + keyColumn
+              + " is not a column of "
+              + columns);
     }
     this.ts = columns.indexOf("ts");
     this.id = columns.indexOf("id");
@@ -62,8 +72,13 @@ public final class CsvEventDecoder implements RecordDecoder {
       }
     }
     if (f.size() != limits.features()) {
-      throw new IllegalArgumentException("invalid configuration: the CSV header " + columns
-          + " has " + f.size() + " feature columns, koala.model.features is " + limits.features());
+      throw new IllegalArgumentException(
+          "invalid configuration: the CSV header "
+              + columns
+              + " has "
+              + f.size()
+              + " feature columns, koala.model.features is "
+              + limits.features());
     }
     this.features = f.stream().mapToInt(Integer::intValue).toArray();
   }
@@ -84,8 +99,8 @@ public final class CsvEventDecoder implements RecordDecoder {
 
   @Override
   public Decoded decode(byte[] payload, String origin, String recordKey) {
-    Decoded early = Payloads.rejectBeforeParsing(payload, origin, limits,
-        Reason.WRONG_COLUMN_COUNT);
+    Decoded early =
+        Payloads.rejectBeforeParsing(payload, origin, limits, Reason.WRONG_COLUMN_COUNT);
     if (early != null) {
       return early;
     }
@@ -96,22 +111,28 @@ public final class CsvEventDecoder implements RecordDecoder {
     try {
       List<String> fields = split(line, delimiter);
       if (fields.size() != columns.size()) {
-        throw new Rejection(Reason.WRONG_COLUMN_COUNT, "record has " + fields.size()
-            + " fields, the header " + columns.size());
+        throw new Rejection(
+            Reason.WRONG_COLUMN_COUNT,
+            "record has " + fields.size() + " fields, the header " + columns.size());
       }
       double[] x = new double[features.length];
       for (int j = 0; j < features.length; j++) {
         x[j] = number(fields.get(features[j]), columns.get(features[j]));
       }
       String labelText = fields.get(label);
-      double y = labelText.isEmpty() ? Double.NaN
-          : DECIMAL.matcher(labelText).matches()
-              ? Labels.number(Double.parseDouble(labelText), limits)
-              : Labels.name(labelText, limits);
-      String k = key >= 0 && !fields.get(key).isEmpty() ? fields.get(key)
-          : recordKey != null && !recordKey.isEmpty() ? recordKey : limits.defaultKey();
+      double y =
+          labelText.isEmpty()
+              ? Double.NaN
+              : DECIMAL.matcher(labelText).matches()
+                  ? Labels.number(Double.parseDouble(labelText), limits)
+                  : Labels.name(labelText, limits);
+      String k =
+          key >= 0 && !fields.get(key).isEmpty()
+              ? fields.get(key)
+              : recordKey != null && !recordKey.isEmpty() ? recordKey : limits.defaultKey();
       if (k == null) {
-        throw new Rejection(Reason.MISSING_KEY, "the record names no key and no default key is set");
+        throw new Rejection(
+            Reason.MISSING_KEY, "the record names no key and no default key is set");
       }
       long t = TrainingEvent.NO_TIMESTAMP;
       if (ts >= 0 && !fields.get(ts).isEmpty()) {
@@ -121,14 +142,16 @@ public final class CsvEventDecoder implements RecordDecoder {
           t = -1;
         }
         if (t < 0) {
-          throw new Rejection(Reason.INVALID_TIMESTAMP, "ts must be epoch milliseconds, was "
-              + Labels.abbreviate(fields.get(ts)));
+          throw new Rejection(
+              Reason.INVALID_TIMESTAMP,
+              "ts must be epoch milliseconds, was " + Labels.abbreviate(fields.get(ts)));
         }
       }
       String identifier = id >= 0 && !fields.get(id).isEmpty() ? fields.get(id) : null;
-      return Decoded.of(labelText.isEmpty()
-          ? new TrainingEvent.PredictionRequest(k, x, t, identifier, origin)
-          : new TrainingEvent.Labelled(k, new Example(x, y), t, origin));
+      return Decoded.of(
+          labelText.isEmpty()
+              ? new TrainingEvent.PredictionRequest(k, x, t, identifier, origin)
+              : new TrainingEvent.Labelled(k, new Example(x, y), t, origin));
     } catch (Rejection r) {
       return Decoded.rejected(r.reason, r.getMessage(), payload, origin);
     }
@@ -136,8 +159,9 @@ public final class CsvEventDecoder implements RecordDecoder {
 
   private static double number(String text, String column) throws Rejection {
     if (!DECIMAL.matcher(text).matches()) {
-      throw new Rejection(Reason.WRONG_TYPE, column + " must be a decimal number, was \""
-          + Labels.abbreviate(text) + "\"");
+      throw new Rejection(
+          Reason.WRONG_TYPE,
+          column + " must be a decimal number, was \"" + Labels.abbreviate(text) + "\"");
     }
     double value = Double.parseDouble(text);
     if (!Double.isFinite(value)) {

@@ -11,7 +11,10 @@ package io.koala.connectors;
 public record DeadLetter(String reason, String message, String source, byte[] payload) {
 
   public static DeadLetter of(Decoded rejected) {
-    return new DeadLetter(rejected.reject().reason().name(), rejected.reject().message(),
-        rejected.origin(), rejected.payload());
+    return new DeadLetter(
+        rejected.reject().reason().name(),
+        rejected.reject().message(),
+        rejected.origin(),
+        rejected.payload());
   }
 }

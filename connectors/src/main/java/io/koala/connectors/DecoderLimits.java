@@ -18,7 +18,8 @@ public record DecoderLimits(
     String defaultKey,
     int maxRecordBytes,
     int maxFeatures,
-    int maxBatch) implements java.io.Serializable {
+    int maxBatch)
+    implements java.io.Serializable {
 
   public DecoderLimits {
     if (features < 1) {
@@ -32,7 +33,7 @@ public record DecoderLimits(
 
   /** Safe defaults: 1 MiB records, 10,000 named features, 10,000 examples per batch. */
   public static DecoderLimits defaults(int features, int classes) {
-    return new DecoderLimits(features, classes, java.util.List.of(), "default", 1 << 20, 10_000,
-        10_000);
+    return new DecoderLimits(
+        features, classes, java.util.List.of(), "default", 1 << 20, 10_000, 10_000);
   }
 }

@@ -3,9 +3,9 @@ package io.koala.connectors;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The signed hashing trick (Weinberger et al., ICML 2009) that maps named features into the
- * model's dimension: index = murmur3_32(name, seed 0) mod d, sign from murmur3_32(name, seed 1).
- * Stable across versions and machines: changing it would scramble every trained model.
+ * The signed hashing trick (Weinberger et al., ICML 2009) that maps named features into the model's
+ * dimension: index = murmur3_32(name, seed 0) mod d, sign from murmur3_32(name, seed 1). Stable
+ * across versions and machines: changing it would scramble every trained model.
  */
 public final class FeatureHashing {
 
@@ -26,8 +26,11 @@ public final class FeatureHashing {
     int h = seed;
     int blocks = data.length / 4;
     for (int i = 0; i < blocks; i++) {
-      int k = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8
-          | (data[4 * i + 2] & 0xff) << 16 | (data[4 * i + 3] & 0xff) << 24;
+      int k =
+          (data[4 * i] & 0xff)
+              | (data[4 * i + 1] & 0xff) << 8
+              | (data[4 * i + 2] & 0xff) << 16
+              | (data[4 * i + 3] & 0xff) << 24;
       k *= c1;
       k = Integer.rotateLeft(k, 15);
       k *= c2;
@@ -40,10 +43,10 @@ public final class FeatureHashing {
     switch (data.length & 3) {
       case 3:
         k ^= (data[tail + 2] & 0xff) << 16;
-        // fall through
+      // fall through
       case 2:
         k ^= (data[tail + 1] & 0xff) << 8;
-        // fall through
+      // fall through
       case 1:
         k ^= data[tail] & 0xff;
         k *= c1;

@@ -42,15 +42,18 @@ public final class JsonEventDecoder implements RecordDecoder {
 
   private ObjectMapper mapper() {
     if (mapper == null) {
-      JsonMapper m = JsonMapper.builder()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
-      m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH)
-          .maxNumberLength(400)
-          .maxStringLength(limits.maxRecordBytes())
-          .build());
+      JsonMapper m =
+          JsonMapper.builder()
+              .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+              .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .build();
+      m.getFactory()
+          .setStreamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxNumberLength(400)
+                  .maxStringLength(limits.maxRecordBytes())
+                  .build());
       mapper = m;
     }
     return mapper;
@@ -74,12 +77,16 @@ public final class JsonEventDecoder implements RecordDecoder {
     try {
       root = mapper().readTree(payload);
     } catch (StreamConstraintsException e) {
-      Reason reason = e.getMessage() != null && e.getMessage().contains("nesting depth")
-          ? Reason.TOO_DEEP : Reason.MALFORMED_JSON;
+      Reason reason =
+          e.getMessage() != null && e.getMessage().contains("nesting depth")
+              ? Reason.TOO_DEEP
+              : Reason.MALFORMED_JSON;
       return Decoded.rejected(reason, firstLine(e), payload, origin);
     } catch (JsonProcessingException e) {
-      Reason reason = e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
-          ? Reason.DUPLICATE_FIELD : Reason.MALFORMED_JSON;
+      Reason reason =
+          e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+              ? Reason.DUPLICATE_FIELD
+              : Reason.MALFORMED_JSON;
       return Decoded.rejected(reason, firstLine(e), payload, origin);
     } catch (IOException | RuntimeException e) {
       return Decoded.rejected(Reason.MALFORMED_JSON, firstLine(e), payload, origin);
@@ -98,8 +105,8 @@ public final class JsonEventDecoder implements RecordDecoder {
     String key = key(root.get("key"), recordKey);
     long ts = timestamp(root.get("ts"));
     JsonNode idNode = root.get("id");
-    String id = idNode == null || idNode.isNull() ? null
-        : idNode.isValueNode() ? idNode.asText() : null;
+    String id =
+        idNode == null || idNode.isNull() ? null : idNode.isValueNode() ? idNode.asText() : null;
     if (idNode != null && !idNode.isNull() && !idNode.isValueNode()) {
       throw new Rejection(Reason.WRONG_TYPE, "id must be a string or a number");
     }
@@ -112,8 +119,12 @@ public final class JsonEventDecoder implements RecordDecoder {
         throw new Rejection(Reason.EMPTY_BATCH, "batch is empty");
       }
       if (batch.size() > limits.maxBatch()) {
-        throw new Rejection(Reason.BATCH_TOO_LARGE, "batch of " + batch.size()
-            + " examples exceeds koala.limits.max-batch = " + limits.maxBatch());
+        throw new Rejection(
+            Reason.BATCH_TOO_LARGE,
+            "batch of "
+                + batch.size()
+                + " examples exceeds koala.limits.max-batch = "
+                + limits.maxBatch());
       }
       Example[] examples = new Example[batch.size()];
       for (int i = 0; i < examples.length; i++) {
@@ -173,8 +184,9 @@ public final class JsonEventDecoder implements RecordDecoder {
         throw new Rejection(Reason.EMPTY_FEATURES, where + "features is empty");
       }
       if (node.size() != d) {
-        throw new Rejection(Reason.WRONG_DIMENSION, where + "features has " + node.size()
-            + " values, the model expects " + d);
+        throw new Rejection(
+            Reason.WRONG_DIMENSION,
+            where + "features has " + node.size() + " values, the model expects " + d);
       }
       double[] x = new double[d];
       for (int j = 0; j < d; j++) {
@@ -187,8 +199,13 @@ public final class JsonEventDecoder implements RecordDecoder {
         throw new Rejection(Reason.EMPTY_FEATURES, where + "features is empty");
       }
       if (node.size() > limits.maxFeatures()) {
-        throw new Rejection(Reason.TOO_MANY_FEATURES, where + "features names " + node.size()
-            + " features, more than koala.limits.max-features = " + limits.maxFeatures());
+        throw new Rejection(
+            Reason.TOO_MANY_FEATURES,
+            where
+                + "features names "
+                + node.size()
+                + " features, more than koala.limits.max-features = "
+                + limits.maxFeatures());
       }
       double[] x = new double[d];
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
@@ -204,8 +221,11 @@ public final class JsonEventDecoder implements RecordDecoder {
 
   private static double number(JsonNode node, String where) throws Rejection {
     if (node == null || !node.isNumber()) {
-      throw new Rejection(Reason.WRONG_TYPE, where + " must be a number, was "
-          + (node == null ? "missing" : node.getNodeType().toString().toLowerCase()));
+      throw new Rejection(
+          Reason.WRONG_TYPE,
+          where
+              + " must be a number, was "
+              + (node == null ? "missing" : node.getNodeType().toString().toLowerCase()));
     }
     double value = node.asDouble();
     if (!Double.isFinite(value)) {
@@ -232,5 +252,4 @@ public final class JsonEventDecoder implements RecordDecoder {
     int nl = m.indexOf('\n');
     return Labels.abbreviate(nl < 0 ? m : m.substring(0, nl));
   }
-
 }

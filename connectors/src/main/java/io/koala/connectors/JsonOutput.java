@@ -148,8 +148,8 @@ public final class JsonOutput {
   }
 
   /**
-   * A micro-batch in the input format ({@code {"key":…,"batch":[{"features":[…],"label":…}]}}),
-   * so that a refused batch can be replayed after inspection. Values are written as they are.
+   * A micro-batch in the input format ({@code {"key":…,"batch":[{"features":[…],"label":…}]}}), so
+   * that a refused batch can be replayed after inspection. Values are written as they are.
    */
   public static String encodeBatch(String key, Batch batch) {
     ObjectNode root = MAPPER.createObjectNode();

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Reads the lines {@link JsonOutput} writes back into the same records: null numbers become NaN,
- * a null {@code ts} becomes {@link TrainingEvent#NO_TIMESTAMP}. The one reader of the output
- * format, for the demo, {@code koala report} and the tests. A line that is not such a record is
- * a programming error here (it is our own output) and throws {@link IllegalArgumentException}.
+ * Reads the lines {@link JsonOutput} writes back into the same records: null numbers become NaN, a
+ * null {@code ts} becomes {@link TrainingEvent#NO_TIMESTAMP}. The one reader of the output format,
+ * for the demo, {@code koala report} and the tests. A line that is not such a record is a
+ * programming error here (it is our own output) and throws {@link IllegalArgumentException}.
  */
 public final class JsonOutputReader {
 
@@ -26,42 +26,69 @@ public final class JsonOutputReader {
 
   public static TrainingMetrics metrics(String line) {
     JsonNode n = tree(line);
-    return new TrainingMetrics(text(n, "key"), n.path("version").asLong(),
-        n.path("examples").asLong(), number(n, "loss"), number(n, "accuracy"),
-        number(n, "target"), number(n, "measurementNoise"), number(n, "processNoise"),
-        number(n, "covariance"), n.path("drift").asBoolean(), n.path("rejected").asBoolean(),
+    return new TrainingMetrics(
+        text(n, "key"),
+        n.path("version").asLong(),
+        n.path("examples").asLong(),
+        number(n, "loss"),
+        number(n, "accuracy"),
+        number(n, "target"),
+        number(n, "measurementNoise"),
+        number(n, "processNoise"),
+        number(n, "covariance"),
+        n.path("drift").asBoolean(),
+        n.path("rejected").asBoolean(),
         time(n));
   }
 
   public static ModelSnapshot snapshot(String line) {
     JsonNode n = tree(line);
     JsonNode state = n.path("state");
-    return new ModelSnapshot(text(n, "key"), n.path("version").asLong(),
-        n.path("examples").asLong(), text(n, "optimizer"), text(n, "modelType"),
-        numbers(n.get("params")), number(state, "covariance"), number(state, "measurementNoise"),
-        number(state, "processNoise"), time(n));
+    return new ModelSnapshot(
+        text(n, "key"),
+        n.path("version").asLong(),
+        n.path("examples").asLong(),
+        text(n, "optimizer"),
+        text(n, "modelType"),
+        numbers(n.get("params")),
+        number(state, "covariance"),
+        number(state, "measurementNoise"),
+        number(state, "processNoise"),
+        time(n));
   }
 
   public static PredictionResult prediction(String line) {
     JsonNode n = tree(line);
-    return new PredictionResult(text(n, "key"), text(n, "id"), number(n, "prediction"),
-        n.hasNonNull("scores") ? numbers(n.get("scores")) : null, number(n, "probability"),
-        number(n, "variance"), n.path("modelVersion").asLong());
+    return new PredictionResult(
+        text(n, "key"),
+        text(n, "id"),
+        number(n, "prediction"),
+        n.hasNonNull("scores") ? numbers(n.get("scores")) : null,
+        number(n, "probability"),
+        number(n, "variance"),
+        n.path("modelVersion").asLong());
   }
 
   public static DriftEvent drift(String line) {
     JsonNode n = tree(line);
-    return new DriftEvent(text(n, "key"), n.path("version").asLong(), number(n, "statistic"),
-        number(n, "threshold"), time(n));
+    return new DriftEvent(
+        text(n, "key"),
+        n.path("version").asLong(),
+        number(n, "statistic"),
+        number(n, "threshold"),
+        time(n));
   }
 
   public static DeadLetter deadLetter(String line) {
     JsonNode n = tree(line);
     JsonNode reason = n.path("reason");
     String payload = text(n, "payload");
-    byte[] bytes = payload == null ? new byte[0]
-        : "base64".equals(text(n, "payloadEncoding")) ? Base64.getDecoder().decode(payload)
-        : payload.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        payload == null
+            ? new byte[0]
+            : "base64".equals(text(n, "payloadEncoding"))
+                ? Base64.getDecoder().decode(payload)
+                : payload.getBytes(StandardCharsets.UTF_8);
     return new DeadLetter(text(reason, "code"), text(reason, "message"), text(n, "source"), bytes);
   }
 

@@ -18,8 +18,8 @@ final class Labels {
         throw new Rejection(Reason.INVALID_LABEL, "a class label must be an integer, was " + y);
       }
       if (y < 0 || y >= classes) {
-        throw new Rejection(Reason.LABEL_OUT_OF_RANGE, "class " + (long) y + " is outside [0, "
-            + classes + ")");
+        throw new Rejection(
+            Reason.LABEL_OUT_OF_RANGE, "class " + (long) y + " is outside [0, " + classes + ")");
       }
     }
     return y;

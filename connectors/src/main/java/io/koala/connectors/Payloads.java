@@ -20,15 +20,20 @@ public final class Payloads {
    *
    * @param emptyReason the format's reason for an empty record
    */
-  static Decoded rejectBeforeParsing(byte[] payload, String origin, DecoderLimits limits,
-      Reason emptyReason) {
+  static Decoded rejectBeforeParsing(
+      byte[] payload, String origin, DecoderLimits limits, Reason emptyReason) {
     if (payload == null || payload.length == 0) {
       return Decoded.rejected(emptyReason, "empty record", payload, origin);
     }
     if (payload.length > limits.maxRecordBytes()) {
-      return Decoded.rejected(Reason.RECORD_TOO_LARGE, "record of " + payload.length
-          + " bytes exceeds koala.limits.max-record-bytes = " + limits.maxRecordBytes(),
-          Arrays.copyOf(payload, Math.min(payload.length, KEPT_OF_OVERSIZE)), origin);
+      return Decoded.rejected(
+          Reason.RECORD_TOO_LARGE,
+          "record of "
+              + payload.length
+              + " bytes exceeds koala.limits.max-record-bytes = "
+              + limits.maxRecordBytes(),
+          Arrays.copyOf(payload, Math.min(payload.length, KEPT_OF_OVERSIZE)),
+          origin);
     }
     return null;
   }
@@ -36,10 +41,12 @@ public final class Payloads {
   /** The bytes as text when they are valid UTF-8, else null (malformed input is reported). */
   public static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

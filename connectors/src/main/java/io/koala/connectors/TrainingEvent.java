@@ -39,8 +39,8 @@ public sealed interface TrainingEvent
    * @param features the feature row, of the model's dimension
    * @param id the caller's id, echoed in the prediction (may be null)
    */
-  record PredictionRequest(String key, double[] features, long timestamp, String id,
-      String origin) implements TrainingEvent {}
+  record PredictionRequest(String key, double[] features, long timestamp, String id, String origin)
+      implements TrainingEvent {}
 
   /**
    * A micro-batch chosen by the producer: trained as exactly one step.

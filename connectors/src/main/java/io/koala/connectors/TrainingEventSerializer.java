@@ -45,8 +45,8 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
       return new Labelled(l.key(), copy(l.example()), l.timestamp(), l.origin());
     }
     if (from instanceof PredictionRequest r) {
-      return new PredictionRequest(r.key(), r.features().clone(), r.timestamp(), r.id(),
-          r.origin());
+      return new PredictionRequest(
+          r.key(), r.features().clone(), r.timestamp(), r.id(), r.origin());
     }
     PreBatched b = (PreBatched) from;
     Example[] examples = new Example[b.examples().length];

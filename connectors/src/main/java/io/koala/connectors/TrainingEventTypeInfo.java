@@ -17,8 +17,8 @@ public final class TrainingEventTypeInfo extends TypeInformation<TrainingEvent> 
   /** Found by Flink's type extraction through the {@code @TypeInfo} on {@link TrainingEvent}. */
   public static final class Factory extends TypeInfoFactory<TrainingEvent> {
     @Override
-    public TypeInformation<TrainingEvent> createTypeInfo(Type t,
-        Map<String, TypeInformation<?>> genericParameters) {
+    public TypeInformation<TrainingEvent> createTypeInfo(
+        Type t, Map<String, TypeInformation<?>> genericParameters) {
       return INSTANCE;
     }
   }

@@ -1,7 +1,8 @@
 package io.koala.connectors;
 
 /**
- * One record per micro-batch (docs/streaming.md#training-metrics); loss and accuracy are prequential.
+ * One record per micro-batch (docs/streaming.md#training-metrics); loss and accuracy are
+ * prequential.
  *
  * @param key the model key
  * @param version the model version after the batch

@@ -21,13 +21,14 @@ public final class BadInputCorpus {
 
   /** The corpus folder, found from a module folder or the repository root. */
   public static Path folder() {
-    for (Path candidate : List.of(Path.of("test-data", "bad-input"),
-        Path.of("..", "test-data", "bad-input"))) {
+    for (Path candidate :
+        List.of(Path.of("test-data", "bad-input"), Path.of("..", "test-data", "bad-input"))) {
       if (Files.isDirectory(candidate)) {
         return candidate;
       }
     }
-    throw new IllegalStateException("test-data/bad-input not found from " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "test-data/bad-input not found from " + Path.of("").toAbsolutePath());
   }
 
   public static List<Entry> entries() throws IOException {

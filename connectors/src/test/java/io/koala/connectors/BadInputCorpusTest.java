@@ -30,7 +30,9 @@ class BadInputCorpusTest {
     assertThat(d.reject().reason().name()).as(entry.file()).isEqualTo(entry.reason());
     assertThat(d.reject().message()).isNotBlank();
     int kept = Math.min(entry.payload().length, 4096);
-    assertThat(d.payload()).as(entry.file()).startsWith(java.util.Arrays.copyOf(entry.payload(), kept));
+    assertThat(d.payload())
+        .as(entry.file())
+        .startsWith(java.util.Arrays.copyOf(entry.payload(), kept));
   }
 
   @Test
@@ -39,7 +41,8 @@ class BadInputCorpusTest {
     assertThat(entries).hasSizeGreaterThanOrEqualTo(25);
     try (var files = Files.list(BadInputCorpus.folder())) {
       assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")))
-          .containsExactlyInAnyOrderElementsOf(entries.stream().map(BadInputCorpus.Entry::file).toList());
+          .containsExactlyInAnyOrderElementsOf(
+              entries.stream().map(BadInputCorpus.Entry::file).toList());
     }
   }
 }

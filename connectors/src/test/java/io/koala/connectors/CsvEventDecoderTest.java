@@ -6,16 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.koala.connectors.Reject.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class CsvEventDecoderTest {
 
-  private static final List<String> HEADER = List.of("key", "temp", "wind", "rain", "label", "ts", "id");
-  private static final CsvEventDecoder CSV = new CsvEventDecoder(
-      new DecoderLimits(3, 3, List.of("dry", "wet", "storm"), null, 4096, 8, 4),
-      HEADER, "label", "key", ',');
+  private static final List<String> HEADER =
+      List.of("key", "temp", "wind", "rain", "label", "ts", "id");
+  private static final CsvEventDecoder CSV =
+      new CsvEventDecoder(
+          new DecoderLimits(3, 3, List.of("dry", "wet", "storm"), null, 4096, 8, 4),
+          HEADER,
+          "label",
+          "key",
+          ',');
 
   private static Decoded decode(String line) {
     return CSV.decode(line.getBytes(StandardCharsets.UTF_8), "w.csv:2", null);
@@ -45,21 +50,23 @@ class CsvEventDecoderTest {
   }
 
   @ParameterizedTest(name = "{0}: {1}")
-  @CsvSource(delimiter = '|', value = {
-      "WRONG_COLUMN_COUNT | k,1,2,3,0,",
-      "WRONG_COLUMN_COUNT | k,1,2,3,0,,,extra",
-      "WRONG_COLUMN_COUNT | \"k,1,2,3,0,,",
-      "WRONG_TYPE | k,1,two,3,0,,",
-      "WRONG_TYPE | k,1,,3,0,,",
-      "WRONG_TYPE | k,NaN,2,3,0,,",
-      "WRONG_TYPE | k,0x1p3,2,3,0,,",
-      "NON_FINITE_NUMBER | k,1e400,2,3,0,,",
-      "LABEL_OUT_OF_RANGE | k,1,2,3,3,,",
-      "INVALID_LABEL | k,1,2,3,1.5,,",
-      "UNKNOWN_CLASS | k,1,2,3,hail,,",
-      "MISSING_KEY | ,1,2,3,0,,",
-      "INVALID_TIMESTAMP | k,1,2,3,0,soon,",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "WRONG_COLUMN_COUNT | k,1,2,3,0,",
+        "WRONG_COLUMN_COUNT | k,1,2,3,0,,,extra",
+        "WRONG_COLUMN_COUNT | \"k,1,2,3,0,,",
+        "WRONG_TYPE | k,1,two,3,0,,",
+        "WRONG_TYPE | k,1,,3,0,,",
+        "WRONG_TYPE | k,NaN,2,3,0,,",
+        "WRONG_TYPE | k,0x1p3,2,3,0,,",
+        "NON_FINITE_NUMBER | k,1e400,2,3,0,,",
+        "LABEL_OUT_OF_RANGE | k,1,2,3,3,,",
+        "INVALID_LABEL | k,1,2,3,1.5,,",
+        "UNKNOWN_CLASS | k,1,2,3,hail,,",
+        "MISSING_KEY | ,1,2,3,0,,",
+        "INVALID_TIMESTAMP | k,1,2,3,0,soon,",
+      })
   void badLine_isRejectedWithItsReason(Reason reason, String line) {
     Decoded d = decode(line);
     assertThat(d.ok()).as(line).isFalse();
@@ -71,7 +78,8 @@ class CsvEventDecoderTest {
     var limits = new DecoderLimits(3, 0, List.of(), "d", 4096, 8, 4);
     assertThatThrownBy(() -> new CsvEventDecoder(limits, List.of("a", "b", "y"), "y", null, ','))
         .hasMessageContaining("koala.model.features");
-    assertThatThrownBy(() -> new CsvEventDecoder(limits, List.of("a", "b", "c", "y"), "label", null, ','))
+    assertThatThrownBy(
+            () -> new CsvEventDecoder(limits, List.of("a", "b", "c", "y"), "label", null, ','))
         .hasMessageContaining("koala.csv.label-column");
   }
 }

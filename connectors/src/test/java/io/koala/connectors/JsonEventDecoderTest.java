@@ -11,10 +11,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class JsonEventDecoderTest {
 
-  private static final JsonEventDecoder BINARY = new JsonEventDecoder(
-      new DecoderLimits(3, 2, List.of(), "default", 4096, 8, 4));
-  private static final JsonEventDecoder MULTICLASS = new JsonEventDecoder(
-      new DecoderLimits(3, 3, List.of("red", "green", "blue"), null, 4096, 8, 4));
+  private static final JsonEventDecoder BINARY =
+      new JsonEventDecoder(new DecoderLimits(3, 2, List.of(), "default", 4096, 8, 4));
+  private static final JsonEventDecoder MULTICLASS =
+      new JsonEventDecoder(
+          new DecoderLimits(3, 3, List.of("red", "green", "blue"), null, 4096, 8, 4));
 
   private static Decoded decode(JsonEventDecoder decoder, String json) {
     return decoder.decode(json.getBytes(StandardCharsets.UTF_8), "test:1", null);
@@ -22,8 +23,10 @@ class JsonEventDecoderTest {
 
   @Test
   void labelledExample_decodesEveryField() {
-    Decoded d = decode(BINARY,
-        "{\"key\":\"sensor-17\",\"features\":[0.1,2.3,-1.0],\"label\":1,\"ts\":1700000000000,\"id\":\"e-42\"}");
+    Decoded d =
+        decode(
+            BINARY,
+            "{\"key\":\"sensor-17\",\"features\":[0.1,2.3,-1.0],\"label\":1,\"ts\":1700000000000,\"id\":\"e-42\"}");
     assertThat(d.ok()).isTrue();
     assertThat(d.event()).isInstanceOf(TrainingEvent.Labelled.class);
     var e = (TrainingEvent.Labelled) d.event();
@@ -43,8 +46,9 @@ class JsonEventDecoderTest {
     assertThat(request.id()).isEqualTo("q-7");
     assertThat(request.features()).containsExactly(1.0, 2.0, 3.0);
     assertThat(request.timestamp()).isEqualTo(5);
-    Decoded fromRecordKey = BINARY.decode("{\"features\":[1,2,3]}".getBytes(StandardCharsets.UTF_8),
-        "t/0/5", "tenant-9");
+    Decoded fromRecordKey =
+        BINARY.decode(
+            "{\"features\":[1,2,3]}".getBytes(StandardCharsets.UTF_8), "t/0/5", "tenant-9");
     assertThat(fromRecordKey.event().key()).isEqualTo("tenant-9");
   }
 
@@ -64,8 +68,11 @@ class JsonEventDecoderTest {
 
   @Test
   void preBatchedMessage_isOneBatchEvent() {
-    Decoded d = decode(BINARY, "{\"key\":\"k\",\"batch\":[{\"features\":[1,2,3],\"label\":0},"
-        + "{\"features\":[4,5,6],\"label\":1}]}");
+    Decoded d =
+        decode(
+            BINARY,
+            "{\"key\":\"k\",\"batch\":[{\"features\":[1,2,3],\"label\":0},"
+                + "{\"features\":[4,5,6],\"label\":1}]}");
     assertThat(d.event()).isInstanceOf(TrainingEvent.PreBatched.class);
     var batch = (TrainingEvent.PreBatched) d.event();
     assertThat(batch.examples()).extracting(Example::label).containsExactly(0.0, 1.0);
@@ -74,35 +81,38 @@ class JsonEventDecoderTest {
 
   @Test
   void classNames_mapToIndices() {
-    var e = (TrainingEvent.Labelled) decode(MULTICLASS,
-        "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"blue\"}").event();
+    var e =
+        (TrainingEvent.Labelled)
+            decode(MULTICLASS, "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"blue\"}").event();
     assertThat(e.example().label()).isEqualTo(2.0);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "MALFORMED_JSON | {\"features\":[1,2,3]",
-      "MALFORMED_JSON | {\"features\":[NaN,1,2],\"label\":1}",
-      "NOT_AN_OBJECT | [1,2,3]",
-      "DUPLICATE_FIELD | {\"features\":[1,2,3],\"features\":[1,2,3]}",
-      "TOO_DEEP | {\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
-      "INVALID_KEY | {\"key\":7,\"features\":[1,2,3]}",
-      "MISSING_FEATURES | {\"key\":\"k\",\"label\":1}",
-      "WRONG_TYPE | {\"features\":[1,\"two\",3],\"label\":1}",
-      "WRONG_TYPE | {\"features\":\"1,2,3\",\"label\":1}",
-      "NON_FINITE_NUMBER | {\"features\":[1e400,1,2],\"label\":1}",
-      "WRONG_DIMENSION | {\"features\":[1,2],\"label\":1}",
-      "EMPTY_FEATURES | {\"features\":[],\"label\":1}",
-      "EMPTY_FEATURES | {\"features\":{},\"label\":1}",
-      "TOO_MANY_FEATURES | {\"features\":{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1},\"label\":1}",
-      "LABEL_OUT_OF_RANGE | {\"features\":[1,2,3],\"label\":2}",
-      "INVALID_LABEL | {\"features\":[1,2,3],\"label\":0.5}",
-      "INVALID_LABEL | {\"features\":[1,2,3],\"label\":[1]}",
-      "EMPTY_BATCH | {\"batch\":[]}",
-      "BATCH_TOO_LARGE | {\"batch\":[{},{},{},{},{}]}",
-      "MISSING_LABEL | {\"batch\":[{\"features\":[1,2,3]}]}",
-      "INVALID_TIMESTAMP | {\"features\":[1,2,3],\"ts\":\"yesterday\"}",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "MALFORMED_JSON | {\"features\":[1,2,3]",
+        "MALFORMED_JSON | {\"features\":[NaN,1,2],\"label\":1}",
+        "NOT_AN_OBJECT | [1,2,3]",
+        "DUPLICATE_FIELD | {\"features\":[1,2,3],\"features\":[1,2,3]}",
+        "TOO_DEEP | {\"a\":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}",
+        "INVALID_KEY | {\"key\":7,\"features\":[1,2,3]}",
+        "MISSING_FEATURES | {\"key\":\"k\",\"label\":1}",
+        "WRONG_TYPE | {\"features\":[1,\"two\",3],\"label\":1}",
+        "WRONG_TYPE | {\"features\":\"1,2,3\",\"label\":1}",
+        "NON_FINITE_NUMBER | {\"features\":[1e400,1,2],\"label\":1}",
+        "WRONG_DIMENSION | {\"features\":[1,2],\"label\":1}",
+        "EMPTY_FEATURES | {\"features\":[],\"label\":1}",
+        "EMPTY_FEATURES | {\"features\":{},\"label\":1}",
+        "TOO_MANY_FEATURES | {\"features\":{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1},\"label\":1}",
+        "LABEL_OUT_OF_RANGE | {\"features\":[1,2,3],\"label\":2}",
+        "INVALID_LABEL | {\"features\":[1,2,3],\"label\":0.5}",
+        "INVALID_LABEL | {\"features\":[1,2,3],\"label\":[1]}",
+        "EMPTY_BATCH | {\"batch\":[]}",
+        "BATCH_TOO_LARGE | {\"batch\":[{},{},{},{},{}]}",
+        "MISSING_LABEL | {\"batch\":[{\"features\":[1,2,3]}]}",
+        "INVALID_TIMESTAMP | {\"features\":[1,2,3],\"ts\":\"yesterday\"}",
+      })
   void badInput_isRejectedWithItsReason(Reason reason, String json) {
     Decoded d = decode(BINARY, json);
     assertThat(d.ok()).as(json).isFalse();
@@ -112,8 +122,11 @@ class JsonEventDecoderTest {
 
   @Test
   void multiclassRejects_unknownClass_andMissingKeyWithoutDefault() {
-    assertThat(decode(MULTICLASS, "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"pink\"}")
-        .reject().reason()).isEqualTo(Reason.UNKNOWN_CLASS);
+    assertThat(
+            decode(MULTICLASS, "{\"key\":\"k\",\"features\":[1,2,3],\"label\":\"pink\"}")
+                .reject()
+                .reason())
+        .isEqualTo(Reason.UNKNOWN_CLASS);
     assertThat(decode(MULTICLASS, "{\"features\":[1,2,3],\"label\":1}").reject().reason())
         .isEqualTo(Reason.MISSING_KEY);
   }

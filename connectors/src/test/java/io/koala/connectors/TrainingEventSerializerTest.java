@@ -12,13 +12,17 @@ import org.junit.jupiter.api.Test;
 
 class TrainingEventSerializerTest {
 
-  private static final List<TrainingEvent> EVENTS = List.of(
-      new TrainingEvent.Labelled("k", new Example(new double[] {1, -2.5, 0}, 1), 17, "t/0/3"),
-      new TrainingEvent.PredictionRequest("k", new double[] {0.5, Double.NaN},
-          TrainingEvent.NO_TIMESTAMP, "q-1", null),
-      new TrainingEvent.PredictionRequest("k", new double[] {0.5}, 3, null, "f:2"),
-      new TrainingEvent.PreBatched("b", new Example[] {new Example(new double[] {1}, 0),
-          new Example(new double[] {2}, 1)}, 9, "f:9"));
+  private static final List<TrainingEvent> EVENTS =
+      List.of(
+          new TrainingEvent.Labelled("k", new Example(new double[] {1, -2.5, 0}, 1), 17, "t/0/3"),
+          new TrainingEvent.PredictionRequest(
+              "k", new double[] {0.5, Double.NaN}, TrainingEvent.NO_TIMESTAMP, "q-1", null),
+          new TrainingEvent.PredictionRequest("k", new double[] {0.5}, 3, null, "f:2"),
+          new TrainingEvent.PreBatched(
+              "b",
+              new Example[] {new Example(new double[] {1}, 0), new Example(new double[] {2}, 1)},
+              9,
+              "f:9"));
 
   private static final java.util.function.BiPredicate<Double, Double> BITWISE =
       (a, b) -> Double.doubleToRawLongBits(a) == Double.doubleToRawLongBits(b);
@@ -30,10 +34,14 @@ class TrainingEventSerializerTest {
       DataOutputSerializer out = new DataOutputSerializer(64);
       serializer.serialize(e, out);
       TrainingEvent back = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-      assertThat(back).usingRecursiveComparison().withEqualsForType(BITWISE, Double.class)
+      assertThat(back)
+          .usingRecursiveComparison()
+          .withEqualsForType(BITWISE, Double.class)
           .isEqualTo(e);
       TrainingEvent copy = serializer.copy(e);
-      assertThat(copy).usingRecursiveComparison().withEqualsForType(BITWISE, Double.class)
+      assertThat(copy)
+          .usingRecursiveComparison()
+          .withEqualsForType(BITWISE, Double.class)
           .isEqualTo(e);
       if (e instanceof TrainingEvent.Labelled l) {
         assertThat(((TrainingEvent.Labelled) copy).example().features())

@@ -27,8 +27,8 @@ public final class ConfigLoader {
       try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         Object root = new Load(LoadSettings.builder().build()).loadFromReader(reader);
         if (root != null && !(root instanceof Map)) {
-          throw new IllegalArgumentException("invalid configuration file " + file
-              + ": expected a map of keys");
+          throw new IllegalArgumentException(
+              "invalid configuration file " + file + ": expected a map of keys");
         }
         if (root != null) {
           flatten("", (Map<?, ?>) root, conf);
@@ -38,8 +38,8 @@ public final class ConfigLoader {
     for (int i = 0; i < arguments.size(); i++) {
       String arg = arguments.get(i);
       if (!arg.startsWith("--") || i + 1 >= arguments.size()) {
-        throw new IllegalArgumentException("expected --key value pairs, got: " + arg
-            + " (koala train --help lists every key)");
+        throw new IllegalArgumentException(
+            "expected --key value pairs, got: " + arg + " (koala train --help lists every key)");
       }
       conf.setString(arg.substring(2), arguments.get(++i));
     }

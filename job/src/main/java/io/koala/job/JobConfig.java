@@ -28,8 +28,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * The {@code koala.*} configuration, read and validated once at start: a bad value fails here
- * with its key named. Builds the trainer, the state serializer and the decoder limits.
+ * The {@code koala.*} configuration, read and validated once at start: a bad value fails here with
+ * its key named. Builds the trainer, the state serializer and the decoder limits.
  */
 public final class JobConfig implements Serializable {
 
@@ -68,9 +68,14 @@ public final class JobConfig implements Serializable {
         throw bad(CSV_COLUMNS, "is required for CSV records from Kafka");
       }
       kafkaSettings();
-      for (ConfigOption<String> topic : List.of(KAFKA_TOPIC_MODELS, KAFKA_TOPIC_METRICS,
-          KAFKA_TOPIC_PREDICTIONS, KAFKA_TOPIC_DRIFT, KAFKA_TOPIC_DEAD_LETTERS,
-          KAFKA_TRANSACTIONAL_ID_PREFIX)) {
+      for (ConfigOption<String> topic :
+          List.of(
+              KAFKA_TOPIC_MODELS,
+              KAFKA_TOPIC_METRICS,
+              KAFKA_TOPIC_PREDICTIONS,
+              KAFKA_TOPIC_DRIFT,
+              KAFKA_TOPIC_DEAD_LETTERS,
+              KAFKA_TRANSACTIONAL_ID_PREFIX)) {
         if (read(topic).isBlank()) {
           throw bad(topic, "must not be empty");
         }
@@ -89,9 +94,13 @@ public final class JobConfig implements Serializable {
   private static void rejectUnknownKeys(Configuration conf) {
     for (String key : conf.keySet()) {
       if (key.startsWith("koala.") && !OptionCatalog.known(key)) {
-        throw new IllegalArgumentException("invalid configuration: unknown key " + key
-            + "; did you mean " + OptionCatalog.nearest(key) + "? (koala train --help lists "
-            + "every key)");
+        throw new IllegalArgumentException(
+            "invalid configuration: unknown key "
+                + key
+                + "; did you mean "
+                + OptionCatalog.nearest(key)
+                + "? (koala train --help lists "
+                + "every key)");
       }
     }
   }
@@ -122,8 +131,8 @@ public final class JobConfig implements Serializable {
       return conf.get(option);
     } catch (IllegalArgumentException e) {
       String raw = conf.toMap().get(option.key());
-      List<String> choices = OptionCatalog.find(option.key())
-          .map(OptionCatalog.Entry::choices).orElse(List.of());
+      List<String> choices =
+          OptionCatalog.find(option.key()).map(OptionCatalog.Entry::choices).orElse(List.of());
       if (!choices.isEmpty()) {
         throw bad(option, "must be one of " + String.join(", ", choices) + "; was " + raw);
       }
@@ -152,8 +161,8 @@ public final class JobConfig implements Serializable {
   }
 
   /**
-   * The decoder of input records; CSV needs its header ({@code koala.csv.columns} wins over
-   * {@code fileHeader}, the first line of the input files).
+   * The decoder of input records; CSV needs its header ({@code koala.csv.columns} wins over {@code
+   * fileHeader}, the first line of the input files).
    */
   public RecordDecoder decoder(List<String> fileHeader) {
     if (!csv()) {
@@ -164,18 +173,24 @@ public final class JobConfig implements Serializable {
       throw bad(CSV_COLUMNS, "is required when the input has no header line");
     }
     String key = read(CSV_KEY_COLUMN);
-    return new CsvEventDecoder(decoderLimits(), columns, read(CSV_LABEL_COLUMN),
-        columns.contains(key) ? key : null, read(CSV_DELIMITER).charAt(0));
+    return new CsvEventDecoder(
+        decoderLimits(),
+        columns,
+        read(CSV_LABEL_COLUMN),
+        columns.contains(key) ? key : null,
+        read(CSV_DELIMITER).charAt(0));
   }
 
   /** The Kafka source's settings from {@code koala.kafka.*}, client properties included. */
   public KafkaSettings kafkaSettings() {
     Properties client = new Properties();
-    conf.toMap().forEach((key, value) -> {
-      if (key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
-        client.setProperty(key.substring(KAFKA_PROPERTIES_PREFIX.length()), value);
-      }
-    });
+    conf.toMap()
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(KAFKA_PROPERTIES_PREFIX)) {
+                client.setProperty(key.substring(KAFKA_PROPERTIES_PREFIX.length()), value);
+              }
+            });
     String servers = read(KAFKA_BOOTSTRAP);
     if (servers == null || servers.isBlank()) {
       throw bad(KAFKA_BOOTSTRAP, "is required when koala.source = kafka");
@@ -183,16 +198,25 @@ public final class JobConfig implements Serializable {
     List<String> topics = read(KAFKA_INPUT_TOPICS);
     String pattern = read(KAFKA_INPUT_PATTERN);
     if ((topics == null || topics.isEmpty()) == (pattern == null || pattern.isBlank())) {
-      throw new IllegalArgumentException("invalid configuration: give exactly one of "
-          + KAFKA_INPUT_TOPICS.key() + " and " + KAFKA_INPUT_PATTERN.key());
+      throw new IllegalArgumentException(
+          "invalid configuration: give exactly one of "
+              + KAFKA_INPUT_TOPICS.key()
+              + " and "
+              + KAFKA_INPUT_PATTERN.key());
     }
     try {
-      return KafkaSettings.builder().bootstrapServers(servers).topics(topics).topicPattern(pattern)
-          .groupId(read(KAFKA_GROUP_ID)).startingOffsets(read(KAFKA_STARTING_OFFSETS))
-          .bounded(read(KAFKA_BOUNDED)).clientProperties(client).build();
+      return KafkaSettings.builder()
+          .bootstrapServers(servers)
+          .topics(topics)
+          .topicPattern(pattern)
+          .groupId(read(KAFKA_GROUP_ID))
+          .startingOffsets(read(KAFKA_STARTING_OFFSETS))
+          .bounded(read(KAFKA_BOUNDED))
+          .clientProperties(client)
+          .build();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid configuration of koala.kafka.*: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid configuration of koala.kafka.*: " + e.getMessage(), e);
     }
   }
 
@@ -208,16 +232,23 @@ public final class JobConfig implements Serializable {
 
   public DecoderLimits decoderLimits() {
     ModelType type = read(MODEL_TYPE);
-    int classes = switch (type) {
-      case LINEAR -> 0;
-      case LOGISTIC -> 2;
-      case SOFTMAX -> read(MODEL_CLASSES);
-      case MLP -> head() == Head.SQUARED ? 0 : head() == Head.LOGISTIC ? 2 : read(MODEL_CLASSES);
-    };
+    int classes =
+        switch (type) {
+          case LINEAR -> 0;
+          case LOGISTIC -> 2;
+          case SOFTMAX -> read(MODEL_CLASSES);
+          case MLP ->
+              head() == Head.SQUARED ? 0 : head() == Head.LOGISTIC ? 2 : read(MODEL_CLASSES);
+        };
     String defaultKey = read(DEFAULT_KEY);
-    return new DecoderLimits(read(MODEL_FEATURES), classes, read(MODEL_CLASS_NAMES),
-        defaultKey == null || defaultKey.isEmpty() ? null : defaultKey, read(MAX_RECORD_BYTES),
-        read(MAX_FEATURES), read(MAX_BATCH));
+    return new DecoderLimits(
+        read(MODEL_FEATURES),
+        classes,
+        read(MODEL_CLASS_NAMES),
+        defaultKey == null || defaultKey.isEmpty() ? null : defaultKey,
+        read(MAX_RECORD_BYTES),
+        read(MAX_FEATURES),
+        read(MAX_BATCH));
   }
 
   private Head head() {
@@ -240,8 +271,9 @@ public final class JobConfig implements Serializable {
     try {
       return new Trainer<>(model, optimizer(model), read(MODEL_STANDARDISE), read(MODEL_SEED));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid configuration of koala.optimizer ("
-          + read(OPTIMIZER) + "): " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid configuration of koala.optimizer (" + read(OPTIMIZER) + "): " + e.getMessage(),
+          e);
     }
   }
 
@@ -252,12 +284,25 @@ public final class JobConfig implements Serializable {
 
   /** The configured optimizer: the chosen preset, with every key the user set on top. */
   private Optimizer<OptimizerState> optimizer(Model model) {
-    BlockLayout layout = read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
-        ? BlockLayout.global(model.parameterCount()) : model.layerwiseLayout();
-    OptimizerSpec spec = new OptimizerSpec(layout, read(LEARNING_RATE), read(INITIAL_COVARIANCE),
-        read(PROCESS_NOISE), read(PROCESS_NOISE_ADAPTIVE), read(PROCESS_NOISE_PER_EXAMPLE),
-        read(PROCESS_NOISE_MIN), read(PROCESS_NOISE_MAX), read(MEASUREMENT_NOISE),
-        read(MEASUREMENT_NOISE_BETA), read(WEIGHT_DECAY), read(MOMENTUM), read(SYMMETRIC));
+    BlockLayout layout =
+        read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
+            ? BlockLayout.global(model.parameterCount())
+            : model.layerwiseLayout();
+    OptimizerSpec spec =
+        new OptimizerSpec(
+            layout,
+            read(LEARNING_RATE),
+            read(INITIAL_COVARIANCE),
+            read(PROCESS_NOISE),
+            read(PROCESS_NOISE_ADAPTIVE),
+            read(PROCESS_NOISE_PER_EXAMPLE),
+            read(PROCESS_NOISE_MIN),
+            read(PROCESS_NOISE_MAX),
+            read(MEASUREMENT_NOISE),
+            read(MEASUREMENT_NOISE_BETA),
+            read(WEIGHT_DECAY),
+            read(MOMENTUM),
+            read(SYMMETRIC));
     return Optimizers.create(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec);
   }
 }

@@ -5,20 +5,20 @@ import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.file.JsonLinesFileSink;
 import io.koala.connectors.file.JsonLinesFiles;
 import io.koala.connectors.file.LineReader;
-import java.nio.file.Path;
 import io.koala.connectors.kafka.KafkaConnectors;
 import io.koala.connectors.kafka.KafkaSettings;
+import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The training job: the pipeline of {@link KoalaPipeline} between the configured source and
- * sinks. The command line is {@code io.koala.job.cli.KoalaCommand}.
+ * The training job: the pipeline of {@link KoalaPipeline} between the configured source and sinks.
+ * The command line is {@code io.koala.job.cli.KoalaCommand}.
  */
 public final class KoalaJob {
 
@@ -36,21 +36,34 @@ public final class KoalaJob {
   public static DataStream<Decoded> fileSource(StreamExecutionEnvironment env, JobConfig config) {
     List<Path> files = JsonLinesFiles.resolve(config.get(KoalaOptions.FILE_INPUT), config.csv());
     long lines = JsonLinesFiles.countLines(files);
-    RecordDecoder decoder = config.decoder(config.csv() ? JsonLinesFiles.csvHeader(files,
-        config.get(KoalaOptions.CSV_DELIMITER).charAt(0)) : null);
-    return env.fromSource(new NumberSequenceSource(0, lines - 1), WatermarkStrategy.noWatermarks(),
-            "koala-file-lines").uid("koala-file-source").setParallelism(1)
+    RecordDecoder decoder =
+        config.decoder(
+            config.csv()
+                ? JsonLinesFiles.csvHeader(files, config.get(KoalaOptions.CSV_DELIMITER).charAt(0))
+                : null);
+    return env.fromSource(
+            new NumberSequenceSource(0, lines - 1),
+            WatermarkStrategy.noWatermarks(),
+            "koala-file-lines")
+        .uid("koala-file-source")
+        .setParallelism(1)
         .flatMap(new LineReader(files, decoder, config.csv()))
         .returns(TypeInformation.of(Decoded.class))
-        .uid("koala-file-decode").name("read and decode lines").setParallelism(1);
+        .uid("koala-file-decode")
+        .name("read and decode lines")
+        .setParallelism(1);
   }
 
   /** Adds the Kafka-to-Kafka job to {@code env}; offsets live in Flink's checkpoints. */
   public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig config) {
     KafkaSettings settings = kafkaSettings(config);
     RecordDecoder decoder = config.decoder(null);
-    DataStream<Decoded> decoded = env.fromSource(KafkaConnectors.source(settings, decoder),
-        WatermarkStrategy.noWatermarks(), "koala-kafka-events").uid("koala-kafka-source");
+    DataStream<Decoded> decoded =
+        env.fromSource(
+                KafkaConnectors.source(settings, decoder),
+                WatermarkStrategy.noWatermarks(),
+                "koala-kafka-events")
+            .uid("koala-kafka-source");
     KoalaPipeline.build(decoded, config).sinkTo(kafkaSinks(config, settings));
   }
 
@@ -64,15 +77,21 @@ public final class KoalaJob {
     DeliveryGuarantee others = config.delivery(KoalaOptions.KAFKA_OUTPUTS_DELIVERY);
     String prefix = config.get(KoalaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
     return new KoalaPipeline.Sinks(
-        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_MODELS), models,
-            prefix + "-models"),
-        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_METRICS), others,
-            prefix + "-metrics"),
-        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_PREDICTIONS), others,
+        KafkaConnectors.sink(
+            settings, config.get(KoalaOptions.KAFKA_TOPIC_MODELS), models, prefix + "-models"),
+        KafkaConnectors.sink(
+            settings, config.get(KoalaOptions.KAFKA_TOPIC_METRICS), others, prefix + "-metrics"),
+        KafkaConnectors.sink(
+            settings,
+            config.get(KoalaOptions.KAFKA_TOPIC_PREDICTIONS),
+            others,
             prefix + "-predictions"),
-        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_DRIFT), others,
-            prefix + "-drift"),
-        KafkaConnectors.sink(settings, config.get(KoalaOptions.KAFKA_TOPIC_DEAD_LETTERS), others,
+        KafkaConnectors.sink(
+            settings, config.get(KoalaOptions.KAFKA_TOPIC_DRIFT), others, prefix + "-drift"),
+        KafkaConnectors.sink(
+            settings,
+            config.get(KoalaOptions.KAFKA_TOPIC_DEAD_LETTERS),
+            others,
             prefix + "-dead-letters"),
         false);
   }
@@ -85,6 +104,7 @@ public final class KoalaJob {
         new JsonLinesFileSink(dir.resolve("metrics.jsonl")),
         new JsonLinesFileSink(dir.resolve("predictions.jsonl")),
         new JsonLinesFileSink(dir.resolve("drift.jsonl")),
-        new JsonLinesFileSink(dir.resolve("dead-letters.jsonl")), true);
+        new JsonLinesFileSink(dir.resolve("dead-letters.jsonl")),
+        true);
   }
 }

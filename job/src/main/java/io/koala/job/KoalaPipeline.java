@@ -1,7 +1,7 @@
 package io.koala.job;
 
-import io.koala.connectors.Decoded;
 import io.koala.connectors.DeadLetter;
+import io.koala.connectors.Decoded;
 import io.koala.connectors.DriftEvent;
 import io.koala.connectors.JsonOutput;
 import io.koala.connectors.ModelSnapshot;
@@ -17,8 +17,8 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Assembles the training job between a stream of decoded records and five sinks. Sources and
- * sinks are injected, so tests run the same pipeline on in-memory ones.
+ * Assembles the training job between a stream of decoded records and five sinks. Sources and sinks
+ * are injected, so tests run the same pipeline on in-memory ones.
  *
  * <pre>{@code
  * KoalaPipeline.Streams out = KoalaPipeline.build(decodedRecords, config);
@@ -31,6 +31,7 @@ public final class KoalaPipeline {
 
   /** Operator uids: fixed forever, savepoints depend on them. */
   public static final String UID_DECODE = "koala-decode";
+
   public static final String UID_WATERMARKS = "koala-watermarks";
   public static final String UID_TRAIN = "koala-train";
 
@@ -51,8 +52,11 @@ public final class KoalaPipeline {
       send(deadLetters.map(JsonOutput::record), "dead-letters", sinks.deadLetters(), sinks);
     }
 
-    private static void send(SingleOutputStreamOperator<OutputRecord> encoded, String name,
-        Sink<OutputRecord> sink, Sinks sinks) {
+    private static void send(
+        SingleOutputStreamOperator<OutputRecord> encoded,
+        String name,
+        Sink<OutputRecord> sink,
+        Sinks sinks) {
       encoded.returns(OutputRecord.class).uid("koala-encode-" + name).name("encode " + name);
       var sunk = encoded.sinkTo(sink).uid("koala-sink-" + name).name(name);
       if (sinks.singleWriter()) {
@@ -97,49 +101,64 @@ public final class KoalaPipeline {
   }
 
   /**
-   * Routing and event time run at the parallelism of {@code decoded} and chain to it, so that
-   * every key's events reach the trainer through one channel, in source order: with one source
-   * split per key (a Kafka partition, the file reader) the micro-batches, and so the models, are
-   * a pure function of the input.
+   * Routing and event time run at the parallelism of {@code decoded} and chain to it, so that every
+   * key's events reach the trainer through one channel, in source order: with one source split per
+   * key (a Kafka partition, the file reader) the micro-batches, and so the models, are a pure
+   * function of the input.
    */
   public static Streams build(DataStream<Decoded> decoded, JobConfig config) {
     return build(decoded, config, JobConfig::trainer);
   }
 
   /** As {@link #build(DataStream, JobConfig)} with another trainer (benchmarks' no-op floor). */
-  public static Streams build(DataStream<Decoded> decoded, JobConfig config,
-      TrainingSettings.TrainerFactory trainers) {
+  public static Streams build(
+      DataStream<Decoded> decoded, JobConfig config, TrainingSettings.TrainerFactory trainers) {
     int sourceParallelism = decoded.getParallelism();
-    SingleOutputStreamOperator<TrainingEvent> events = decoded
-        .process(new Route()).uid(UID_DECODE).name("route bad input")
-        .setParallelism(sourceParallelism);
-    DataStream<TrainingEvent> timed = events
-        .assignTimestampsAndWatermarks(watermarks(config)).uid(UID_WATERMARKS).name("event time")
-        .setParallelism(sourceParallelism);
-    SingleOutputStreamOperator<ModelSnapshot> trained = timed
-        .keyBy(TrainingEvent::key)
-        .process(new KoalaTrainingFunction(TrainingSettings.of(config, trainers)))
-        .uid(UID_TRAIN).name("koala train");
-    DataStream<DeadLetter> deadLetters = events.getSideOutput(Outputs.DEAD_LETTERS)
-        .union(trained.getSideOutput(Outputs.DEAD_LETTERS));
-    return new Streams(trained, trained.getSideOutput(Outputs.METRICS),
-        trained.getSideOutput(Outputs.PREDICTIONS), trained.getSideOutput(Outputs.DRIFT),
+    SingleOutputStreamOperator<TrainingEvent> events =
+        decoded
+            .process(new Route())
+            .uid(UID_DECODE)
+            .name("route bad input")
+            .setParallelism(sourceParallelism);
+    DataStream<TrainingEvent> timed =
+        events
+            .assignTimestampsAndWatermarks(watermarks(config))
+            .uid(UID_WATERMARKS)
+            .name("event time")
+            .setParallelism(sourceParallelism);
+    SingleOutputStreamOperator<ModelSnapshot> trained =
+        timed
+            .keyBy(TrainingEvent::key)
+            .process(new KoalaTrainingFunction(TrainingSettings.of(config, trainers)))
+            .uid(UID_TRAIN)
+            .name("koala train");
+    DataStream<DeadLetter> deadLetters =
+        events
+            .getSideOutput(Outputs.DEAD_LETTERS)
+            .union(trained.getSideOutput(Outputs.DEAD_LETTERS));
+    return new Streams(
+        trained,
+        trained.getSideOutput(Outputs.METRICS),
+        trained.getSideOutput(Outputs.PREDICTIONS),
+        trained.getSideOutput(Outputs.DRIFT),
         deadLetters);
   }
 
   /**
-   * Event time from {@code ts} when present. Without {@code koala.batch.max-delay} no watermark
-   * is generated (only the end of a bounded input sends one, which closes every batch).
-   * With it, watermarks are generated from the events themselves (never periodically), so where
-   * they fall among a key's records depends only on the input: flushes are deterministic when each
-   * key's events come through one source split, as with keyed Kafka partitions.
+   * Event time from {@code ts} when present. Without {@code koala.batch.max-delay} no watermark is
+   * generated (only the end of a bounded input sends one, which closes every batch). With it,
+   * watermarks are generated from the events themselves (never periodically), so where they fall
+   * among a key's records depends only on the input: flushes are deterministic when each key's
+   * events come through one source split, as with keyed Kafka partitions.
    */
   private static WatermarkStrategy<TrainingEvent> watermarks(JobConfig config) {
-    WatermarkStrategy<TrainingEvent> strategy = config.maxDelay() == null
-        ? WatermarkStrategy.noWatermarks()
-        : WatermarkStrategy.forGenerator(context -> new EventWatermarks());
-    return strategy.withTimestampAssigner((event, previous) ->
-        event.timestamp() != TrainingEvent.NO_TIMESTAMP ? event.timestamp() : previous);
+    WatermarkStrategy<TrainingEvent> strategy =
+        config.maxDelay() == null
+            ? WatermarkStrategy.noWatermarks()
+            : WatermarkStrategy.forGenerator(context -> new EventWatermarks());
+    return strategy.withTimestampAssigner(
+        (event, previous) ->
+            event.timestamp() != TrainingEvent.NO_TIMESTAMP ? event.timestamp() : previous);
   }
 
   /** Emits a watermark from an event whenever the largest timestamp seen has grown. */
@@ -148,7 +167,9 @@ public final class KoalaPipeline {
     private long max = Long.MIN_VALUE;
 
     @Override
-    public void onEvent(TrainingEvent event, long timestamp,
+    public void onEvent(
+        TrainingEvent event,
+        long timestamp,
         org.apache.flink.api.common.eventtime.WatermarkOutput output) {
       if (timestamp != Long.MIN_VALUE && timestamp > max) {
         max = timestamp;

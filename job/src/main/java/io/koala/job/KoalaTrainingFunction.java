@@ -29,13 +29,13 @@ import org.apache.flink.util.Collector;
 /**
  * One model per key: collects labelled examples into micro-batches, trains on each batch
  * (test-then-train), answers prediction requests, and emits snapshots, metrics, drift events and
- * dead letters. It reads state, calls the {@link Trainer}, writes state and emits; the records
- * are built by {@link OutputRecords}, no math here.
+ * dead letters. It reads state, calls the {@link Trainer}, writes state and emits; the records are
+ * built by {@link OutputRecords}, no math here.
  *
- * <p>Batches close when {@code batchSize} examples are waiting, when the watermark passes the
- * first waiting example by {@code maxDelay} (if set), and at the end of a bounded input (the
- * watermark reaches +∞), where every key also emits a final snapshot. Pre-batched messages are
- * trained as exactly one step.
+ * <p>Batches close when {@code batchSize} examples are waiting, when the watermark passes the first
+ * waiting example by {@code maxDelay} (if set), and at the end of a bounded input (the watermark
+ * reaches +∞), where every key also emits a final snapshot. Pre-batched messages are trained as
+ * exactly one step.
  */
 public final class KoalaTrainingFunction
     extends KeyedProcessFunction<String, TrainingEvent, ModelSnapshot> {
@@ -44,13 +44,15 @@ public final class KoalaTrainingFunction
 
   /** State names: fixed forever, savepoints depend on them. */
   static final String MODEL_STATE = "koala-model";
+
   static final String PENDING_STATE = "koala-pending";
   static final String PENDING_EXAMPLES_STATE = "koala-pending-examples";
+
   /**
-   * Waiting rows as written by version 0.1: features with the label appended, as a double[].
-   * Only read (and emptied) when a batch closes, so that savepoints of 0.1 restore; new rows go
-   * to {@link #PENDING_EXAMPLES_STATE}. A serializer upgrade cannot turn one type into another
-   * on the heap backend (it keeps the objects it restored), hence a second state.
+   * Waiting rows as written by version 0.1: features with the label appended, as a double[]. Only
+   * read (and emptied) when a batch closes, so that savepoints of 0.1 restore; new rows go to
+   * {@link #PENDING_EXAMPLES_STATE}. A serializer upgrade cannot turn one type into another on the
+   * heap backend (it keeps the objects it restored), hence a second state.
    */
   static final String LEGACY_PENDING_ROWS_STATE = "koala-pending-rows";
 
@@ -78,14 +80,22 @@ public final class KoalaTrainingFunction
   public void open(OpenContext context) {
     trainer = settings.trainers().create();
     records = OutputRecords.of(trainer, settings);
-    model = getRuntimeContext().getState(
-        new ValueStateDescriptor<>(MODEL_STATE, settings.stateSerializer()));
-    pending = getRuntimeContext().getState(
-        new ValueStateDescriptor<>(PENDING_STATE, PendingBatchSerializer.INSTANCE));
-    rows = getRuntimeContext().getListState(
-        new ListStateDescriptor<>(PENDING_EXAMPLES_STATE, PendingRowSerializer.INSTANCE));
-    legacyRows = getRuntimeContext().getListState(new ListStateDescriptor<>(
-        LEGACY_PENDING_ROWS_STATE, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+    model =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>(MODEL_STATE, settings.stateSerializer()));
+    pending =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>(PENDING_STATE, PendingBatchSerializer.INSTANCE));
+    rows =
+        getRuntimeContext()
+            .getListState(
+                new ListStateDescriptor<>(PENDING_EXAMPLES_STATE, PendingRowSerializer.INSTANCE));
+    legacyRows =
+        getRuntimeContext()
+            .getListState(
+                new ListStateDescriptor<>(
+                    LEGACY_PENDING_ROWS_STATE,
+                    PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
     var metrics = getRuntimeContext().getMetricGroup().addGroup("koala");
     batches = metrics.counter("batches");
     refused = metrics.counter("refusedSteps");
@@ -105,8 +115,10 @@ public final class KoalaTrainingFunction
       answer(request, ctx);
       return;
     }
-    long ts = event.timestamp() != TrainingEvent.NO_TIMESTAMP ? event.timestamp()
-        : ctx.timestamp() != null ? ctx.timestamp() : TrainingEvent.NO_TIMESTAMP;
+    long ts =
+        event.timestamp() != TrainingEvent.NO_TIMESTAMP
+            ? event.timestamp()
+            : ctx.timestamp() != null ? ctx.timestamp() : TrainingEvent.NO_TIMESTAMP;
     if (event instanceof TrainingEvent.PreBatched batch) {
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
       train(toBatch(batch.examples()), ts, batch.origin(), batch.origin(), ctx, out);
@@ -115,8 +127,9 @@ public final class KoalaTrainingFunction
     }
   }
 
-  private void collect(TrainingEvent.Labelled event, long ts, Context ctx,
-      Collector<ModelSnapshot> out) throws Exception {
+  private void collect(
+      TrainingEvent.Labelled event, long ts, Context ctx, Collector<ModelSnapshot> out)
+      throws Exception {
     PendingBatch open = pending.value();
     if (open == null || open.count() == 0) {
       // The end-of-input timer, registered where events arrive (never while it fires: at a
@@ -131,8 +144,9 @@ public final class KoalaTrainingFunction
     }
     // A copy: the heap backend keeps the object itself, and the input's array is not ours.
     rows.add(new PendingRow(event.example().features().clone(), event.example().label()));
-    open = new PendingBatch(open.count() + 1, open.firstTimestamp(), open.firstOrigin(),
-        event.origin());
+    open =
+        new PendingBatch(
+            open.count() + 1, open.firstTimestamp(), open.firstOrigin(), event.origin());
     if (open.count() >= settings.batchSize()) {
       Duration delay = settings.maxDelay();
       if (delay != null && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP) {
@@ -162,8 +176,11 @@ public final class KoalaTrainingFunction
       // (key, version) is written once.
       if (state != null
           && (state.version() == 0 || state.version() % settings.snapshotEvery() != 0)) {
-        out.collect(records.snapshot(ctx.getCurrentKey(), state,
-            open == null ? TrainingEvent.NO_TIMESTAMP : open.firstTimestamp()));
+        out.collect(
+            records.snapshot(
+                ctx.getCurrentKey(),
+                state,
+                open == null ? TrainingEvent.NO_TIMESTAMP : open.firstTimestamp()));
       }
     }
   }
@@ -196,8 +213,14 @@ public final class KoalaTrainingFunction
     train(new Batch(x, y), ts, open.firstOrigin(), open.lastOrigin(), ctx, out);
   }
 
-  private void train(Batch batch, long ts, String firstOrigin, String lastOrigin, Context ctx,
-      Collector<ModelSnapshot> out) throws Exception {
+  private void train(
+      Batch batch,
+      long ts,
+      String firstOrigin,
+      String lastOrigin,
+      Context ctx,
+      Collector<ModelSnapshot> out)
+      throws Exception {
     String key = ctx.getCurrentKey();
     TrainingOutcome<OptimizerState> outcome = trainer.train(current(), batch);
     ModelState<OptimizerState> next = outcome.state();
@@ -206,8 +229,8 @@ public final class KoalaTrainingFunction
     ctx.output(Outputs.METRICS, records.metrics(key, outcome, ts));
     if (!outcome.report().accepted()) {
       refused.inc();
-      ctx.output(Outputs.DEAD_LETTERS,
-          records.refused(key, outcome, batch, firstOrigin, lastOrigin));
+      ctx.output(
+          Outputs.DEAD_LETTERS, records.refused(key, outcome, batch, firstOrigin, lastOrigin));
       return;
     }
     if (outcome.report().driftDetected()) {

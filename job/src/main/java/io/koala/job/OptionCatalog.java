@@ -1,5 +1,10 @@
 package io.koala.job;
 
+import io.koala.optimizer.BlockLayout;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Optimizers;
+import io.koala.optimizer.Preset;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -13,18 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import io.koala.optimizer.BlockLayout;
-import io.koala.optimizer.OptimizerKind;
-import io.koala.optimizer.OptimizerSpec;
-import io.koala.optimizer.Optimizers;
-import io.koala.optimizer.Preset;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.TextElement;
 
 /**
- * The options of {@link KoalaOptions} as data: their value types and allowed choices, the
- * nearest known key to a misspelt one, and the help text. Read once from the option constants,
- * so nothing here repeats a key, a default or a description.
+ * The options of {@link KoalaOptions} as data: their value types and allowed choices, the nearest
+ * known key to a misspelt one, and the help text. Read once from the option constants, so nothing
+ * here repeats a key, a default or a description.
  */
 public final class OptionCatalog {
 
@@ -72,7 +72,8 @@ public final class OptionCatalog {
       }
       Object value = option.defaultValue();
       if (value instanceof List<?> list) {
-        return list.isEmpty() ? "(empty)"
+        return list.isEmpty()
+            ? "(empty)"
             : list.stream().map(String::valueOf).collect(Collectors.joining(";"));
       }
       return String.valueOf(value);
@@ -151,23 +152,33 @@ public final class OptionCatalog {
 
   /** Every option with its type, default and description, as {@code koala train --help} prints. */
   public static String help() {
-    StringBuilder text = new StringBuilder("Options (--key value, or in the --config YAML file):\n");
+    StringBuilder text =
+        new StringBuilder("Options (--key value, or in the --config YAML file):\n");
     for (Entry entry : ENTRIES.values()) {
-      text.append("\n  ").append(entry.option().key()).append("  <").append(entry.typeName())
-          .append(">  default: ").append(entry.defaultText()).append('\n');
+      text.append("\n  ")
+          .append(entry.option().key())
+          .append("  <")
+          .append(entry.typeName())
+          .append(">  default: ")
+          .append(entry.defaultText())
+          .append('\n');
       for (String line : wrap(entry.description(), 88)) {
         text.append("      ").append(line).append('\n');
       }
     }
-    text.append("\n  ").append(KoalaOptions.KAFKA_PROPERTIES_PREFIX).append("*  <string>\n")
-        .append("      Kafka client settings passed to every consumer and producer unchanged "
-            + "(SASL, SSL, ...).\n");
-    text.append("\nPresets (koala.optimizer.defaults): the hyperparameters each optimizer gets "
-        + "when no key overrides them.\n");
+    text.append("\n  ")
+        .append(KoalaOptions.KAFKA_PROPERTIES_PREFIX)
+        .append("*  <string>\n")
+        .append(
+            "      Kafka client settings passed to every consumer and producer unchanged "
+                + "(SASL, SSL, ...).\n");
+    text.append(
+        "\nPresets (koala.optimizer.defaults): the hyperparameters each optimizer gets "
+            + "when no key overrides them.\n");
     for (Preset preset : Preset.values()) {
       for (OptimizerKind kind : OptimizerKind.values()) {
-        Record config = Optimizers.create(kind, preset, OptimizerSpec.of(BlockLayout.global(1)))
-            .config();
+        Record config =
+            Optimizers.create(kind, preset, OptimizerSpec.of(BlockLayout.global(1))).config();
         text.append("\n  ").append(preset).append(' ').append(kind).append('\n');
         for (String line : wrap(config.toString(), 88)) {
           text.append("      ").append(line).append('\n');

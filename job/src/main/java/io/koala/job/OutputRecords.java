@@ -11,15 +11,15 @@ import io.koala.model.Model;
 import io.koala.model.Prediction;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.StepReport;
-import io.koala.state.OptimizerState;
 import io.koala.state.ModelState;
+import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds the job's output records from a key's state and what the trainer returned: pure, no
- * Flink types, so the training operator only decides what to emit and when.
+ * Builds the job's output records from a key's state and what the trainer returned: pure, no Flink
+ * types, so the training operator only decides what to emit and when.
  */
 final class OutputRecords {
 
@@ -31,8 +31,8 @@ final class OutputRecords {
   private final String modelType;
   private final double driftThreshold;
 
-  OutputRecords(Model model, Optimizer<OptimizerState> optimizer, String modelType,
-      double driftThreshold) {
+  OutputRecords(
+      Model model, Optimizer<OptimizerState> optimizer, String modelType, double driftThreshold) {
     this.model = model;
     this.optimizer = optimizer;
     this.modelType = modelType;
@@ -40,8 +40,8 @@ final class OutputRecords {
   }
 
   static OutputRecords of(Trainer<OptimizerState> trainer, TrainingSettings settings) {
-    return new OutputRecords(trainer.model(), trainer.optimizer(), settings.modelType(),
-        settings.driftThreshold());
+    return new OutputRecords(
+        trainer.model(), trainer.optimizer(), settings.modelType(), settings.driftThreshold());
   }
 
   /** The metrics of one trained (or refused) batch. */
@@ -49,35 +49,57 @@ final class OutputRecords {
     ModelState<OptimizerState> next = outcome.state();
     OptimizerState s = next.optimizer();
     StepReport report = outcome.report();
-    return new TrainingMetrics(key, next.version(), outcome.examples(), outcome.loss(),
-        outcome.accuracy(), report.target(), optimizer.measurementNoise(s),
-        optimizer.processNoise(s), optimizer.covariance(s), report.driftDetected(),
-        !report.accepted(), ts);
+    return new TrainingMetrics(
+        key,
+        next.version(),
+        outcome.examples(),
+        outcome.loss(),
+        outcome.accuracy(),
+        report.target(),
+        optimizer.measurementNoise(s),
+        optimizer.processNoise(s),
+        optimizer.covariance(s),
+        report.driftDetected(),
+        !report.accepted(),
+        ts);
   }
 
   /**
-   * A refused batch as a dead letter: the refusal's message, the origins it spans, and the batch
-   * in the input format so that it can be replayed after inspection.
+   * A refused batch as a dead letter: the refusal's message, the origins it spans, and the batch in
+   * the input format so that it can be replayed after inspection.
    */
-  DeadLetter refused(String key, TrainingOutcome<OptimizerState> outcome, Batch batch,
-      String firstOrigin, String lastOrigin) {
-    String source = firstOrigin.equals(lastOrigin) ? firstOrigin
-        : firstOrigin + " .. " + lastOrigin;
-    return new DeadLetter(STEP_REFUSED, outcome.report().refusal().message(), source,
+  DeadLetter refused(
+      String key,
+      TrainingOutcome<OptimizerState> outcome,
+      Batch batch,
+      String firstOrigin,
+      String lastOrigin) {
+    String source =
+        firstOrigin.equals(lastOrigin) ? firstOrigin : firstOrigin + " .. " + lastOrigin;
+    return new DeadLetter(
+        STEP_REFUSED,
+        outcome.report().refusal().message(),
+        source,
         JsonOutput.encodeBatch(key, batch).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The drift event of a batch whose step raised the drift alarm. */
   DriftEvent drift(String key, TrainingOutcome<OptimizerState> outcome, long ts) {
-    return new DriftEvent(key, outcome.state().version(), outcome.report().driftStatistic(),
-        driftThreshold, ts);
+    return new DriftEvent(
+        key, outcome.state().version(), outcome.report().driftStatistic(), driftThreshold, ts);
   }
 
   /** The answer to a prediction request. */
   PredictionResult prediction(String key, String id, Trainer.Answer answer) {
     Prediction p = answer.prediction();
-    return new PredictionResult(key, id, model.predictedLabel(p), p.scores(), probability(p),
-        answer.variance(), answer.modelVersion());
+    return new PredictionResult(
+        key,
+        id,
+        model.predictedLabel(p),
+        p.scores(),
+        probability(p),
+        answer.variance(),
+        answer.modelVersion());
   }
 
   /** P(class 1) of a binary classifier's prediction (its value), NaN for any other model. */
@@ -89,8 +111,16 @@ final class OutputRecords {
   /** A snapshot of a key's model. */
   ModelSnapshot snapshot(String key, ModelState<OptimizerState> state, long ts) {
     OptimizerState s = state.optimizer();
-    return new ModelSnapshot(key, state.version(), state.examples(), optimizer.name(), modelType,
-        s.parameters().clone(), optimizer.covariance(s), optimizer.measurementNoise(s),
-        optimizer.processNoise(s), ts);
+    return new ModelSnapshot(
+        key,
+        state.version(),
+        state.examples(),
+        optimizer.name(),
+        modelType,
+        s.parameters().clone(),
+        optimizer.covariance(s),
+        optimizer.measurementNoise(s),
+        optimizer.processNoise(s),
+        ts);
   }
 }

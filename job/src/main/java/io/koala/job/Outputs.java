@@ -12,11 +12,18 @@ public final class Outputs {
   private Outputs() {}
 
   public static final OutputTag<TrainingMetrics> METRICS =
-      new OutputTag<>("metrics", org.apache.flink.api.common.typeinfo.TypeInformation.of(TrainingMetrics.class)) {};
+      new OutputTag<>(
+          "metrics",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(TrainingMetrics.class)) {};
   public static final OutputTag<PredictionResult> PREDICTIONS =
-      new OutputTag<>("predictions", org.apache.flink.api.common.typeinfo.TypeInformation.of(PredictionResult.class)) {};
+      new OutputTag<>(
+          "predictions",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(PredictionResult.class)) {};
   public static final OutputTag<DriftEvent> DRIFT =
-      new OutputTag<>("drift", org.apache.flink.api.common.typeinfo.TypeInformation.of(DriftEvent.class)) {};
+      new OutputTag<>(
+          "drift", org.apache.flink.api.common.typeinfo.TypeInformation.of(DriftEvent.class)) {};
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
-      new OutputTag<>("dead-letters", org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class)) {};
+      new OutputTag<>(
+          "dead-letters",
+          org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class)) {};
 }

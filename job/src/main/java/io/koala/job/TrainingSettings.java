@@ -1,15 +1,15 @@
 package io.koala.job;
 
-import io.koala.state.OptimizerState;
 import io.koala.state.ModelState;
+import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
- * What the training operator needs from the configuration, and nothing more: shipped to every
- * task with the operator, so it is small and serializable.
+ * What the training operator needs from the configuration, and nothing more: shipped to every task
+ * with the operator, so it is small and serializable.
  *
  * @param batchSize labelled examples per micro-batch
  * @param maxDelay how long event time may pass the first waiting example before its batch closes;
@@ -27,7 +27,8 @@ public record TrainingSettings(
     double driftThreshold,
     String modelType,
     TypeSerializer<ModelState<OptimizerState>> stateSerializer,
-    Trainers trainers) implements Serializable {
+    Trainers trainers)
+    implements Serializable {
 
   /** Builds a task's trainer from the configuration (benchmarks swap the configured one). */
   public interface TrainerFactory extends Serializable {
@@ -41,8 +42,11 @@ public record TrainingSettings(
 
   public TrainingSettings {
     if (batchSize < 1 || snapshotEvery < 1) {
-      throw new IllegalArgumentException("batch size and snapshot interval must be positive, were "
-          + batchSize + " and " + snapshotEvery);
+      throw new IllegalArgumentException(
+          "batch size and snapshot interval must be positive, were "
+              + batchSize
+              + " and "
+              + snapshotEvery);
     }
   }
 
@@ -53,8 +57,13 @@ public record TrainingSettings(
 
   /** The settings of a configured job, with another trainer (benchmarks' no-op floor). */
   public static TrainingSettings of(JobConfig config, TrainerFactory factory) {
-    return new TrainingSettings(config.batchSize(), config.maxDelay(), config.snapshotEvery(),
-        config.driftThreshold(), config.get(KoalaOptions.MODEL_TYPE).toString(),
-        config.stateSerializer(), () -> factory.create(config));
+    return new TrainingSettings(
+        config.batchSize(),
+        config.maxDelay(),
+        config.snapshotEvery(),
+        config.driftThreshold(),
+        config.get(KoalaOptions.MODEL_TYPE).toString(),
+        config.stateSerializer(),
+        () -> factory.create(config));
   }
 }

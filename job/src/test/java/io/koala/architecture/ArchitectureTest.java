@@ -10,16 +10,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The boundaries of the design, checked on the compiled main classes of every module: packages
- * form no cycle, dependencies point one way (job → connectors → koala-state), and the math knows
- * nothing of Flink.
+ * The boundaries of the design, checked on the compiled main classes of every module: packages form
+ * no cycle, dependencies point one way (job → connectors → koala-state), and the math knows nothing
+ * of Flink.
  */
 class ArchitectureTest {
 
-  /** The math module's packages (koala-state). The test-data module holds io.koala.data and
-   * io.koala.evaluation; connectors io.koala.connectors; the job io.koala.job. */
+  /**
+   * The math module's packages (koala-state). The test-data module holds io.koala.data and
+   * io.koala.evaluation; connectors io.koala.connectors; the job io.koala.job.
+   */
   private static final String[] MATH = {
-    "io.koala.optimizer..", "io.koala.model..", "io.koala.noise..", "io.koala.state..",
+    "io.koala.optimizer..",
+    "io.koala.model..",
+    "io.koala.noise..",
+    "io.koala.state..",
     "io.koala.training.."
   };
 
@@ -27,10 +32,11 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importMainClasses() {
-    main = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(location -> !location.contains("-tests.jar")) // other modules' tests
-        .importPackages("io.koala");
+    main =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar")) // other modules' tests
+            .importPackages("io.koala");
   }
 
   @Test
@@ -40,41 +46,64 @@ class ArchitectureTest {
 
   @Test
   void mathModule_dependsOnNoOtherModule() {
-    noClasses().that().resideInAnyPackage(MATH).should().dependOnClassesThat()
-        .resideInAnyPackage("io.koala.connectors..", "io.koala.job..", "io.koala.data..",
-            "io.koala.evaluation..", "io.koala.benchmarks..")
-        .check(main);
-  }
-
-  @Test
-  void connectors_dependOnNeitherTheJobNorTheEvaluation() {
-    noClasses().that().resideInAPackage("io.koala.connectors..").should().dependOnClassesThat()
-        .resideInAnyPackage("io.koala.job..", "io.koala.data..", "io.koala.evaluation..",
+    noClasses()
+        .that()
+        .resideInAnyPackage(MATH)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.koala.connectors..",
+            "io.koala.job..",
+            "io.koala.data..",
+            "io.koala.evaluation..",
             "io.koala.benchmarks..")
         .check(main);
   }
 
   @Test
+  void connectors_dependOnNeitherTheJobNorTheEvaluation() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.koala.connectors..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.koala.job..", "io.koala.data..", "io.koala.evaluation..", "io.koala.benchmarks..")
+        .check(main);
+  }
+
+  @Test
   void optimizerModelAndNoise_importNoFlinkType() {
-    noClasses().that()
+    noClasses()
+        .that()
         .resideInAnyPackage("io.koala.optimizer..", "io.koala.model..", "io.koala.noise..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.flink..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.flink..")
         .check(main);
   }
 
   @Test
   void state_usesFlinkTypeSerializersButNoRuntime() {
-    noClasses().that().resideInAnyPackage("io.koala.state..", "io.koala.training..")
-        .should().dependOnClassesThat()
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.koala.state..", "io.koala.training..")
+        .should()
+        .dependOnClassesThat()
         .resideInAnyPackage("org.apache.flink.runtime..", "org.apache.flink.streaming..")
         .check(main);
   }
 
   @Test
   void nothingButTheJob_knowsTheJobsOptions() {
-    noClasses().that().resideOutsideOfPackage("io.koala.job..")
-        .and().resideOutsideOfPackage("io.koala.benchmarks..")
-        .should().dependOnClassesThat().haveFullyQualifiedName("io.koala.job.KoalaOptions")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.koala.job..")
+        .and()
+        .resideOutsideOfPackage("io.koala.benchmarks..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.koala.job.KoalaOptions")
         .check(main);
   }
 }

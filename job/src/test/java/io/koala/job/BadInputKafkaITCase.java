@@ -19,25 +19,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The bad-input corpus interleaved with good records on a real broker: every bad record reaches
- * the dead-letter topic with its reason and source offset, the job never restarts (restarts are
- * off, so any failure fails the test), and the models equal those trained on the good records.
+ * The bad-input corpus interleaved with good records on a real broker: every bad record reaches the
+ * dead-letter topic with its reason and source offset, the job never restarts (restarts are off, so
+ * any failure fails the test), and the models equal those trained on the good records.
  */
 class BadInputKafkaITCase {
 
-  @RegisterExtension
-  static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
+  @RegisterExtension static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
 
-  @RegisterExtension
-  static final KafkaBroker BROKER = new KafkaBroker();
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The corpus profile: softmax over red/green/blue, no default key, small limits. */
-  private static final String[] PROFILE = {"koala.model.type", "softmax",
-      "koala.model.classes", "3", "koala.model.class-names", "red;green;blue",
-      "koala.default-key", "", "koala.limits.max-record-bytes", "4096",
-      "koala.limits.max-features", "8", "koala.limits.max-batch", "4", "koala.batch.size", "8"};
+  private static final String[] PROFILE = {
+    "koala.model.type",
+    "softmax",
+    "koala.model.classes",
+    "3",
+    "koala.model.class-names",
+    "red;green;blue",
+    "koala.default-key",
+    "",
+    "koala.limits.max-record-bytes",
+    "4096",
+    "koala.limits.max-features",
+    "8",
+    "koala.limits.max-batch",
+    "4",
+    "koala.batch.size",
+    "8"
+  };
 
   private static String[] with(KafkaTopics topics) {
     List<String> all = new ArrayList<>(List.of(PROFILE));
@@ -50,7 +62,8 @@ class BadInputKafkaITCase {
     Properties p = BROKER.kafka().clientProperties();
     p.put("enable.idempotence", "true");
     List<String> origins = new ArrayList<>();
-    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (byte[][] r : records) {
         var m = producer.send(new ProducerRecord<>(topics.input, r[0], r[1])).get();
         origins.add(m.topic() + "/" + m.partition() + "/" + m.offset());
@@ -89,14 +102,19 @@ class BadInputKafkaITCase {
       reasonBySource.put(source, n.get("reason").get("code").asText());
     }
     assertThat(reasonBySource).hasSize(corpus.size());
-    badAt.forEach((index, entry) -> assertThat(reasonBySource.get(origins.get(index)))
-        .as(entry.file()).isEqualTo(entry.reason()));
+    badAt.forEach(
+        (index, entry) ->
+            assertThat(reasonBySource.get(origins.get(index)))
+                .as(entry.file())
+                .isEqualTo(entry.reason()));
 
     KafkaTopics clean = new KafkaTopics(BROKER.kafka());
     clean.produce(KafkaPipelineITCase.keyed(good, events));
     KafkaPipelineITCase.runJob(clean, with(clean));
-    Map<String, double[]> expected = KafkaPipelineITCase.finalModels(clean.readCommitted(clean.models));
-    Map<String, double[]> actual = KafkaPipelineITCase.finalModels(mixed.readCommitted(mixed.models));
+    Map<String, double[]> expected =
+        KafkaPipelineITCase.finalModels(clean.readCommitted(clean.models));
+    Map<String, double[]> actual =
+        KafkaPipelineITCase.finalModels(mixed.readCommitted(mixed.models));
     assertThat(expected).hasSize(4);
     for (String key : expected.keySet()) {
       assertThat(actual.get(key)).as(key).containsExactly(expected.get(key));

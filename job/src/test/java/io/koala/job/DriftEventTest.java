@@ -17,9 +17,17 @@ class DriftEventTest {
 
   @Test
   void jumpInTheConcept_emitsADriftEvent_forThatKeyOnly() throws Exception {
-    JobConfig config = Fixtures.config("koala-v", "koala.model.type", "linear",
-        "koala.model.features", "5", "koala.batch.size", "16",
-        "koala.optimizer.process-noise.adaptive", "true");
+    JobConfig config =
+        Fixtures.config(
+            "koala-v",
+            "koala.model.type",
+            "linear",
+            "koala.model.features",
+            "5",
+            "koala.batch.size",
+            "16",
+            "koala.optimizer.process-noise.adaptive",
+            "true");
     var h = TrainingHarness.of(config).open();
     Batch[] drifting = Streams.regression(1, 400, 16, WEIGHTS, JUMPED, 200, 0.1);
     Batch[] steady = Streams.regression(1001, 400, 16, WEIGHTS, WEIGHTS, -1, 0.1);
@@ -27,25 +35,39 @@ class DriftEventTest {
     for (int k = 0; k < 400; k++) {
       for (int i = 0; i < 16; i++) {
         ts++;
-        h.feed(List.of(Fixtures.labelled("drifting", drifting[k].features()[i],
-                drifting[k].labels()[i], ts, "d"),
-            Fixtures.labelled("steady", steady[k].features()[i], steady[k].labels()[i], ts, "s")));
+        h.feed(
+            List.of(
+                Fixtures.labelled(
+                    "drifting", drifting[k].features()[i], drifting[k].labels()[i], ts, "d"),
+                Fixtures.labelled(
+                    "steady", steady[k].features()[i], steady[k].labels()[i], ts, "s")));
       }
     }
     List<DriftEvent> events = h.sideOutput(Outputs.DRIFT);
-    assertThat(events).isNotEmpty().allSatisfy(e -> {
-      assertThat(e.key()).isEqualTo("drifting");
-      assertThat(e.version()).isBetween(201L, 206L);
-      assertThat(e.statistic()).isGreaterThan(e.threshold());
-    });
+    assertThat(events)
+        .isNotEmpty()
+        .allSatisfy(
+            e -> {
+              assertThat(e.key()).isEqualTo("drifting");
+              assertThat(e.version()).isBetween(201L, 206L);
+              assertThat(e.statistic()).isGreaterThan(e.threshold());
+            });
     List<TrainingMetrics> metrics = h.sideOutput(Outputs.METRICS);
-    double before = metrics.stream().filter(m -> m.key().equals("drifting") && m.version() == 190)
-        .findFirst().orElseThrow().processNoise();
-    double after = metrics.stream().filter(m -> m.key().equals("drifting")
-        && m.version() > 200 && m.version() <= 210).mapToDouble(TrainingMetrics::processNoise)
-        .max().orElseThrow();
+    double before =
+        metrics.stream()
+            .filter(m -> m.key().equals("drifting") && m.version() == 190)
+            .findFirst()
+            .orElseThrow()
+            .processNoise();
+    double after =
+        metrics.stream()
+            .filter(m -> m.key().equals("drifting") && m.version() > 200 && m.version() <= 210)
+            .mapToDouble(TrainingMetrics::processNoise)
+            .max()
+            .orElseThrow();
     assertThat(after).isGreaterThan(3 * before);
-    assertThat(metrics.stream().filter(m -> m.drift())).extracting(TrainingMetrics::key)
+    assertThat(metrics.stream().filter(m -> m.drift()))
+        .extracting(TrainingMetrics::key)
         .containsOnly("drifting");
   }
 }

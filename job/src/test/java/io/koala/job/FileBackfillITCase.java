@@ -1,17 +1,17 @@
 package io.koala.job;
 
-import io.koala.job.cli.KoalaCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.koala.connectors.TrainingEvent;
+import io.koala.job.cli.KoalaCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import io.koala.connectors.TrainingEvent;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -22,9 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FileBackfillITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,7 +49,10 @@ class FileBackfillITCase {
     lines.add("{\"key\":\"key-3\",\"features\":[0.5,-1,2],\"id\":\"ask-2\"}");
     Path input = TestLines.write(dir.resolve("history.jsonl"), lines);
     Path out = dir.resolve("out");
-    Path yaml = Files.writeString(dir.resolve("koala.yaml"), """
+    Path yaml =
+        Files.writeString(
+            dir.resolve("koala.yaml"),
+            """
         koala:
           source: file
           file.input: %s
@@ -57,12 +63,16 @@ class FileBackfillITCase {
           snapshot.every-batches: 5
         parallelism.default: 2
         pipeline.generic-types: false
-        """.formatted(input, out));
+        """
+                .formatted(input, out));
 
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    int code = KoalaCommand.run(new String[] {"train", "--config", yaml.toString()},
-        new PrintStream(stdout), new PrintStream(stderr));
+    int code =
+        KoalaCommand.run(
+            new String[] {"train", "--config", yaml.toString()},
+            new PrintStream(stdout),
+            new PrintStream(stderr));
     assertThat(code).as(stderr.toString()).isZero();
 
     List<JsonNode> models = read(out.resolve("models.jsonl"));
@@ -73,17 +83,22 @@ class FileBackfillITCase {
     assertThat(metrics).hasSize(4 * 7);
     assertThat(models.stream().filter(m -> m.get("version").asLong() == 7)).hasSize(4);
     assertThat(models.stream().filter(m -> m.get("version").asLong() == 5)).hasSize(4);
-    assertThat(models).allSatisfy(m -> {
-      assertThat(m.get("optimizer").asText()).isEqualTo("koala-v");
-      assertThat(m.get("params")).hasSize(4);
-      assertThat(m.get("state").get("covariance").asDouble()).isPositive();
-    });
-    assertThat(predictions).extracting(p -> p.get("id").asText())
+    assertThat(models)
+        .allSatisfy(
+            m -> {
+              assertThat(m.get("optimizer").asText()).isEqualTo("koala-v");
+              assertThat(m.get("params")).hasSize(4);
+              assertThat(m.get("state").get("covariance").asDouble()).isPositive();
+            });
+    assertThat(predictions)
+        .extracting(p -> p.get("id").asText())
         .containsExactlyInAnyOrder("ask-1", "ask-2");
     assertThat(predictions).allSatisfy(p -> assertThat(p.get("variance").asDouble()).isPositive());
-    assertThat(dead).extracting(d -> d.get("reason").get("code").asText())
+    assertThat(dead)
+        .extracting(d -> d.get("reason").get("code").asText())
         .containsExactlyInAnyOrder("WRONG_TYPE", "MALFORMED_JSON");
-    assertThat(dead).extracting(d -> d.get("source").asText())
+    assertThat(dead)
+        .extracting(d -> d.get("source").asText())
         .containsExactlyInAnyOrder("history.jsonl:4", "history.jsonl:11");
     assertThat(Files.readAllLines(out.resolve("drift.jsonl"))).isEmpty();
     assertThat(stdout.toString()).contains("outputs in");
@@ -93,19 +108,36 @@ class FileBackfillITCase {
   void backfillOfTheCheckedInMultiKeySample_trainsEveryTenant(@TempDir Path dir) throws Exception {
     Path input = Path.of("..", "test-data", "streams", "multikey.jsonl");
     Path out = dir.resolve("out");
-    int code = KoalaCommand.run(new String[] {"train", "--koala.file.input", input.toString(),
-        "--koala.output.dir", out.toString(), "--koala.model.features", "3",
-        "--koala.model.standardise", "true", "--koala.optimizer.process-noise.adaptive", "true",
-        "--parallelism.default", "2"},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    int code =
+        KoalaCommand.run(
+            new String[] {
+              "train",
+              "--koala.file.input",
+              input.toString(),
+              "--koala.output.dir",
+              out.toString(),
+              "--koala.model.features",
+              "3",
+              "--koala.model.standardise",
+              "true",
+              "--koala.optimizer.process-noise.adaptive",
+              "true",
+              "--parallelism.default",
+              "2"
+            },
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
     assertThat(code).isZero();
     // 50 tenants of 200 examples, batches of 32: 6 full batches and 1 partial each.
     assertThat(read(out.resolve("metrics.jsonl"))).hasSize(50 * 7);
     List<JsonNode> models = read(out.resolve("models.jsonl"));
     assertThat(models.stream().map(m -> m.get("key").asText()).distinct()).hasSize(50);
     assertThat(models).allSatisfy(m -> assertThat(m.get("examples").asLong()).isEqualTo(200));
-    double accuracy = read(out.resolve("metrics.jsonl")).stream()
-        .mapToDouble(m -> m.get("accuracy").asDouble()).average().orElseThrow();
+    double accuracy =
+        read(out.resolve("metrics.jsonl")).stream()
+            .mapToDouble(m -> m.get("accuracy").asDouble())
+            .average()
+            .orElseThrow();
     assertThat(accuracy).as("mean prequential accuracy").isGreaterThan(0.6);
     assertThat(Files.readAllLines(out.resolve("dead-letters.jsonl"))).isEmpty();
   }
@@ -123,10 +155,23 @@ class FileBackfillITCase {
     lines.add("key-1,0.5,-1,2,");
     Path input = Files.write(dir.resolve("history.csv"), lines);
     Path out = dir.resolve("out");
-    int code = KoalaCommand.run(new String[] {"train", "--koala.file.input", input.toString(),
-        "--koala.output.dir", out.toString(), "--koala.format", "csv",
-        "--koala.model.features", "3", "--koala.batch.size", "8"},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
+    int code =
+        KoalaCommand.run(
+            new String[] {
+              "train",
+              "--koala.file.input",
+              input.toString(),
+              "--koala.output.dir",
+              out.toString(),
+              "--koala.format",
+              "csv",
+              "--koala.model.features",
+              "3",
+              "--koala.batch.size",
+              "8"
+            },
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
     assertThat(code).isZero();
     assertThat(read(out.resolve("metrics.jsonl"))).hasSize(2 * 5);
     assertThat(read(out.resolve("predictions.jsonl"))).hasSize(1);
@@ -139,9 +184,11 @@ class FileBackfillITCase {
   @Test
   void badConfiguration_exitsWith2_namingTheKey(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    int code = KoalaCommand.run(new String[] {"train", "--koala.model.features", "3",
-        "--koala.batch.size", "0"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(stderr));
+    int code =
+        KoalaCommand.run(
+            new String[] {"train", "--koala.model.features", "3", "--koala.batch.size", "0"},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(stderr));
     assertThat(code).isEqualTo(2);
     assertThat(stderr.toString()).contains("koala.batch.size");
   }

@@ -47,7 +47,8 @@ final class Fixtures {
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < keys; k++) {
         double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
-        double z = (k % 2 == 0 ? 1 : -1) * (x[0] * WEIGHTS[0] + x[1] * WEIGHTS[1] + x[2] * WEIGHTS[2]);
+        double z =
+            (k % 2 == 0 ? 1 : -1) * (x[0] * WEIGHTS[0] + x[1] * WEIGHTS[1] + x[2] * WEIGHTS[2]);
         double y = random.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
         long ts = 1_000L + 10L * (i * keys + k);
         events.add(labelled("key-" + k, x, y, ts, "test:" + events.size()));

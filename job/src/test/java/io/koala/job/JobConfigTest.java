@@ -1,9 +1,9 @@
 package io.koala.job;
 
-import io.koala.job.cli.KoalaCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.koala.job.cli.KoalaCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +17,10 @@ class JobConfigTest {
 
   @Test
   void yamlFile_nestedAndDotted_thenArgumentsOnTop(@TempDir Path dir) throws Exception {
-    Path yaml = Files.writeString(dir.resolve("koala.yaml"), """
+    Path yaml =
+        Files.writeString(
+            dir.resolve("koala.yaml"),
+            """
         koala:
           model:
             type: softmax
@@ -32,7 +35,8 @@ class JobConfigTest {
     JobConfig config = JobConfig.of(conf);
     assertThat(config.batchSize()).isEqualTo(64);
     assertThat(config.get(KoalaOptions.MODEL_TYPE)).isEqualTo(KoalaOptions.ModelType.SOFTMAX);
-    assertThat(config.get(KoalaOptions.OPTIMIZER)).isEqualTo(io.koala.optimizer.OptimizerKind.KOALA_PP);
+    assertThat(config.get(KoalaOptions.OPTIMIZER))
+        .isEqualTo(io.koala.optimizer.OptimizerKind.KOALA_PP);
     assertThat(config.decoderLimits().classNames()).containsExactly("red", "green", "blue");
     assertThat(config.trainer().model().parameterCount()).isEqualTo(3 * 8 + 3);
     assertThat(conf.getString("parallelism.default", "")).isEqualTo("3");
@@ -40,16 +44,16 @@ class JobConfigTest {
 
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({
-      "koala.batch.size, 0",
-      "koala.batch.size, many",
-      "koala.snapshot.every-batches, -1",
-      "koala.model.features, 0",
-      "koala.optimizer, koala-x",
-      "koala.model.type, tree",
-      "koala.batch.max-delay, 0 ms",
-      "koala.optimizer.learning-rate, -1",
-      "koala.optimizer.covariance, 0",
-      "koala.model.head, hinge",
+    "koala.batch.size, 0",
+    "koala.batch.size, many",
+    "koala.snapshot.every-batches, -1",
+    "koala.model.features, 0",
+    "koala.optimizer, koala-x",
+    "koala.model.type, tree",
+    "koala.batch.max-delay, 0 ms",
+    "koala.optimizer.learning-rate, -1",
+    "koala.optimizer.covariance, 0",
+    "koala.model.head, hinge",
   })
   void badValue_failsAtStart_namingItsKey(String key, String value) {
     Configuration conf = new Configuration();
@@ -57,20 +61,29 @@ class JobConfigTest {
     conf.setString("koala.model.type", key.equals("koala.model.head") ? "mlp" : "logistic");
     conf.setString(key, value);
     String expected = key.startsWith("koala.optimizer.") ? "koala.optimizer" : key;
-    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> JobConfig.of(conf))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(expected);
   }
 
   @Test
   void perExampleProcessNoise_addsBTimesQPerStep() {
-    JobConfig config = Fixtures.config("koala-v", "koala.optimizer.process-noise", "0.001",
-        "koala.optimizer.process-noise.per-example", "true", "koala.optimizer.defaults",
-        "reference");
+    JobConfig config =
+        Fixtures.config(
+            "koala-v",
+            "koala.optimizer.process-noise",
+            "0.001",
+            "koala.optimizer.process-noise.per-example",
+            "true",
+            "koala.optimizer.defaults",
+            "reference");
     var optimizer = config.trainer().optimizer();
     var state = config.trainer().initial().optimizer();
     // Zero gradients skip every block, so p after the step is exactly p0 + (step's Q).
-    var after = optimizer.step(state, new io.koala.optimizer.Observation(0.5, new double[8],
-        new double[4])).state();
+    var after =
+        optimizer
+            .step(state, new io.koala.optimizer.Observation(0.5, new double[8], new double[4]))
+            .state();
     assertThat(optimizer.covariance(after)).isEqualTo(0.1 + 8 * 0.001);
     assertThat(optimizer.processNoise(after)).isEqualTo(0.001);
   }
@@ -80,8 +93,8 @@ class JobConfigTest {
     // Zero gradients skip every block: after one step p is exactly p0 + the step's Q.
     var zero = new io.koala.optimizer.Observation(0.5, new double[8], new double[4]);
     var stream = Fixtures.config("koala-v").trainer().optimizer();
-    var afterStream = stream.step(Fixtures.config("koala-v").trainer().initial().optimizer(), zero)
-        .state();
+    var afterStream =
+        stream.step(Fixtures.config("koala-v").trainer().initial().optimizer(), zero).state();
     assertThat(stream.covariance(afterStream)).isEqualTo(1.0 + 8 * 0.0003);
     assertThat(((io.koala.optimizer.KoalaV) (Object) stream).config().processNoise())
         .isEqualTo(io.koala.noise.ProcessNoise.adaptive(0.0003).withPerExample(true));
@@ -94,8 +107,12 @@ class JobConfigTest {
         .isEqualTo(io.koala.noise.ProcessNoise.constant(1.0));
 
     // A key set by the user wins over either set of defaults.
-    var constant = (io.koala.optimizer.KoalaV) (Object) Fixtures.config("koala-v",
-        "koala.optimizer.process-noise.adaptive", "false").trainer().optimizer();
+    var constant =
+        (io.koala.optimizer.KoalaV)
+            (Object)
+                Fixtures.config("koala-v", "koala.optimizer.process-noise.adaptive", "false")
+                    .trainer()
+                    .optimizer();
     assertThat(constant.config().processNoise().adaptive()).isFalse();
     assertThat(constant.config().processNoise().perExample()).isTrue();
   }
@@ -118,8 +135,9 @@ class JobConfigTest {
       var initial = trainer.initial();
       var out = new org.apache.flink.core.memory.DataOutputSerializer(256);
       serializer.serialize(initial, out);
-      var copy = serializer.deserialize(
-          new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+      var copy =
+          serializer.deserialize(
+              new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
       assertThat(copy.optimizer().getClass()).isEqualTo(initial.optimizer().getClass());
       assertThat(copy.optimizer().parameters()).containsExactly(initial.optimizer().parameters());
       assertThat(copy.version()).isEqualTo(initial.version());
@@ -131,7 +149,8 @@ class JobConfigTest {
     Configuration conf = new Configuration();
     conf.setString("koala.model.features", "4");
     conf.setString("koala.batch.szie", "5");
-    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> JobConfig.of(conf))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown key koala.batch.szie")
         .hasMessageContaining("did you mean koala.batch.size?");
   }
@@ -147,19 +166,20 @@ class JobConfigTest {
 
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({
-      "koala.optimizer, koala-x, 'koala-v, koala-m, koala-pp, sgd, adam'",
-      "koala.kafka.starting-offsets, oldest, 'earliest, latest, committed'",
-      "koala.kafka.models.delivery, twice, 'exactly-once, at-least-once'",
-      "koala.format, xml, 'json, csv'",
-      "koala.model.head, hinge, 'squared, logistic, softmax'",
-      "koala.source, socket, 'file, kafka'",
+    "koala.optimizer, koala-x, 'koala-v, koala-m, koala-pp, sgd, adam'",
+    "koala.kafka.starting-offsets, oldest, 'earliest, latest, committed'",
+    "koala.kafka.models.delivery, twice, 'exactly-once, at-least-once'",
+    "koala.format, xml, 'json, csv'",
+    "koala.model.head, hinge, 'squared, logistic, softmax'",
+    "koala.source, socket, 'file, kafka'",
   })
   void badChoice_namesTheKeyAndEveryAllowedValue(String key, String value, String allowed) {
     Configuration conf = kafka();
     conf.setString(key, value);
-    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("invalid configuration: " + key + " must be one of " + allowed
-            + "; was " + value);
+    assertThatThrownBy(() -> JobConfig.of(conf))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "invalid configuration: " + key + " must be one of " + allowed + "; was " + value);
   }
 
   @ParameterizedTest(name = "without {0}")
@@ -167,7 +187,8 @@ class JobConfigTest {
   void kafkaSource_isCheckedWhenTheConfigurationIsBuilt(String missing) {
     Configuration conf = kafka();
     conf.removeKey(missing);
-    assertThatThrownBy(() -> JobConfig.of(conf)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> JobConfig.of(conf))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(missing);
   }
 
@@ -182,16 +203,27 @@ class JobConfigTest {
   @Test
   void help_listsEveryOptionWithTypeDefaultAndDescription() throws Exception {
     var bytes = new java.io.ByteArrayOutputStream();
-    int code = KoalaCommand.run(new String[] {"train", "--help"},
-        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+    int code =
+        KoalaCommand.run(
+            new String[] {"train", "--help"},
+            new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+            System.err);
     String help = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(code).isZero();
     for (OptionCatalog.Entry entry : OptionCatalog.entries()) {
-      assertThat(help).contains("  " + entry.option().key() + "  <" + entry.typeName()
-          + ">  default: " + entry.defaultText() + "\n");
-      String firstWords = entry.description().split(" ", 4).length > 3
-          ? String.join(" ", java.util.Arrays.copyOf(entry.description().split(" "), 3))
-          : entry.description();
+      assertThat(help)
+          .contains(
+              "  "
+                  + entry.option().key()
+                  + "  <"
+                  + entry.typeName()
+                  + ">  default: "
+                  + entry.defaultText()
+                  + "\n");
+      String firstWords =
+          entry.description().split(" ", 4).length > 3
+              ? String.join(" ", java.util.Arrays.copyOf(entry.description().split(" "), 3))
+              : entry.description();
       assertThat(help).contains(firstWords);
     }
     for (var preset : io.koala.optimizer.Preset.values()) {
@@ -199,22 +231,34 @@ class JobConfigTest {
         assertThat(help).as("the preset section").contains("\n  " + preset + " " + kind + "\n");
       }
     }
-    assertThat(help).contains("koala.batch.size  <int>  default: 32")
+    assertThat(help)
+        .contains("koala.batch.size  <int>  default: 32")
         .contains("koala.optimizer  <koala-v|koala-m|koala-pp|sgd|adam>  default: koala-v");
   }
 
   @Test
   void presetSuppliedOptions_sayTheirDefaultComesFromThePreset_andWriteNoNumber() {
-    var presetSupplied = List.of(KoalaOptions.LEARNING_RATE, KoalaOptions.INITIAL_COVARIANCE,
-        KoalaOptions.PROCESS_NOISE, KoalaOptions.PROCESS_NOISE_ADAPTIVE,
-        KoalaOptions.PROCESS_NOISE_PER_EXAMPLE, KoalaOptions.PROCESS_NOISE_MIN,
-        KoalaOptions.PROCESS_NOISE_MAX, KoalaOptions.MEASUREMENT_NOISE_BETA,
-        KoalaOptions.WEIGHT_DECAY, KoalaOptions.MOMENTUM, KoalaOptions.SYMMETRIC);
+    var presetSupplied =
+        List.of(
+            KoalaOptions.LEARNING_RATE,
+            KoalaOptions.INITIAL_COVARIANCE,
+            KoalaOptions.PROCESS_NOISE,
+            KoalaOptions.PROCESS_NOISE_ADAPTIVE,
+            KoalaOptions.PROCESS_NOISE_PER_EXAMPLE,
+            KoalaOptions.PROCESS_NOISE_MIN,
+            KoalaOptions.PROCESS_NOISE_MAX,
+            KoalaOptions.MEASUREMENT_NOISE_BETA,
+            KoalaOptions.WEIGHT_DECAY,
+            KoalaOptions.MOMENTUM,
+            KoalaOptions.SYMMETRIC);
     for (var option : presetSupplied) {
       var entry = OptionCatalog.find(option.key()).orElseThrow();
       assertThat(option.hasDefaultValue()).as(option.key()).isFalse();
-      assertThat(entry.description()).as(option.key()).endsWith(KoalaOptions.FROM_PRESET)
-          .doesNotContainPattern("(?<![\\p{L}_])[0-9]"); // symbols such as p0 and Q_0 are no numbers
+      assertThat(entry.description())
+          .as(option.key())
+          .endsWith(KoalaOptions.FROM_PRESET)
+          .doesNotContainPattern(
+              "(?<![\\p{L}_])[0-9]"); // symbols such as p0 and Q_0 are no numbers
     }
   }
 

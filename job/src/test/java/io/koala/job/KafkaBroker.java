@@ -22,8 +22,11 @@ final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 
   /** The MiniCluster of the Kafka ITCases: one TaskManager with two slots (parallelism 2). */
   static MiniClusterExtension miniCluster() {
-    return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-        .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
   }
 
   EmbeddedKafka kafka() {

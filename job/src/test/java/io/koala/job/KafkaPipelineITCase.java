@@ -20,11 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Kafka in, Kafka out, against a real KRaft broker: every output topic, read_committed. */
 class KafkaPipelineITCase {
 
-  @RegisterExtension
-  static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
+  @RegisterExtension static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
 
-  @RegisterExtension
-  static final KafkaBroker BROKER = new KafkaBroker();
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
 
   static void runJob(KafkaTopics topics, String... extra) throws Exception {
     Configuration conf = new Configuration();
@@ -53,9 +51,18 @@ class KafkaPipelineITCase {
     for (var r : records) {
       ModelSnapshot s = JsonOutputReader.snapshot(r.value());
       // The record key is the model key: keep it the one that counts, as before.
-      snapshots.add(new ModelSnapshot(r.key(), s.version(), s.examples(), s.optimizer(),
-          s.modelType(), s.params(), s.covariance(), s.measurementNoise(), s.processNoise(),
-          s.ts()));
+      snapshots.add(
+          new ModelSnapshot(
+              r.key(),
+              s.version(),
+              s.examples(),
+              s.optimizer(),
+              s.modelType(),
+              s.params(),
+              s.covariance(),
+              s.measurementNoise(),
+              s.processNoise(),
+              s.ts()));
     }
     return TestLines.finalModels(snapshots);
   }
@@ -69,8 +76,8 @@ class KafkaPipelineITCase {
     records.add(50, new String[] {"key-2", "{\"features\":[1,2,3],\"label\":\"yes\"}"});
     records.add(90, new String[] {null, "\u0000not json"});
     for (int i = 0; i < 4; i++) {
-      records.add(new String[] {"key-" + i,
-          "{\"features\":[0.1,0.2,0.3],\"id\":\"ask-" + i + "\"}"});
+      records.add(
+          new String[] {"key-" + i, "{\"features\":[0.1,0.2,0.3],\"id\":\"ask-" + i + "\"}"});
     }
     KafkaTopics topics = new KafkaTopics(BROKER.kafka());
     List<String> origins = topics.produce(records);
@@ -84,14 +91,16 @@ class KafkaPipelineITCase {
     assertThat(metrics).hasSize(6 * 64 / 8);
     Map<String, Integer> perVersion = new HashMap<>();
     for (var r : models) {
-      perVersion.merge(r.key() + "@" + JsonOutputReader.snapshot(r.value()).version(), 1,
-          Integer::sum);
+      perVersion.merge(
+          r.key() + "@" + JsonOutputReader.snapshot(r.value()).version(), 1, Integer::sum);
     }
     assertThat(perVersion.values()).as("each snapshot once per (key, version)").containsOnly(1);
     // Versions 3 and 6 periodically, 8 at the end of the bounded input: 3 per key.
     assertThat(perVersion).hasSize(6 * 3);
     assertThat(models).allSatisfy(r -> assertThat(r.key()).startsWith("key-"));
-    assertThat(predictions).hasSize(4).extracting(r -> JsonOutputReader.prediction(r.value()).id())
+    assertThat(predictions)
+        .hasSize(4)
+        .extracting(r -> JsonOutputReader.prediction(r.value()).id())
         .containsExactlyInAnyOrder("ask-0", "ask-1", "ask-2", "ask-3");
     assertThat(dead).hasSize(3);
     Map<String, String> reasonBySource = new HashMap<>();
@@ -99,7 +108,8 @@ class KafkaPipelineITCase {
       DeadLetter d = JsonOutputReader.deadLetter(r.value());
       reasonBySource.put(d.source(), d.reason());
     }
-    assertThat(reasonBySource).containsEntry(origins.get(5), "WRONG_DIMENSION")
+    assertThat(reasonBySource)
+        .containsEntry(origins.get(5), "WRONG_DIMENSION")
         .containsEntry(origins.get(50), "INVALID_LABEL")
         .containsEntry(origins.get(90), "MALFORMED_JSON");
 

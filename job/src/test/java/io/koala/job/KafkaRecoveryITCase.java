@@ -8,11 +8,11 @@ import io.koala.connectors.JsonEventDecoder;
 import io.koala.connectors.TrainingEvent;
 import io.koala.connectors.kafka.KafkaConnectors;
 import io.koala.connectors.kafka.KafkaSettings;
+import io.koala.testing.TestSeed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.koala.testing.TestSeed;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,17 +26,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Failures injected mid-stream of a Kafka run: the final models are bit-identical to a
- * failure-free run, and a read_committed consumer sees each snapshot exactly once.
+ * Failures injected mid-stream of a Kafka run: the final models are bit-identical to a failure-free
+ * run, and a read_committed consumer sees each snapshot exactly once.
  */
 @ExtendWith(TestSeed.Printer.class)
 class KafkaRecoveryITCase {
 
-  @RegisterExtension
-  static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
+  @RegisterExtension static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
 
-  @RegisterExtension
-  static final KafkaBroker BROKER = new KafkaBroker();
+  @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,10 +64,14 @@ class KafkaRecoveryITCase {
     env.setParallelism(2);
     JobConfig config = Fixtures.config("koala-pp", topics.settings());
     KafkaSettings settings = KoalaJob.kafkaSettings(config);
-    var decoded = env.fromSource(KafkaConnectors.source(settings,
-            new JsonEventDecoder(config.decoderLimits())), WatermarkStrategy.noWatermarks(), "kafka")
-        .uid("kafka-source")
-        .map(new FailAtOrigin()).uid("fail");
+    var decoded =
+        env.fromSource(
+                KafkaConnectors.source(settings, new JsonEventDecoder(config.decoderLimits())),
+                WatermarkStrategy.noWatermarks(),
+                "kafka")
+            .uid("kafka-source")
+            .map(new FailAtOrigin())
+            .uid("fail");
     KoalaPipeline.build(decoded, config).sinkTo(KoalaJob.kafkaSinks(config, settings));
     env.execute("kafka-recovery-" + topics.input);
   }
@@ -98,17 +100,19 @@ class KafkaRecoveryITCase {
     var models = failing.readCommitted(failing.models);
     Map<String, Integer> perVersion = new HashMap<>();
     for (var r : models) {
-      perVersion.merge(r.key() + "@" + JSON.readTree(r.value()).get("version").asLong(), 1,
-          Integer::sum);
+      perVersion.merge(
+          r.key() + "@" + JSON.readTree(r.value()).get("version").asLong(), 1, Integer::sum);
     }
-    assertThat(perVersion.values()).as("snapshots visible once (failures at %s)",
-        FailAtOrigin.SCHEDULE).containsOnly(1);
+    assertThat(perVersion.values())
+        .as("snapshots visible once (failures at %s)", FailAtOrigin.SCHEDULE)
+        .containsOnly(1);
     Map<String, double[]> expected =
         KafkaPipelineITCase.finalModels(clean.readCommitted(clean.models));
     Map<String, double[]> actual = KafkaPipelineITCase.finalModels(models);
     assertThat(actual.keySet()).isEqualTo(expected.keySet()).hasSize(6);
     for (String key : expected.keySet()) {
-      assertThat(actual.get(key)).as("%s (failures at %s)", key, FailAtOrigin.SCHEDULE)
+      assertThat(actual.get(key))
+          .as("%s (failures at %s)", key, FailAtOrigin.SCHEDULE)
           .containsExactly(expected.get(key));
     }
     List<String> cleanMetrics = new ArrayList<>();

@@ -36,18 +36,34 @@ final class KafkaTopics {
     predictions = "predictions-" + run;
     drift = "drift-" + run;
     deadLetters = "dead-" + run;
-    kafka.createTopics(Map.of(input, 2, models, 1, metrics, 1, predictions, 1, drift, 1,
-        deadLetters, 1));
+    kafka.createTopics(
+        Map.of(input, 2, models, 1, metrics, 1, predictions, 1, drift, 1, deadLetters, 1));
   }
 
   /** The job's settings for these topics (bounded input, transactional ids unique to the run). */
   String[] settings() {
-    return new String[] {"koala.source", "kafka", "koala.kafka.bootstrap-servers",
-        kafka.bootstrapServers(), "koala.kafka.input-topics", input, "koala.kafka.bounded", "true",
-        "koala.kafka.topic.models", models, "koala.kafka.topic.metrics", metrics,
-        "koala.kafka.topic.predictions", predictions, "koala.kafka.topic.drift", drift,
-        "koala.kafka.topic.dead-letters", deadLetters,
-        "koala.kafka.transactional-id-prefix", "tx-" + models};
+    return new String[] {
+      "koala.source",
+      "kafka",
+      "koala.kafka.bootstrap-servers",
+      kafka.bootstrapServers(),
+      "koala.kafka.input-topics",
+      input,
+      "koala.kafka.bounded",
+      "true",
+      "koala.kafka.topic.models",
+      models,
+      "koala.kafka.topic.metrics",
+      metrics,
+      "koala.kafka.topic.predictions",
+      predictions,
+      "koala.kafka.topic.drift",
+      drift,
+      "koala.kafka.topic.dead-letters",
+      deadLetters,
+      "koala.kafka.transactional-id-prefix",
+      "tx-" + models
+    };
   }
 
   /** Sends (key, value) pairs in order; returns each record's "topic/partition/offset". */
@@ -71,9 +87,12 @@ final class KafkaTopics {
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-      var partitions = consumer.partitionsFor(topic).stream()
-          .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+    try (var consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+              .toList();
       consumer.assign(partitions);
       Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -28,8 +28,9 @@ class KoalaTrainingFunctionTest {
     var together = harness(config).feed(Fixtures.stream(3, 2, 40));
     Map<String, double[]> both = together.finish();
 
-    var alone = harness(config)
-        .feed(Fixtures.stream(3, 2, 40).stream().filter(e -> e.key().equals("key-1")).toList());
+    var alone =
+        harness(config)
+            .feed(Fixtures.stream(3, 2, 40).stream().filter(e -> e.key().equals("key-1")).toList());
     Map<String, double[]> one = alone.finish();
 
     assertThat(both.get("key-1")).containsExactly(one.get("key-1"));
@@ -62,7 +63,8 @@ class KoalaTrainingFunctionTest {
     h.watermark(Long.MAX_VALUE);
     List<ModelSnapshot> all = h.snapshots();
     // The end of input trains the partial batch (version 5) and snapshots each key.
-    assertThat(all.subList(4, all.size())).extracting(ModelSnapshot::version)
+    assertThat(all.subList(4, all.size()))
+        .extracting(ModelSnapshot::version)
         .containsExactly(5L, 5L);
     assertThat(all.get(4).examples()).isEqualTo(18);
   }
@@ -87,8 +89,10 @@ class KoalaTrainingFunctionTest {
   @Test
   void eventTimeFlush_trainsAPartialBatchOnceTheWatermarkPassesItsDelay() throws Exception {
     var h = harness(Fixtures.config("koala-v", "koala.batch.max-delay", "1 s"));
-    h.feed(List.of(Fixtures.labelled("k", new double[] {1, 0, 0}, 1, 5_000, "a"),
-        Fixtures.labelled("k", new double[] {0, 1, 0}, 0, 5_300, "b")));
+    h.feed(
+        List.of(
+            Fixtures.labelled("k", new double[] {1, 0, 0}, 1, 5_000, "a"),
+            Fixtures.labelled("k", new double[] {0, 1, 0}, 0, 5_300, "b")));
     h.watermark(5_999);
     assertThat(h.sideOutput(Outputs.METRICS)).isEmpty();
     h.watermark(6_000);
@@ -114,14 +118,17 @@ class KoalaTrainingFunctionTest {
 
   @Test
   void refusedStep_keepsTheModel_marksMetrics_andSendsTheBatchToDeadLetters() throws Exception {
-    var h = harness(Fixtures.config("koala-v", "koala.batch.size", "2"))
-        .feed(Fixtures.stream(11, 1, 4));
+    var h =
+        harness(Fixtures.config("koala-v", "koala.batch.size", "2"))
+            .feed(Fixtures.stream(11, 1, 4));
     double huge = 1e300;
     h.send(Fixtures.labelled("key-0", new double[] {huge, huge, huge}, 1, 9, "x:1"));
     h.send(Fixtures.labelled("key-0", new double[] {huge, -huge, huge}, 0, 9, "x:2"));
     h.feed(Fixtures.stream(12, 1, 2));
     List<TrainingMetrics> metrics = h.sideOutput(Outputs.METRICS);
-    assertThat(metrics).extracting(TrainingMetrics::rejected).containsExactly(false, false, true, false);
+    assertThat(metrics)
+        .extracting(TrainingMetrics::rejected)
+        .containsExactly(false, false, true, false);
     assertThat(metrics).extracting(TrainingMetrics::version).containsExactly(1L, 2L, 2L, 3L);
     List<DeadLetter> dead = h.sideOutput(Outputs.DEAD_LETTERS);
     assertThat(dead).hasSize(1);
@@ -142,8 +149,11 @@ class KoalaTrainingFunctionTest {
       try (var first = TrainingHarness.of(config, backend).open().feed(events.subList(0, 41))) {
         snapshot = first.snapshot();
       }
-      Map<String, double[]> restored = TrainingHarness.of(config, backend).restore(snapshot)
-          .feed(events.subList(41, events.size())).finish();
+      Map<String, double[]> restored =
+          TrainingHarness.of(config, backend)
+              .restore(snapshot)
+              .feed(events.subList(41, events.size()))
+              .finish();
       assertThat(restored.keySet()).as(optimizer).isEqualTo(expected.keySet());
       for (String key : expected.keySet()) {
         assertThat(restored.get(key)).as(optimizer + " " + key).containsExactly(expected.get(key));

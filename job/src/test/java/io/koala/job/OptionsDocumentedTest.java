@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 /** docs/streaming.md's table of keys says what the options say: same keys, same defaults. */
 class OptionsDocumentedTest {
 
-  private static final Pattern ROW = Pattern.compile("^\\| `(koala\\.[a-z0-9.\\-]+)` \\| ([^|]*) \\| ([^|]*) \\|");
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `(koala\\.[a-z0-9.\\-]+)` \\| ([^|]*) \\| ([^|]*) \\|");
 
   private static Map<String, String> documentedDefaults() throws Exception {
-    Path docs = Path.of(System.getProperty("maven.multiModuleProjectDirectory", ".."), "docs",
-        "streaming.md");
+    Path docs =
+        Path.of(
+            System.getProperty("maven.multiModuleProjectDirectory", ".."), "docs", "streaming.md");
     if (!Files.exists(docs)) {
       docs = Path.of("..", "docs", "streaming.md");
     }
@@ -50,8 +52,7 @@ class OptionsDocumentedTest {
       if (entry.description().endsWith(KoalaOptions.FROM_PRESET)) {
         assertThat(cell).as(entry.option().key()).isEqualTo("preset");
       } else if (entry.option().hasDefaultValue() && !entry.defaultText().equals("(empty)")) {
-        assertThat(cell.replace("`", "")).as(entry.option().key())
-            .startsWith(entry.defaultText());
+        assertThat(cell.replace("`", "")).as(entry.option().key()).startsWith(entry.defaultText());
       }
     }
   }

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 
 class OutputRecordsTest {
 
-  private static final Batch BATCH = new Batch(
-      new double[][] {{1, 0, -1}, {0.5, 2, 0}, {-1, 1, 1}, {0, 0, 2}}, new double[] {1, 0, 1, 0});
+  private static final Batch BATCH =
+      new Batch(
+          new double[][] {{1, 0, -1}, {0.5, 2, 0}, {-1, 1, 1}, {0, 0, 2}},
+          new double[] {1, 0, 1, 0});
 
   private static Trainer<OptimizerState> trainer(JobConfig config) {
     return config.trainer();
@@ -59,7 +61,8 @@ class OutputRecordsTest {
     assertThat(s.modelType()).isEqualTo("logistic");
     assertThat(s.version()).isEqualTo(1);
     assertThat(s.examples()).isEqualTo(4);
-    assertThat(s.params()).containsExactly(state.optimizer().parameters())
+    assertThat(s.params())
+        .containsExactly(state.optimizer().parameters())
         .isNotSameAs(state.optimizer().parameters());
     assertThat(s.ts()).isEqualTo(7);
   }
@@ -68,8 +71,9 @@ class OutputRecordsTest {
   void refusedBatch_isADeadLetter_withTheBatchInTheInputFormat() {
     JobConfig config = Fixtures.config("koala-v", "koala.batch.size", "2");
     Trainer<OptimizerState> trainer = trainer(config);
-    Batch huge = new Batch(new double[][] {{1e300, 1e300, 1e300}, {1e300, -1e300, 1e300}},
-        new double[] {1, 0});
+    Batch huge =
+        new Batch(
+            new double[][] {{1e300, 1e300, 1e300}, {1e300, -1e300, 1e300}}, new double[] {1, 0});
     TrainingOutcome<OptimizerState> outcome = trainer.train(trainer.initial(), huge);
     assertThat(outcome.report().accepted()).isFalse();
     OutputRecords records = records(config);
@@ -77,9 +81,11 @@ class OutputRecordsTest {
     assertThat(d.reason()).isEqualTo(OutputRecords.STEP_REFUSED);
     assertThat(d.message()).isEqualTo(outcome.report().refusal().message());
     assertThat(d.source()).isEqualTo("x:1 .. x:2");
-    assertThat(new String(d.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"key\":\"key-0\","
-        + "\"batch\":[{\"features\":[1.0E300,1.0E300,1.0E300],\"label\":1.0},"
-        + "{\"features\":[1.0E300,-1.0E300,1.0E300],\"label\":0.0}]}");
+    assertThat(new String(d.payload(), StandardCharsets.UTF_8))
+        .isEqualTo(
+            "{\"key\":\"key-0\","
+                + "\"batch\":[{\"features\":[1.0E300,1.0E300,1.0E300],\"label\":1.0},"
+                + "{\"features\":[1.0E300,-1.0E300,1.0E300],\"label\":0.0}]}");
     assertThat(records.refused("key-0", outcome, huge, "x:1", "x:1").source()).isEqualTo("x:1");
     assertThat(records.metrics("key-0", outcome, 0).rejected()).isTrue();
   }
@@ -98,8 +104,9 @@ class OutputRecordsTest {
 
     OutputRecords linear = records(Fixtures.config("koala-v", "koala.model.type", "linear"));
     assertThat(linear.probability(new Prediction(0.7, null, 1))).isNaN();
-    OutputRecords softmax = records(Fixtures.config("koala-v", "koala.model.type", "softmax",
-        "koala.model.classes", "3"));
+    OutputRecords softmax =
+        records(
+            Fixtures.config("koala-v", "koala.model.type", "softmax", "koala.model.classes", "3"));
     assertThat(softmax.probability(new Prediction(2, new double[] {0.1, 0.2, 0.7}, 1))).isNaN();
   }
 

@@ -7,7 +7,6 @@ import io.koala.connectors.JsonOutputReader;
 import io.koala.connectors.ModelSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,16 +35,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecoveryITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   private static final int KEYS = 6;
   private static final int PER_KEY = 150;
 
   private static JobConfig config(Path out) {
-    return Fixtures.config("koala-v", "koala.model.standardise", "true",
-        "koala.optimizer.process-noise.adaptive", "true", "koala.output.dir", out.toString());
+    return Fixtures.config(
+        "koala-v",
+        "koala.model.standardise",
+        "true",
+        "koala.optimizer.process-noise.adaptive",
+        "true",
+        "koala.output.dir",
+        out.toString());
   }
 
   /** Runs the job over the lines; returns the output folder. */
@@ -61,13 +69,21 @@ class RecoveryITCase {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
     JobConfig config = config(out);
-    DataStream<Decoded> decoded = env
-        .fromSource(new DataGeneratorSource<>(i -> i, lines.size(),
-            RateLimiterStrategy.perSecond(2_000), Types.LONG), WatermarkStrategy.noWatermarks(),
-            "lines").uid("lines").setParallelism(1)
-        .map(new TestLines.FailAt()).uid("fail").setParallelism(1)
-        .map(new TestLines.Decode(lines, config)).returns(TypeInformation.of(Decoded.class))
-        .uid("decode-lines").setParallelism(1);
+    DataStream<Decoded> decoded =
+        env.fromSource(
+                new DataGeneratorSource<>(
+                    i -> i, lines.size(), RateLimiterStrategy.perSecond(2_000), Types.LONG),
+                WatermarkStrategy.noWatermarks(),
+                "lines")
+            .uid("lines")
+            .setParallelism(1)
+            .map(new TestLines.FailAt())
+            .uid("fail")
+            .setParallelism(1)
+            .map(new TestLines.Decode(lines, config))
+            .returns(TypeInformation.of(Decoded.class))
+            .uid("decode-lines")
+            .setParallelism(1);
     if (!failures) {
       TestLines.FailAt.schedule(List.of());
     }
@@ -87,8 +103,8 @@ class RecoveryITCase {
 
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "rocksdb"})
-  void threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(String backend,
-      @TempDir Path tmp) throws Exception {
+  void threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(
+      String backend, @TempDir Path tmp) throws Exception {
     List<String> lines = input();
     Path clean = run(lines, tmp.resolve("clean"), backend, false);
 
@@ -101,7 +117,9 @@ class RecoveryITCase {
     TestLines.FailAt.schedule(new ArrayList<>(points));
     Path failing = run(lines, tmp.resolve("failing"), backend, true);
     assertThat(TestLines.FailAt.FAILED).as("failures injected (seed %d)", seed).hasSize(3);
-    assertThat(TestLines.FailAt.FIRST_SEEN).as("attempts' first records").hasSize(4)
+    assertThat(TestLines.FailAt.FIRST_SEEN)
+        .as("attempts' first records")
+        .hasSize(4)
         .anySatisfy(first -> assertThat(first).as("resumed from a checkpoint").isPositive());
 
     Map<String, double[]> expected = TestLines.finalModels(clean.resolve("models.jsonl"));
@@ -109,11 +127,13 @@ class RecoveryITCase {
     assertThat(expected).hasSize(KEYS);
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String key : expected.keySet()) {
-      assertThat(actual.get(key)).as("%s (failures at %s)", key, points)
+      assertThat(actual.get(key))
+          .as("%s (failures at %s)", key, points)
           .containsExactly(expected.get(key));
     }
     for (String file : new String[] {"models.jsonl", "metrics.jsonl", "dead-letters.jsonl"}) {
-      assertThat(Files.readAllLines(failing.resolve(file))).as(file + " after failures at " + points)
+      assertThat(Files.readAllLines(failing.resolve(file)))
+          .as(file + " after failures at " + points)
           .containsExactlyInAnyOrderElementsOf(Files.readAllLines(clean.resolve(file)));
     }
     assertThat(Files.readAllLines(clean.resolve("dead-letters.jsonl"))).hasSize(3);

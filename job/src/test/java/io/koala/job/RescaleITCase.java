@@ -34,9 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 class RescaleITCase {
 
   @RegisterExtension
-  static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder()
-          .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+  static final MiniClusterExtension CLUSTER =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(4)
+              .build());
 
   private static final Duration PATIENCE = Duration.ofMinutes(2);
 
@@ -66,15 +69,23 @@ class RescaleITCase {
     return env;
   }
 
-  private static void build(StreamExecutionEnvironment env, List<String> lines, JobConfig config,
-      double rate) {
-    DataStream<Decoded> decoded = env
-        .fromSource(new DataGeneratorSource<>(i -> i, lines.size(),
-            RateLimiterStrategy.perSecond(rate), Types.LONG), WatermarkStrategy.noWatermarks(),
-            "lines").uid("lines").setParallelism(1)
-        .map(new Progress()).uid("progress").setParallelism(1)
-        .map(new TestLines.Decode(lines, config)).returns(TypeInformation.of(Decoded.class))
-        .uid("decode-lines").setParallelism(1);
+  private static void build(
+      StreamExecutionEnvironment env, List<String> lines, JobConfig config, double rate) {
+    DataStream<Decoded> decoded =
+        env.fromSource(
+                new DataGeneratorSource<>(
+                    i -> i, lines.size(), RateLimiterStrategy.perSecond(rate), Types.LONG),
+                WatermarkStrategy.noWatermarks(),
+                "lines")
+            .uid("lines")
+            .setParallelism(1)
+            .map(new Progress())
+            .uid("progress")
+            .setParallelism(1)
+            .map(new TestLines.Decode(lines, config))
+            .returns(TypeInformation.of(Decoded.class))
+            .uid("decode-lines")
+            .setParallelism(1);
     KoalaPipeline.build(decoded, config).sinkTo(KoalaJob.fileSinks(config));
   }
 
@@ -83,25 +94,33 @@ class RescaleITCase {
   }
 
   /** Runs until the source passed {@code until}, then stops with a savepoint; returns its path. */
-  private static String runUntil(int parallelism, String restoreFrom, List<String> lines,
-      Path out, long until, Path savepoints) throws Exception {
+  private static String runUntil(
+      int parallelism,
+      String restoreFrom,
+      List<String> lines,
+      Path out,
+      long until,
+      Path savepoints)
+      throws Exception {
     StreamExecutionEnvironment env = env(parallelism, restoreFrom);
     build(env, lines, config(out), 1_500);
     JobClient job = env.executeAsync("rescale-p" + parallelism);
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (PROGRESS.get() < until) {
       assertThat(System.nanoTime()).as("progress past record %d", until).isLessThan(deadline);
-      assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job still running")
+      assertThat(job.getJobStatus().get().isGloballyTerminalState())
+          .as("job still running")
           .isFalse();
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
     }
-    return job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+    return job.stopWithSavepoint(
+            false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
         .get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Test
-  void stopAndRestoreAtParallelism1Then3Then2_givesTheModelsOfAnUninterruptedRun(
-      @TempDir Path tmp) throws Exception {
+  void stopAndRestoreAtParallelism1Then3Then2_givesTheModelsOfAnUninterruptedRun(@TempDir Path tmp)
+      throws Exception {
     List<String> lines = TestLines.json(Fixtures.stream(41, 8, 250));
     StreamExecutionEnvironment straight = env(2, null);
     build(straight, lines, config(tmp.resolve("straight")), 1e9);

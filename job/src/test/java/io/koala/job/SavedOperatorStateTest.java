@@ -19,15 +19,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Operator state written by released layouts of the trainer (kept under test resources) restores
- * on the heap and on RocksDB, and training continues to the same models as an uninterrupted run.
- * Every saved snapshot was taken after 41 events, with open batches waiting, so the pending rows
- * are part of what restores. Run {@link #main} only to add the snapshots of a new state layout,
- * into new files; never overwrite released ones.
+ * Operator state written by released layouts of the trainer (kept under test resources) restores on
+ * the heap and on RocksDB, and training continues to the same models as an uninterrupted run. Every
+ * saved snapshot was taken after 41 events, with open batches waiting, so the pending rows are part
+ * of what restores. Run {@link #main} only to add the snapshots of a new state layout, into new
+ * files; never overwrite released ones.
  *
  * <ul>
- *   <li>{@code v0.1}: pending rows as a {@code double[]} with the label last, in
- *       {@code koala-pending-rows};
+ *   <li>{@code v0.1}: pending rows as a {@code double[]} with the label last, in {@code
+ *       koala-pending-rows};
  *   <li>{@code v0.2}: pending rows as typed {@code PendingRow}s, in {@code koala-pending-examples}.
  * </ul>
  */
@@ -37,14 +37,15 @@ class SavedOperatorStateTest {
   private static final int SPLIT = 41;
   private static final String[] OPTIMIZERS = {"koala-v", "koala-m", "koala-pp", "sgd", "adam"};
   private static final String[] LAYOUTS = {"v0.1", "v0.2"};
+
   /** The layout {@link #main} writes: the current one. */
   private static final String CURRENT_LAYOUT = "v0.2";
 
   private static JobConfig config(String optimizer) {
     // v0.1 had only the paper's defaults: the saved snapshots were taken with them, and a job
     // restored from them keeps its configuration.
-    return Fixtures.config(optimizer, "koala.model.standardise", "true",
-        "koala.optimizer.defaults", "reference");
+    return Fixtures.config(
+        optimizer, "koala.model.standardise", "true", "koala.optimizer.defaults", "reference");
   }
 
   private static List<TrainingEvent> events() {
@@ -65,20 +66,24 @@ class SavedOperatorStateTest {
 
   @ParameterizedTest(name = "{0} on {1}: {2}")
   @MethodSource("savedSnapshots")
-  void savedSnapshot_restores_andContinuesLikeAnUninterruptedRun(String layout, Backend backend,
-      String optimizer) throws Exception {
-    Map<String, double[]> expected = TrainingHarness.of(config(optimizer)).open()
-        .feed(events()).finish();
+  void savedSnapshot_restores_andContinuesLikeAnUninterruptedRun(
+      String layout, Backend backend, String optimizer) throws Exception {
+    Map<String, double[]> expected =
+        TrainingHarness.of(config(optimizer)).open().feed(events()).finish();
 
-    OperatorSubtaskState state = onBackend(backend, config(optimizer),
-        OperatorSnapshotUtil.readStateHandle(resource(layout, optimizer).toString()));
+    OperatorSubtaskState state =
+        onBackend(
+            backend,
+            config(optimizer),
+            OperatorSnapshotUtil.readStateHandle(resource(layout, optimizer).toString()));
     Map<String, double[]> actual;
     try (var restored = TrainingHarness.of(config(optimizer), backend).restore(state)) {
       actual = restored.feed(events().subList(SPLIT, events().size())).finish();
     }
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String key : expected.keySet()) {
-      assertThat(actual.get(key)).as(layout + " " + backend + " " + optimizer + " " + key)
+      assertThat(actual.get(key))
+          .as(layout + " " + backend + " " + optimizer + " " + key)
           .containsExactly(expected.get(key));
     }
   }
@@ -88,10 +93,10 @@ class SavedOperatorStateTest {
     // Rows of 0.1 that are still waiting when the next checkpoint is taken stay in their old
     // state until their batch closes: such a checkpoint must restore too.
     String optimizer = "koala-v";
-    Map<String, double[]> expected = TrainingHarness.of(config(optimizer)).open()
-        .feed(events()).finish();
-    OperatorSubtaskState state = OperatorSnapshotUtil.readStateHandle(
-        resource("v0.1", optimizer).toString());
+    Map<String, double[]> expected =
+        TrainingHarness.of(config(optimizer)).open().feed(events()).finish();
+    OperatorSubtaskState state =
+        OperatorSnapshotUtil.readStateHandle(resource("v0.1", optimizer).toString());
     OperatorSubtaskState again;
     try (var restored = TrainingHarness.of(config(optimizer)).restore(state)) {
       again = restored.feed(events().subList(SPLIT, SPLIT + 1)).savepoint();
@@ -110,8 +115,8 @@ class SavedOperatorStateTest {
    * moves state to another backend through a savepoint in the canonical format. For RocksDB the
    * state is restored on the heap and saved again so, unchanged (no event in between).
    */
-  private static OperatorSubtaskState onBackend(Backend backend, JobConfig config,
-      OperatorSubtaskState heapCheckpoint) throws Exception {
+  private static OperatorSubtaskState onBackend(
+      Backend backend, JobConfig config, OperatorSubtaskState heapCheckpoint) throws Exception {
     if (backend == Backend.HEAP) {
       return heapCheckpoint;
     }

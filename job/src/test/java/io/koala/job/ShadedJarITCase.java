@@ -17,21 +17,28 @@ class ShadedJarITCase {
     Path jar = Path.of("target", "koala-job.jar");
     assertThat(jar).exists();
     try (JarFile file = new JarFile(jar.toFile())) {
-      List<String> names = file.stream().map(ZipEntry::getName).filter(n -> !n.endsWith("/"))
-          .toList();
+      List<String> names =
+          file.stream().map(ZipEntry::getName).filter(n -> !n.endsWith("/")).toList();
       assertThat(file.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo(io.koala.job.cli.KoalaCommand.class.getName());
-      assertThat(names).contains("io/koala/job/KoalaJob.class",
-          "io/koala/job/cli/KoalaCommand.class",
-          "org/apache/flink/connector/kafka/source/KafkaSource.class",
-          "org/apache/kafka/clients/producer/KafkaProducer.class",
-          "io/koala/optimizer/KoalaV.class", "io/koala/connectors/JsonEventDecoder.class");
+      assertThat(names)
+          .contains(
+              "io/koala/job/KoalaJob.class",
+              "io/koala/job/cli/KoalaCommand.class",
+              "org/apache/flink/connector/kafka/source/KafkaSource.class",
+              "org/apache/kafka/clients/producer/KafkaProducer.class",
+              "io/koala/optimizer/KoalaV.class",
+              "io/koala/connectors/JsonEventDecoder.class");
       // Flink's Kafka connector is inside (clusters do not have it); Flink itself is not.
       assertThat(names)
-          .noneMatch(n -> n.startsWith("org/apache/flink/api/") || n.startsWith("org/apache/flink/runtime/")
-              || n.startsWith("org/apache/flink/core/") || n.startsWith("org/apache/flink/configuration/")
-              || n.startsWith("org/apache/flink/streaming/api/")
-              || n.startsWith("org/apache/flink/streaming/runtime/"))
+          .noneMatch(
+              n ->
+                  n.startsWith("org/apache/flink/api/")
+                      || n.startsWith("org/apache/flink/runtime/")
+                      || n.startsWith("org/apache/flink/core/")
+                      || n.startsWith("org/apache/flink/configuration/")
+                      || n.startsWith("org/apache/flink/streaming/api/")
+                      || n.startsWith("org/apache/flink/streaming/runtime/"))
           .noneMatch(n -> n.startsWith("org/apache/commons/lang3/"))
           .noneMatch(n -> n.startsWith("kafka/server/") || n.startsWith("scala/"))
           .noneMatch(n -> n.startsWith("org/apache/logging/") || n.startsWith("org/slf4j/"))

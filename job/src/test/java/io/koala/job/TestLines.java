@@ -71,21 +71,23 @@ final class TestLines {
 
     @Override
     public Decoded map(Long i) {
-      return decoder.decode(lines.get(i.intValue()).getBytes(StandardCharsets.UTF_8),
-          "lines:" + (i + 1), null);
+      return decoder.decode(
+          lines.get(i.intValue()).getBytes(StandardCharsets.UTF_8), "lines:" + (i + 1), null);
     }
   }
 
   /**
-   * Throws once at each scheduled record index (a restored job passes the index again and goes
-   * on). State is static: the MiniCluster runs in this JVM, and a failure must outlive the task.
+   * Throws once at each scheduled record index (a restored job passes the index again and goes on).
+   * State is static: the MiniCluster runs in this JVM, and a failure must outlive the task.
    */
   static final class FailAt extends RichMapFunction<Long, Long> {
     private static final long serialVersionUID = 1L;
     static final Set<Long> SCHEDULE = ConcurrentHashMap.newKeySet();
     static final Set<Long> FAILED = ConcurrentHashMap.newKeySet();
+
     /** The first record index each attempt saw: past 0 after a restore from a checkpoint. */
     static final List<Long> FIRST_SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private transient boolean first;
 
     static void schedule(List<Long> indices) {

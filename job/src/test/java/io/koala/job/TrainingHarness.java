@@ -18,8 +18,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The training operator in Flink's keyed operator test harness, with the few steps the job's
- * tests take: the one place that builds it.
+ * The training operator in Flink's keyed operator test harness, with the few steps the job's tests
+ * take: the one place that builds it.
  *
  * <pre>{@code
  * var h = TrainingHarness.of(Fixtures.config("koala-v")).open();
@@ -30,14 +30,19 @@ import org.apache.flink.util.OutputTag;
 final class TrainingHarness implements AutoCloseable {
 
   /** Where a harness keeps its keyed state. */
-  enum Backend { HEAP, ROCKSDB }
+  enum Backend {
+    HEAP,
+    ROCKSDB
+  }
 
   private final KeyedOneInputStreamOperatorTestHarness<String, TrainingEvent, ModelSnapshot> h;
 
   private TrainingHarness(TrainingSettings settings, Backend backend) throws Exception {
-    h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new KoalaTrainingFunction(settings)), TrainingEvent::key,
-        Types.STRING);
+    h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new KoalaTrainingFunction(settings)),
+            TrainingEvent::key,
+            Types.STRING);
     if (backend == Backend.ROCKSDB) {
       h.setStateBackend(new EmbeddedRocksDBStateBackend());
     }

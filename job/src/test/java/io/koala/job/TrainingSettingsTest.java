@@ -29,7 +29,10 @@ class TrainingSettingsTest {
   @Test
   void batchSizeAndSnapshotInterval_mustBePositive() {
     TrainingSettings valid = TrainingSettings.of(Fixtures.config("sgd"));
-    assertThatThrownBy(() -> new TrainingSettings(0, null, 1, 1, "linear",
-        valid.stateSerializer(), valid.trainers())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new TrainingSettings(
+                    0, null, 1, 1, "linear", valid.stateSerializer(), valid.trainers()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -10,8 +10,12 @@ public record Batch(double[][] features, double[] labels) {
 
   public Batch {
     if (features.length != labels.length || features.length == 0) {
-      throw new IllegalArgumentException("a batch needs as many labels as rows, and at least one: "
-          + features.length + " rows, " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          "a batch needs as many labels as rows, and at least one: "
+              + features.length
+              + " rows, "
+              + labels.length
+              + " labels");
     }
   }
 

@@ -7,8 +7,8 @@ import io.koala.optimizer.Observation;
  * A generalised linear model z = W x + b under a loss head: linear regression (squared loss),
  * logistic regression, or softmax regression. Parameters: W row-major (outputs × features), then b.
  *
- * <p>Sums run left to right over features and then over examples, the order the golden vectors
- * were computed in, so results match them bit for bit.
+ * <p>Sums run left to right over features and then over examples, the order the golden vectors were
+ * computed in, so results match them bit for bit.
  */
 public final class LinearModel implements Model {
 

@@ -5,9 +5,8 @@ import io.koala.optimizer.Observation;
 import java.util.SplittableRandom;
 
 /**
- * A one-hidden-layer perceptron a = tanh(W1 x + b1), z = W2 a + b2 under a loss head.
- * Parameters in order W1 (hidden × features, row-major), b1, W2 (outputs × hidden), b2: four
- * layer-wise blocks.
+ * A one-hidden-layer perceptron a = tanh(W1 x + b1), z = W2 a + b2 under a loss head. Parameters in
+ * order W1 (hidden × features, row-major), b1, W2 (outputs × hidden), b2: four layer-wise blocks.
  *
  * <p>Plain loops: at micro-batch sizes (32) and hidden widths up to a few hundred they beat ND4J,
  * whose per-call overhead dominates there (see {@code benchmarks/README.md}).
@@ -21,8 +20,8 @@ public final class MlpModel implements Model {
 
   public MlpModel(int features, int hidden, Head head, int classes) {
     if (features < 1 || hidden < 1) {
-      throw new IllegalArgumentException("model.features and model.hidden must be >= 1, were "
-          + features + " and " + hidden);
+      throw new IllegalArgumentException(
+          "model.features and model.hidden must be >= 1, were " + features + " and " + hidden);
     }
     if (head == Head.SOFTMAX && classes < 2) {
       throw new IllegalArgumentException("model.classes must be >= 2 for softmax, was " + classes);

@@ -5,8 +5,8 @@ import io.koala.optimizer.Observation;
 
 /**
  * A differentiable model over a flat parameter vector: turns a micro-batch into an observation
- * (mean loss, per-example losses, gradient) and answers predictions. Implementations are
- * stateless and thread-safe.
+ * (mean loss, per-example losses, gradient) and answers predictions. Implementations are stateless
+ * and thread-safe.
  */
 public interface Model {
 

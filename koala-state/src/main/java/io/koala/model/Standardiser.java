@@ -3,8 +3,8 @@ package io.koala.model;
 import io.koala.state.StandardiserState;
 
 /**
- * Online feature standardisation: running mean and variance per feature (Welford's algorithm),
- * for streams whose features arrive unnormalised.
+ * Online feature standardisation: running mean and variance per feature (Welford's algorithm), for
+ * streams whose features arrive unnormalised.
  *
  * <pre>
  *   n ← n + 1;  δ = x − μ;  μ ← μ + δ / n;  M2 ← M2 + δ (x − μ)          σ² = M2 / n

@@ -1,11 +1,12 @@
 package io.koala.noise;
 
 /**
- * The measurement-noise estimator R_k (docs/algorithms.md#measurement-noise): an exponential moving average of a per-batch
- * sample m_k, R_k = β R_{k−1} + (1 − β) m_k from R_0, updated before it is used; or a fixed R.
+ * The measurement-noise estimator R_k (docs/algorithms.md#measurement-noise): an exponential moving
+ * average of a per-batch sample m_k, R_k = β R_{k−1} + (1 − β) m_k from R_0, updated before it is
+ * used; or a fixed R.
  *
- * <p>Samples: {@link Sample#MEAN_SQUARED_LOSS} is the reference code's m_k = mean ℓ_i²;
- * {@link Sample#MEAN_SQUARED_RESIDUAL} is the paper's m_k = mean (ℓ_i − L^target_k)².
+ * <p>Samples: {@link Sample#MEAN_SQUARED_LOSS} is the reference code's m_k = mean ℓ_i²; {@link
+ * Sample#MEAN_SQUARED_RESIDUAL} is the paper's m_k = mean (ℓ_i − L^target_k)².
  *
  * @param kind EMA or fixed
  * @param beta β_R, the EMA's memory (EMA only)
@@ -34,8 +35,8 @@ public record MeasurementNoise(Kind kind, double beta, double initial, Sample sa
       throw new IllegalArgumentException("measurementNoise.beta must be in [0, 1), was " + beta);
     }
     if (!(initial > 0) || !Double.isFinite(initial)) {
-      throw new IllegalArgumentException("measurementNoise initial value must be finite and > 0, was "
-          + initial);
+      throw new IllegalArgumentException(
+          "measurementNoise initial value must be finite and > 0, was " + initial);
     }
   }
 

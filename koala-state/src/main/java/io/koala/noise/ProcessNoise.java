@@ -14,8 +14,8 @@ import io.koala.state.DriftState;
  * the stream, in log-loss space: a batch loss is positive and skewed, with noise that scales with
  * its level, and its logarithm is scale-free and close to symmetric. With x_k = log(L_k + 1e-12)
  * for the prequential loss L_k of observation k (evaluated before the step; one batch, or
- * consecutive batches smaller than {@code minExamples} pooled into one, their losses averaged
- * per example), level m and baseline variance s²:
+ * consecutive batches smaller than {@code minExamples} pooled into one, their losses averaged per
+ * example), level m and baseline variance s²:
  *
  * <pre>
  *   ν_k   = x_k − m_{k−1}                                   surprise
@@ -35,29 +35,29 @@ import io.koala.state.DriftState;
  *   s²_k  = β' s²_{k−1} + (1 − β') min(ν_k², w s²_{k−1}),   β' = min(β_s, 1 − 1/(k − 1))
  * </pre>
  *
- * <p>Two signals, because drifts come in two shapes. A jump that makes single batches 3σ
- * surprising raises Q at once through u_k. A shift of the loss by a fraction of a batch's noise,
- * the usual case for classification (a drift that costs 20 points of accuracy moves a batch of 8's
- * log loss by about one σ), is invisible batch by batch but accumulates in the CUSUM of z_k
- * against the held reference. (An earlier CUSUM of u_k against the fast level m_k saw 3 of 24
- * such drifts at B = 8; this one sees 17, with no false alarm: the drift benchmark's alarm
- * table in benchmarks/README.md.)
+ * <p>Two signals, because drifts come in two shapes. A jump that makes single batches 3σ surprising
+ * raises Q at once through u_k. A shift of the loss by a fraction of a batch's noise, the usual
+ * case for classification (a drift that costs 20 points of accuracy moves a batch of 8's log loss
+ * by about one σ), is invisible batch by batch but accumulates in the CUSUM of z_k against the held
+ * reference. (An earlier CUSUM of u_k against the fast level m_k saw 3 of 24 such drifts at B = 8;
+ * this one sees 17, with no false alarm: the drift benchmark's alarm table in
+ * benchmarks/README.md.)
  *
  * <p>p̂_k is the optimizer's predicted covariance before this batch: p_{k−1} + Q_{k−1} for KOALA-V,
  * P̂00 for KOALA-M, σ + Q_{k−1} for KOALA++ (which keeps no isotropic covariance). Scaling p̂
  * rather than the innovation variance p̂‖g‖² + R matters: near convergence ‖g‖ is small, and an
  * excess measured against R/‖g‖² would drive the gain to 1, i.e. full Polyak steps on noise, whose
- * overshoot feeds the next surprise (seen as loss bursts on stationary streams before this
- * choice). When surprises stop, q̂ = 0 and Q_k decays geometrically (rate β_Q) back to Q_0.
+ * overshoot feeds the next surprise (seen as loss bursts on stationary streams before this choice).
+ * When surprises stop, q̂ = 0 and Q_k decays geometrically (rate β_Q) back to Q_0.
  *
  * <p>Start-up: the first batch sets m = x_1; s² is the plain mean of squared surprises until the
  * EMA's memory is reached (β'), winsorised at w s² only after {@code warmup}/2 batches; for the
  * first {@code warmup} batches only m, r and s² learn. z_max − κ &lt; h means no single outlier
  * batch raises an alarm. Defaults: τ = 9 (3σ), β_s = 0.99, w = 9, chosen on fixed-seed regression
  * streams (d = 5, batches of 8 to 32, 40 runs of 600 batches, true weights jumping at batch 300 in
- * half of them); κ = 1, h = 18, z_max = 6, chosen on the multi-key concept stream
- * ({@code DriftingStream.multiKeyConcepts}) as the most sensitive setting that raises no alarm
- * on those regression streams' stationary runs.
+ * half of them); κ = 1, h = 18, z_max = 6, chosen on the multi-key concept stream ({@code
+ * DriftingStream.multiKeyConcepts}) as the most sensitive setting that raises no alarm on those
+ * regression streams' stationary runs.
  *
  * <p>References: [1] R. Mehra, On the identification of variances and adaptive Kalman filtering,
  * IEEE TAC 15(2), 1970. [2] A. Mohamed, K. Schwarz, Adaptive Kalman filtering for INS/GPS, J.
@@ -76,13 +76,13 @@ import io.koala.state.DriftState;
  * @param cusumThreshold h
  * @param surpriseCap z_max
  * @param warmup batches before Q may rise or an alarm be raised
- * @param perExample Q is process noise per example: a step over a batch of B examples adds
- *     B·Q_k (the concept's random walk accrues per example seen, whatever the batch size);
- *     Q_k, q_min and q_max are then per example
- * @param alarmBoost b, the excess an alarm adds, in units of p̂ (default 100: through the EMA
- *     of Q an alarm lets the covariance grow about thirtyfold over the next few batches, a soft
- *     reset of what the model believed about the old concept; 20 gave 2.5 and 1.8 points
- *     less after the drift benchmark's concept jumps at B = 1 and 8)
+ * @param perExample Q is process noise per example: a step over a batch of B examples adds B·Q_k
+ *     (the concept's random walk accrues per example seen, whatever the batch size); Q_k, q_min and
+ *     q_max are then per example
+ * @param alarmBoost b, the excess an alarm adds, in units of p̂ (default 100: through the EMA of Q
+ *     an alarm lets the covariance grow about thirtyfold over the next few batches, a soft reset of
+ *     what the model believed about the old concept; 20 gave 2.5 and 1.8 points less after the
+ *     drift benchmark's concept jumps at B = 1 and 8)
  */
 public record ProcessNoise(
     boolean adaptive,
@@ -108,7 +108,10 @@ public record ProcessNoise(
   public ProcessNoise {
     require(base >= 0 && Double.isFinite(base), "processNoise", base);
     require(min >= 0 && min <= base || !adaptive, "processNoise.min (must be <= base)", min);
-    require(max >= base && Double.isFinite(max) || !adaptive, "processNoise.max (must be >= base)", max);
+    require(
+        max >= base && Double.isFinite(max) || !adaptive,
+        "processNoise.max (must be >= base)",
+        max);
     require(processNoiseBeta >= 0 && processNoiseBeta < 1, "processNoise.beta", processNoiseBeta);
     require(levelBeta >= 0 && levelBeta < 1, "drift.level-beta", levelBeta);
     require(surpriseBeta >= 0 && surpriseBeta < 1, "drift.surprise-beta", surpriseBeta);
@@ -116,7 +119,10 @@ public record ProcessNoise(
     require(winsorisation >= 1, "drift.winsorisation", winsorisation);
     require(cusumReference > 0, "drift.reference", cusumReference);
     require(cusumThreshold > 0, "drift.threshold", cusumThreshold);
-    require(surpriseCap > cusumReference, "drift.surprise-cap (must be > drift.reference)", surpriseCap);
+    require(
+        surpriseCap > cusumReference,
+        "drift.surprise-cap (must be > drift.reference)",
+        surpriseCap);
     require(warmup >= 1, "drift.warmup", warmup);
     require(alarmBoost >= 0 && Double.isFinite(alarmBoost), "drift.alarm-boost", alarmBoost);
     require(minExamples >= 1, "drift.min-examples", minExamples);
@@ -135,9 +141,23 @@ public record ProcessNoise(
 
   /** Adaptive Q from Q_0 = {@code base}, with the engine's defaults. */
   public static ProcessNoise adaptive(double base) {
-    return new ProcessNoise(true, base, Math.min(base, 1e-8), Math.max(base, 1e4),
-        0.7, 0.9, 0.99, 9.0, 9.0,
-        1.0, 18.0, 6.0, 20, false, 100.0, 8);
+    return new ProcessNoise(
+        true,
+        base,
+        Math.min(base, 1e-8),
+        Math.max(base, 1e4),
+        0.7,
+        0.9,
+        0.99,
+        9.0,
+        9.0,
+        1.0,
+        18.0,
+        6.0,
+        20,
+        false,
+        100.0,
+        8);
   }
 
   /**
@@ -149,36 +169,106 @@ public record ProcessNoise(
   }
 
   public ProcessNoise withAdaptive(boolean on) {
-    return new ProcessNoise(on, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
-        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
-        perExample, alarmBoost, minExamples);
+    return new ProcessNoise(
+        on,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        cusumThreshold,
+        surpriseCap,
+        warmup,
+        perExample,
+        alarmBoost,
+        minExamples);
   }
 
   public ProcessNoise withBounds(double newMin, double newMax) {
-    return new ProcessNoise(adaptive, base, newMin, newMax, processNoiseBeta, levelBeta,
-        surpriseBeta, surpriseThreshold, winsorisation, cusumReference, cusumThreshold,
-        surpriseCap, warmup, perExample, alarmBoost, minExamples);
+    return new ProcessNoise(
+        adaptive,
+        base,
+        newMin,
+        newMax,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        cusumThreshold,
+        surpriseCap,
+        warmup,
+        perExample,
+        alarmBoost,
+        minExamples);
   }
 
   /** Q (and its bounds) per example instead of per step. */
   public ProcessNoise withPerExample(boolean on) {
-    return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
-        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup, on,
-        alarmBoost, minExamples);
+    return new ProcessNoise(
+        adaptive,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        cusumThreshold,
+        surpriseCap,
+        warmup,
+        on,
+        alarmBoost,
+        minExamples);
   }
 
   /** The excess an alarm adds, in units of the predicted covariance (0: alarms only report). */
   public ProcessNoise withAlarmBoost(double boost) {
-    return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
-        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
-        perExample, boost, minExamples);
+    return new ProcessNoise(
+        adaptive,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        cusumThreshold,
+        surpriseCap,
+        warmup,
+        perExample,
+        boost,
+        minExamples);
   }
 
   /** Pool batches smaller than {@code examples} into one observation of the tracker. */
   public ProcessNoise withMinExamples(int examples) {
-    return new ProcessNoise(adaptive, base, min, max, processNoiseBeta, levelBeta, surpriseBeta,
-        surpriseThreshold, winsorisation, cusumReference, cusumThreshold, surpriseCap, warmup,
-        perExample, alarmBoost, examples);
+    return new ProcessNoise(
+        adaptive,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        cusumThreshold,
+        surpriseCap,
+        warmup,
+        perExample,
+        alarmBoost,
+        examples);
   }
 
   public DriftState initialState() {
@@ -207,15 +297,22 @@ public record ProcessNoise(
    * @param predictedCovariance p̂_k, the optimizer's predicted covariance (see the class notes)
    * @param batchSize examples in the batch (the unit of Q with {@link #perExample})
    */
-  public DriftState observe(DriftState state, double loss, double predictedCovariance,
-      int batchSize) {
+  public DriftState observe(
+      DriftState state, double loss, double predictedCovariance, int batchSize) {
     long pooled = state.pendingExamples() + batchSize;
     double pooledLoss = state.pendingLoss() + Math.max(loss, 0.0) * batchSize;
     if (pooled < minExamples) {
       // Not an observation yet: Q and the statistic stand (an alarm is not repeated).
-      return new DriftState(state.processNoise(), state.lossLevel(), state.surpriseVariance(),
-          isAlarm(state) ? 0.0 : state.cusum(), state.observations(), state.alarms(),
-          state.reference(), pooledLoss, pooled);
+      return new DriftState(
+          state.processNoise(),
+          state.lossLevel(),
+          state.surpriseVariance(),
+          isAlarm(state) ? 0.0 : state.cusum(),
+          state.observations(),
+          state.alarms(),
+          state.reference(),
+          pooledLoss,
+          pooled);
     }
     int examples = (int) pooled;
     long n = state.observations() + 1;
@@ -226,22 +323,28 @@ public record ProcessNoise(
     double previousVariance = state.surpriseVariance();
     double surprise = x - state.lossLevel();
     double positive = Math.max(0.0, surprise);
-    double u = previousVariance > 0 ? positive * positive / previousVariance
-        : (positive > 0 ? surpriseCap * surpriseCap : 0.0);
+    double u =
+        previousVariance > 0
+            ? positive * positive / previousVariance
+            : (positive > 0 ? surpriseCap * surpriseCap : 0.0);
     double level = levelBeta * state.lossLevel() + (1.0 - levelBeta) * x;
     // Bias-corrected start: a plain mean of the first 1/(1 − β_s) samples, then the EMA.
     double beta = Math.min(surpriseBeta, 1.0 - 1.0 / (n - 1));
-    double sample = n - 1 > warmup / 2 ? Math.min(surprise * surprise, winsorisation * previousVariance)
-        : surprise * surprise;
+    double sample =
+        n - 1 > warmup / 2
+            ? Math.min(surprise * surprise, winsorisation * previousVariance)
+            : surprise * surprise;
     double variance = beta * previousVariance + (1.0 - beta) * sample;
     if (n <= warmup) {
-      return new DriftState(state.processNoise(), level, variance, 0.0, n, state.alarms(), level,
-          0.0, 0);
+      return new DriftState(
+          state.processNoise(), level, variance, 0.0, n, state.alarms(), level, 0.0, 0);
     }
     // The CUSUM of the standardised shift of the loss from a reference that is held while the
     // CUSUM holds evidence (so that it does not chase the shift it tests).
-    double z = previousVariance > 0 ? (x - state.reference()) / Math.sqrt(previousVariance)
-        : (x > state.reference() ? surpriseCap : 0.0);
+    double z =
+        previousVariance > 0
+            ? (x - state.reference()) / Math.sqrt(previousVariance)
+            : (x > state.reference() ? surpriseCap : 0.0);
     double restart = isAlarm(state) ? 0.0 : state.cusum();
     double cusum = Math.max(0.0, restart + Math.min(z, surpriseCap) - cusumReference);
     boolean alarm = cusum > cusumThreshold;
@@ -256,7 +359,10 @@ public record ProcessNoise(
       if (!Double.isFinite(excess)) {
         excess = max;
       }
-      q = Math.min(max, Math.max(min, processNoiseBeta * q + (1.0 - processNoiseBeta) * (base + excess)));
+      q =
+          Math.min(
+              max,
+              Math.max(min, processNoiseBeta * q + (1.0 - processNoiseBeta) * (base + excess)));
     }
     return new DriftState(q, level, variance, cusum, n, alarms, reference, 0.0, 0);
   }

@@ -3,9 +3,10 @@ package io.koala.noise;
 /**
  * The loss-adaptive target L^target_k, given by the innovation e_k = L_k − L^target_k it implies.
  *
- * <p>Schemes (docs/algorithms.md#target): {@link Scheme#RELATIVE} is (b), L^target = (1 − ε_k) L, e = ε_k L; the
- * reference code is (b) with ε_k = η_k, and η = 1 gives the target 0. {@link Scheme#OFFSET} is (a),
- * L^target = L − ε_k, e = ε_k, independent of the loss (the GAN target is (a) with ε = 4).
+ * <p>Schemes (docs/algorithms.md#target): {@link Scheme#RELATIVE} is (b), L^target = (1 − ε_k) L, e
+ * = ε_k L; the reference code is (b) with ε_k = η_k, and η = 1 gives the target 0. {@link
+ * Scheme#OFFSET} is (a), L^target = L − ε_k, e = ε_k, independent of the loss (the GAN target is
+ * (a) with ε = 4).
  *
  * @param scheme relative (b, the reference) or offset (a)
  * @param epsilon ε_k as a schedule: constant, or c / k (Σε = ∞, Σε² < ∞, as Theorem 1 needs)

@@ -22,8 +22,13 @@ public final class Adam implements Optimizer<AdamState> {
    * @param epsilon ε
    * @param weightDecay λ
    */
-  public record Config(BlockLayout layout, double learningRate, double beta1, double beta2,
-      double epsilon, double weightDecay) {
+  public record Config(
+      BlockLayout layout,
+      double learningRate,
+      double beta1,
+      double beta2,
+      double epsilon,
+      double weightDecay) {
     public Config {
       Checks.notNull(layout, "layout");
       Checks.positive(learningRate, "learning-rate");
@@ -113,11 +118,14 @@ public final class Adam implements Optimizer<AdamState> {
       check = Math.max(check, Math.max(Math.abs(ti), vi));
     }
     if (!Double.isFinite(check)) {
-      Refusal why = Observations.isFinite(observation) ? Refusal.NON_FINITE_STATE
-          : Refusal.NON_FINITE_OBSERVATION;
+      Refusal why =
+          Observations.isFinite(observation)
+              ? Refusal.NON_FINITE_STATE
+              : Refusal.NON_FINITE_OBSERVATION;
       return new StepResult<>(state, StepReport.refused(why, Double.NaN));
     }
-    return new StepResult<>(new AdamState(t, next, nextM, nextV),
+    return new StepResult<>(
+        new AdamState(t, next, nextM, nextV),
         new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));
   }
 

@@ -12,12 +12,13 @@ public record BlockLayout(int[] offsets) {
 
   public BlockLayout {
     if (offsets == null || offsets.length < 2 || offsets[0] != 0) {
-      throw new IllegalArgumentException("block offsets must start at 0 and name at least one block");
+      throw new IllegalArgumentException(
+          "block offsets must start at 0 and name at least one block");
     }
     for (int b = 1; b < offsets.length; b++) {
       if (offsets[b] <= offsets[b - 1]) {
-        throw new IllegalArgumentException("block " + (b - 1) + " is empty or offsets decrease: "
-            + Arrays.toString(offsets));
+        throw new IllegalArgumentException(
+            "block " + (b - 1) + " is empty or offsets decrease: " + Arrays.toString(offsets));
       }
     }
     offsets = offsets.clone();

@@ -1,9 +1,9 @@
 package io.koala.optimizer;
 
 /**
- * The first pass of the Kalman steps: per block b the squared norms ‖g_b‖² (raw gradient),
- * ‖g̃_b‖² with g̃ = g + λθ (regularised gradient) and ‖θ_b‖², and Σ_b ‖g̃_b‖² to check the
- * observation is finite.
+ * The first pass of the Kalman steps: per block b the squared norms ‖g_b‖² (raw gradient), ‖g̃_b‖²
+ * with g̃ = g + λθ (regularised gradient) and ‖θ_b‖², and Σ_b ‖g̃_b‖² to check the observation is
+ * finite.
  */
 final class BlockNorms {
 
@@ -31,8 +31,8 @@ final class BlockNorms {
   }
 
   /**
-   * The squared norms when λ = 0: g̃ = g and ‖θ_b‖² only enters through λ, so one squared norm
-   * per block is all a step needs (‖θ_b‖² is reported as 0).
+   * The squared norms when λ = 0: g̃ = g and ‖θ_b‖² only enters through λ, so one squared norm per
+   * block is all a step needs (‖θ_b‖² is reported as 0).
    */
   static BlockNorms withoutDecay(BlockLayout layout, double[] g) {
     int blocks = layout.blockCount();
@@ -56,8 +56,8 @@ final class BlockNorms {
    * Writes ‖g‖², ‖g + λθ‖² and ‖θ‖² over [start, end) to {@code out[o]}, {@code out[o + 1]} and
    * {@code out[o + 2]}, each summed left to right.
    */
-  static void accumulate(double[] g, double[] theta, double decay, int start, int end,
-      double[] out, int o) {
+  static void accumulate(
+      double[] g, double[] theta, double decay, int start, int end, double[] out, int o) {
     double raw = 0.0;
     double reg = 0.0;
     double par = 0.0;

@@ -31,8 +31,13 @@ final class Checks {
 
   static void sameSize(double[] parameters, BlockLayout layout) {
     if (parameters.length != layout.parameterCount()) {
-      throw new IllegalArgumentException("expected " + layout.parameterCount()
-          + " parameters for " + layout + ", got " + parameters.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + layout.parameterCount()
+              + " parameters for "
+              + layout
+              + ", got "
+              + parameters.length);
     }
   }
 }

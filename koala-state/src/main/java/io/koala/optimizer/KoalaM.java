@@ -9,7 +9,8 @@ import io.koala.state.KoalaMState;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>One step k (docs/algorithms.md#koala-m; the paper's Algorithm 2 as the reference code runs it), F = [[I, I], [0, κI]]:
+ * <p>One step k (docs/algorithms.md#koala-m; the paper's Algorithm 2 as the reference code runs
+ * it), F = [[I, I], [0, κI]]:
  *
  * <pre>
  *   q_raw = ‖x̄ − θ_{k−1}‖ / n,   q_w,k = β_q q_w,k−1 + (1 − β_q) q_raw
@@ -24,9 +25,10 @@ import io.koala.state.KoalaMState;
  * </pre>
  *
  * <p>Deviations: the reference code's q_w (plain norm over n, EMA-smoothed from 0.01) is kept over
- * the paper's unsmoothed squared norm (docs/algorithms.md#deviations); blocks are skipped one by one, and when every
- * block is skipped P = P̂. Drift: the loss-surprise tracker's Q_k (base 0) is added to P̂00, so the
- * reference behaviour is untouched unless adaptive process noise is switched on.
+ * the paper's unsmoothed squared norm (docs/algorithms.md#deviations); blocks are skipped one by
+ * one, and when every block is skipped P = P̂. Drift: the loss-surprise tracker's Q_k (base 0) is
+ * added to P̂00, so the reference behaviour is untouched unless adaptive process noise is switched
+ * on.
  */
 public final class KoalaM implements Optimizer<KoalaMState> {
 
@@ -58,10 +60,17 @@ public final class KoalaM implements Optimizer<KoalaMState> {
   public KoalaMState initialState(double[] initialParameters) {
     Checks.sameSize(initialParameters, layout);
     int n = initialParameters.length;
-    return new KoalaMState(0, initialParameters.clone(), new double[n], new double[n],
-        config.initialCovarianceWeights(), config.initialCovarianceCross(),
-        config.initialCovarianceVelocity(), config.initialWeightNoise(),
-        config.measurementNoise().initialValue(), driftNoise.initialState());
+    return new KoalaMState(
+        0,
+        initialParameters.clone(),
+        new double[n],
+        new double[n],
+        config.initialCovarianceWeights(),
+        config.initialCovarianceCross(),
+        config.initialCovarianceVelocity(),
+        config.initialWeightNoise(),
+        config.measurementNoise().initialValue(),
+        driftNoise.initialState());
   }
 
   @Override
@@ -110,8 +119,16 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     double c = state.covarianceCross();
     double d = state.covarianceVelocity();
     double basePredicted00 = a + 2 * c + d + weightNoise;
-    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), basePredicted00, observation,
-        driftNoise, config.target(), config.measurementNoise(), state.measurementNoise());
+    KalmanSetup setup =
+        KalmanSetup.of(
+            state.step(),
+            state.drift(),
+            basePredicted00,
+            observation,
+            driftNoise,
+            config.target(),
+            config.measurementNoise(),
+            state.measurementNoise());
     double p00 = basePredicted00 + setup.processNoise();
     double p01 = kappa * (c + d);
     double p11 = kappa * kappa * d + config.velocityNoise();
@@ -165,14 +182,16 @@ public final class KoalaM implements Optimizer<KoalaMState> {
       q11 = p11 - hMax * p01 * p01;
     }
 
-    Refusal refusal = setup.divergence(
-        Double.isFinite(check) && Double.isFinite(q00 + q01 + q11 + r + weightNoise),
-        q00 > 0 && q11 > 0);
+    Refusal refusal =
+        setup.divergence(
+            Double.isFinite(check) && Double.isFinite(q00 + q01 + q11 + r + weightNoise),
+            q00 > 0 && q11 > 0);
     if (refusal != null) {
       return KalmanSetup.refuse(state, refusal, state.drift());
     }
-    KoalaMState after = new KoalaMState(k, nextTheta, nextVelocity, nextAverage, q00, q01, q11,
-        weightNoise, r, setup.drift());
+    KoalaMState after =
+        new KoalaMState(
+            k, nextTheta, nextVelocity, nextAverage, q00, q01, q11, weightNoise, r, setup.drift());
     return setup.accept(after, gainMax, skipped, driftNoise);
   }
 

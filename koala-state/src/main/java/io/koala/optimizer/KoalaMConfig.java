@@ -45,8 +45,10 @@ public record KoalaMConfig(
     if (!Double.isFinite(initialCovarianceCross)
         || initialCovarianceCross * initialCovarianceCross
             > initialCovarianceWeights * initialCovarianceVelocity) {
-      throw new IllegalArgumentException("covariance.cross must keep the initial 2x2 covariance "
-          + "positive semi-definite, was " + initialCovarianceCross);
+      throw new IllegalArgumentException(
+          "covariance.cross must keep the initial 2x2 covariance "
+              + "positive semi-definite, was "
+              + initialCovarianceCross);
     }
     Checks.fraction(momentum, "momentum");
     Checks.nonNegative(initialWeightNoise, "weight-noise.initial");
@@ -62,66 +64,174 @@ public record KoalaMConfig(
 
   /** The reference defaults: sw 0.1, sc 0, sv 0.1, κ 0.9, q_w 0.01 (EMA 0.9), q_v 0.01, β_x 0.9. */
   public static KoalaMConfig reference(BlockLayout layout) {
-    return new KoalaMConfig(layout, 0.1, 0.0, 0.1, 0.9, 0.01, 0.01, 0.9, 0.9,
-        ProcessNoise.constant(0.0), PresetDefaults.measurementNoise(), PresetDefaults.target(), 0.0,
+    return new KoalaMConfig(
+        layout,
+        0.1,
+        0.0,
+        0.1,
+        0.9,
+        0.01,
+        0.01,
+        0.9,
+        0.9,
+        ProcessNoise.constant(0.0),
+        PresetDefaults.measurementNoise(),
+        PresetDefaults.target(),
+        0.0,
         PresetDefaults.SKIP_THRESHOLD);
   }
 
   /**
-   * For drifting streams: the reference with drift noise adapted from 0.0003 per example
-   * ({@link ProcessNoise#stream}).
+   * For drifting streams: the reference with drift noise adapted from 0.0003 per example ({@link
+   * ProcessNoise#stream}).
    */
   public static KoalaMConfig stream(BlockLayout layout) {
     return reference(layout).withDriftNoise(ProcessNoise.stream(0.0003));
   }
 
   public KoalaMConfig withLayout(BlockLayout l) {
-    return new KoalaMConfig(l, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, momentum, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, driftNoise, measurementNoise, target, weightDecay, skipThreshold);
+    return new KoalaMConfig(
+        l,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        skipThreshold);
   }
 
   /** σ²_x,0, the weights' initial variance (the KOALA-V p_0 of this variant). */
   public KoalaMConfig withInitialCovariance(double sw) {
-    return new KoalaMConfig(layout, sw, initialCovarianceCross, initialCovarianceVelocity, momentum,
-        initialWeightNoise, velocityNoise, weightNoiseBeta, averageBeta, driftNoise,
-        measurementNoise, target, weightDecay, skipThreshold);
+    return new KoalaMConfig(
+        layout,
+        sw,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        skipThreshold);
   }
 
   /** κ. */
   public KoalaMConfig withMomentum(double kappa) {
-    return new KoalaMConfig(layout, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, kappa, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, driftNoise, measurementNoise, target, weightDecay, skipThreshold);
+    return new KoalaMConfig(
+        layout,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        kappa,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        skipThreshold);
   }
 
   public KoalaMConfig withDriftNoise(ProcessNoise q) {
-    return new KoalaMConfig(layout, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, momentum, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, q, measurementNoise, target, weightDecay, skipThreshold);
+    return new KoalaMConfig(
+        layout,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        q,
+        measurementNoise,
+        target,
+        weightDecay,
+        skipThreshold);
   }
 
   public KoalaMConfig withMeasurementNoise(MeasurementNoise r) {
-    return new KoalaMConfig(layout, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, momentum, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, driftNoise, r, target, weightDecay, skipThreshold);
+    return new KoalaMConfig(
+        layout,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        r,
+        target,
+        weightDecay,
+        skipThreshold);
   }
 
   public KoalaMConfig withTarget(Target t) {
-    return new KoalaMConfig(layout, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, momentum, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, driftNoise, measurementNoise, t, weightDecay, skipThreshold);
+    return new KoalaMConfig(
+        layout,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        measurementNoise,
+        t,
+        weightDecay,
+        skipThreshold);
   }
 
   public KoalaMConfig withWeightDecay(double lambda) {
-    return new KoalaMConfig(layout, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, momentum, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, driftNoise, measurementNoise, target, lambda, skipThreshold);
+    return new KoalaMConfig(
+        layout,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        measurementNoise,
+        target,
+        lambda,
+        skipThreshold);
   }
 
   public KoalaMConfig withSkipThreshold(double threshold) {
-    return new KoalaMConfig(layout, initialCovarianceWeights, initialCovarianceCross,
-        initialCovarianceVelocity, momentum, initialWeightNoise, velocityNoise, weightNoiseBeta,
-        averageBeta, driftNoise, measurementNoise, target, weightDecay, threshold);
+    return new KoalaMConfig(
+        layout,
+        initialCovarianceWeights,
+        initialCovarianceCross,
+        initialCovarianceVelocity,
+        momentum,
+        initialWeightNoise,
+        velocityNoise,
+        weightNoiseBeta,
+        averageBeta,
+        driftNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        threshold);
   }
 }

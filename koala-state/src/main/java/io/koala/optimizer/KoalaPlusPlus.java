@@ -21,20 +21,20 @@ import io.koala.state.KoalaPlusPlusState;
  *   θ_b ← θ_b − e_b (v + Q H) / S,   e_b = innovation of L_b = L_k + (λ/2)‖θ_b‖²
  * </pre>
  *
- * <p>First visit of a block ({@link Initialisation}): REFERENCE fakes a previous visit with
- * h⁻ = H, v⁻ = σH, S⁻ = H·v⁻ + Q‖H‖² + R and runs the recursion (α = 1, w = 0); EKF sets
- * v = σH, S = H·v + Q‖H‖² + R and steps with them; BOX does the same without moving θ.
+ * <p>First visit of a block ({@link Initialisation}): REFERENCE fakes a previous visit with h⁻ = H,
+ * v⁻ = σH, S⁻ = H·v⁻ + Q‖H‖² + R and runs the recursion (α = 1, w = 0); EKF sets v = σH, S = H·v +
+ * Q‖H‖² + R and steps with them; BOX does the same without moving θ.
  *
  * <p>Cost per block: one pass for five dot products (‖H‖², ‖h⁻‖², h⁻·v⁻, H·h⁻, H·v⁻), then one
- * fused pass writing v, H and θ. The fusion rests on v being a linear combination
- * c₁ v⁻ + c₂ H + c₃ h⁻ (c₁ = α − λ_k, c₂ = Q, c₃ = w − Qλ_k), so that H·v = c₁ H·v⁻ + c₂ ‖H‖²
- * + c₃ H·h⁻ and S are known before v is written (this, and the paired partial sums of
- * pass 1 when λ = 0, round differently from direct left-to-right sums: within 1e-12 relative
- * on the golden vectors). With λ = 0 the new state keeps the gradient
- * array as H (no copy). Deviations: Q may be adaptive ({@link ProcessNoise}); its innovation
- * scale is Q + R/‖H‖² (no isotropic covariance is at hand). S is not guaranteed positive by the
- * least-squares surrogate: with {@code resetGuard} a block whose S ≤ 1e-12 (R + Q‖H‖²) is reset
- * as on a first EKF visit; without it the step is refused and the state kept.
+ * fused pass writing v, H and θ. The fusion rests on v being a linear combination c₁ v⁻ + c₂ H + c₃
+ * h⁻ (c₁ = α − λ_k, c₂ = Q, c₃ = w − Qλ_k), so that H·v = c₁ H·v⁻ + c₂ ‖H‖² + c₃ H·h⁻ and S are
+ * known before v is written (this, and the paired partial sums of pass 1 when λ = 0, round
+ * differently from direct left-to-right sums: within 1e-12 relative on the golden vectors). With λ
+ * = 0 the new state keeps the gradient array as H (no copy). Deviations: Q may be adaptive ({@link
+ * ProcessNoise}); its innovation scale is Q + R/‖H‖² (no isotropic covariance is at hand). S is not
+ * guaranteed positive by the least-squares surrogate: with {@code resetGuard} a block whose S ≤
+ * 1e-12 (R + Q‖H‖²) is reset as on a first EKF visit; without it the step is refused and the state
+ * kept.
  *
  * <p>[1] Z. Xia et al., KOALA++: Efficient Kalman-Based Optimization of Neural Networks with
  * Gradient-Covariance Products, arXiv 2506.04432, code github.com/Sumxiaa/KOALA_Plus_Plus.
@@ -81,8 +81,14 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     int n = initialParameters.length;
     double[] unvisited = new double[layout.blockCount()];
     java.util.Arrays.fill(unvisited, Double.NaN);
-    return new KoalaPlusPlusState(0, initialParameters.clone(), new double[n], new double[n],
-        unvisited, config.measurementNoise().initialValue(), processNoise.initialState());
+    return new KoalaPlusPlusState(
+        0,
+        initialParameters.clone(),
+        new double[n],
+        new double[n],
+        unvisited,
+        config.measurementNoise().initialValue(),
+        processNoise.initialState());
   }
 
   @Override
@@ -109,9 +115,16 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     if (!KalmanSetup.observable(loss, total)) {
       return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
     }
-    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), config.initialCovariance(),
-        observation, processNoise, config.target(), config.measurementNoise(),
-        state.measurementNoise());
+    KalmanSetup setup =
+        KalmanSetup.of(
+            state.step(),
+            state.drift(),
+            config.initialCovariance(),
+            observation,
+            processNoise,
+            config.target(),
+            config.measurementNoise(),
+            state.measurementNoise());
     double q = setup.processNoise();
     double r = setup.measurementNoise();
     long k = setup.step();
@@ -185,16 +198,20 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
    * @param innovationVariance S = H·v + Q‖H‖² + R
    * @param move false on a BOX first visit
    */
-  private record Recursion(double previousRow, double gradient, double previousGradient,
-      double innovationVariance, boolean move) {}
+  private record Recursion(
+      double previousRow,
+      double gradient,
+      double previousGradient,
+      double innovationVariance,
+      boolean move) {}
 
   /**
-   * The recursion for block b from its pass-1 dot products at offset {@code o}: the first visit
-   * as configured, else the surrogate update, then the reset guard. H·v follows from the dot
-   * products, so S is known before the single pass that writes v, H and θ.
+   * The recursion for block b from its pass-1 dot products at offset {@code o}: the first visit as
+   * configured, else the surrogate update, then the reset guard. H·v follows from the dot products,
+   * so S is known before the single pass that writes v, H and θ.
    */
-  private Recursion recursion(double[] dots, int o, double sPrevious, double q, double r,
-      double sigma) {
+  private Recursion recursion(
+      double[] dots, int o, double sPrevious, double q, double r, double sigma) {
     double hh = dots[o + HH];
     boolean first = Double.isNaN(sPrevious);
     double cPrev;
@@ -223,9 +240,10 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       double prevPrev = dots[o + PREV_PREV];
       double alpha = hPrevDot / prevPrev;
       double correction = (hvDot + q * hPrevDot) / sPrevious;
-      double w = config.symmetric()
-          ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
-          : 0.0;
+      double w =
+          config.symmetric()
+              ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
+              : 0.0;
       cPrev = alpha - correction;
       cH = q;
       cOld = w - q * correction;
@@ -242,11 +260,11 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
   }
 
   /**
-   * Pass 1: the dot products of every block, DOTS per block. A first visit needs only
-   * the squared norms of g, H and θ; a visited block also the products with h⁻ and v⁻.
+   * Pass 1: the dot products of every block, DOTS per block. A first visit needs only the squared
+   * norms of g, H and θ; a visited block also the products with h⁻ and v⁻.
    */
-  private double[] dotProducts(double[] theta, double[] g, double[] hPrev, double[] vPrev,
-      double[] sPrev, double decay) {
+  private double[] dotProducts(
+      double[] theta, double[] g, double[] hPrev, double[] vPrev, double[] sPrev, double decay) {
     int blocks = layout.blockCount();
     double[] dots = new double[DOTS * blocks];
     for (int b = 0; b < blocks; b++) {
@@ -265,8 +283,16 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
   }
 
   /** The pass-1 dot products of a visited block when λ &gt; 0, each summed left to right. */
-  private static void visitedDots(double[] g, double[] theta, double[] hPrev, double[] vPrev,
-      double decay, int start, int end, double[] dots, int o) {
+  private static void visitedDots(
+      double[] g,
+      double[] theta,
+      double[] hPrev,
+      double[] vPrev,
+      double decay,
+      int start,
+      int end,
+      double[] dots,
+      int o) {
     double raw = 0.0;
     double hh = 0.0;
     double par = 0.0;
@@ -298,12 +324,12 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
   }
 
   /**
-   * The pass-1 dot products of a visited block when λ = 0 (H = g; θ is not read). Each sum runs
-   * as two interleaved partial sums (even and odd indices) to halve the dependency chains of
-   * these latency-bound reductions; the order is fixed, so results are deterministic.
+   * The pass-1 dot products of a visited block when λ = 0 (H = g; θ is not read). Each sum runs as
+   * two interleaved partial sums (even and odd indices) to halve the dependency chains of these
+   * latency-bound reductions; the order is fixed, so results are deterministic.
    */
-  private static void visitedDotsWithoutDecay(double[] g, double[] hPrev, double[] vPrev,
-      int start, int end, double[] dots, int o) {
+  private static void visitedDotsWithoutDecay(
+      double[] g, double[] hPrev, double[] vPrev, int start, int end, double[] dots, int o) {
     double hh0 = 0.0;
     double hh1 = 0.0;
     double hp0 = 0.0;

@@ -14,11 +14,12 @@ import io.koala.noise.Target;
  * @param target the loss-adaptive target
  * @param weightDecay λ (included in H = g + λθ, hence in the recursion and the direction)
  * @param symmetric the symmetric least-squares surrogate of P_{k−2} (else the asymmetric one)
- * @param initialisation which reading of the first visit of a block (docs/algorithms.md#first-visit-of-a-block)
+ * @param initialisation which reading of the first visit of a block
+ *     (docs/algorithms.md#first-visit-of-a-block)
  * @param skipThreshold ε_skip on a block's raw gradient norm
- * @param resetGuard the optional guard (docs/algorithms.md#reset-guard): a block whose S_k is not clearly positive is
- *     reset to v = σH and takes a KOALA-V step (off in the reference; when off such a step is
- *     refused by the divergence guard)
+ * @param resetGuard the optional guard (docs/algorithms.md#reset-guard): a block whose S_k is not
+ *     clearly positive is reset to v = σH and takes a KOALA-V step (off in the reference; when off
+ *     such a step is refused by the divergence guard)
  */
 public record KoalaPlusPlusConfig(
     BlockLayout layout,
@@ -55,66 +56,164 @@ public record KoalaPlusPlusConfig(
 
   /** The CIFAR harness defaults of the official code: σ = Q = 0.1, η = 1, symmetric. */
   public static KoalaPlusPlusConfig reference(BlockLayout layout) {
-    return new KoalaPlusPlusConfig(layout, 0.1, ProcessNoise.constant(0.1),
-        PresetDefaults.measurementNoise(), PresetDefaults.target(), 0.0, true,
-        Initialisation.REFERENCE, PresetDefaults.SKIP_THRESHOLD, false);
+    return new KoalaPlusPlusConfig(
+        layout,
+        0.1,
+        ProcessNoise.constant(0.1),
+        PresetDefaults.measurementNoise(),
+        PresetDefaults.target(),
+        0.0,
+        true,
+        Initialisation.REFERENCE,
+        PresetDefaults.SKIP_THRESHOLD,
+        false);
   }
 
   /**
-   * For drifting streams: the reference with Q adapted from 0.003 per example
-   * ({@link ProcessNoise#stream}) and the reset guard on, which the adaptive Q's alarms need.
+   * For drifting streams: the reference with Q adapted from 0.003 per example ({@link
+   * ProcessNoise#stream}) and the reset guard on, which the adaptive Q's alarms need.
    */
   public static KoalaPlusPlusConfig stream(BlockLayout layout) {
     return reference(layout).withProcessNoise(ProcessNoise.stream(0.003)).withResetGuard(true);
   }
 
   public KoalaPlusPlusConfig withLayout(BlockLayout l) {
-    return new KoalaPlusPlusConfig(l, initialCovariance, processNoise, measurementNoise, target,
-        weightDecay, symmetric, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        l,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withInitialCovariance(double sigma) {
-    return new KoalaPlusPlusConfig(layout, sigma, processNoise, measurementNoise, target,
-        weightDecay, symmetric, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        sigma,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withProcessNoise(ProcessNoise q) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, q, measurementNoise, target,
-        weightDecay, symmetric, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        q,
+        measurementNoise,
+        target,
+        weightDecay,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withMeasurementNoise(MeasurementNoise r) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, r, target, weightDecay,
-        symmetric, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        r,
+        target,
+        weightDecay,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withTarget(Target t) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise, t,
-        weightDecay, symmetric, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        t,
+        weightDecay,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withWeightDecay(double lambda) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise,
-        target, lambda, symmetric, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        lambda,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withSymmetric(boolean on) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise,
-        target, weightDecay, on, initialisation, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        on,
+        initialisation,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withInitialisation(Initialisation first) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise,
-        target, weightDecay, symmetric, first, skipThreshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        symmetric,
+        first,
+        skipThreshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withSkipThreshold(double threshold) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise,
-        target, weightDecay, symmetric, initialisation, threshold, resetGuard);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        symmetric,
+        initialisation,
+        threshold,
+        resetGuard);
   }
 
   public KoalaPlusPlusConfig withResetGuard(boolean on) {
-    return new KoalaPlusPlusConfig(layout, initialCovariance, processNoise, measurementNoise,
-        target, weightDecay, symmetric, initialisation, skipThreshold, on);
+    return new KoalaPlusPlusConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        symmetric,
+        initialisation,
+        skipThreshold,
+        on);
   }
 }

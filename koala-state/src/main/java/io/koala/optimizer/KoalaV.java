@@ -9,8 +9,8 @@ import io.koala.state.KoalaVState;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>One step k, after Davtyan et al. [1] and the reference code (docs/algorithms.md#koala-v), per block b of the
- * parameters, all blocks using the pre-step θ and one shared p:
+ * <p>One step k, after Davtyan et al. [1] and the reference code (docs/algorithms.md#koala-v), per
+ * block b of the parameters, all blocks using the pre-step θ and one shared p:
  *
  * <pre>
  *   Q_k  = ProcessNoise (constant Q, or adapted from the loss surprise; see {@link ProcessNoise})
@@ -25,9 +25,10 @@ import io.koala.state.KoalaVState;
  * </pre>
  *
  * <p>Deviations from the reference code: a step where every block is skipped keeps p = p̂ instead
- * of failing (docs/algorithms.md#skip-rule); the divergence guard refuses a step whose observation or result is not
- * finite or whose p is not positive, returning the input state. Cost: per block one pass for the
- * squared norms (g alone when λ = 0; g and θ otherwise) and one axpy writing the new θ.
+ * of failing (docs/algorithms.md#skip-rule); the divergence guard refuses a step whose observation
+ * or result is not finite or whose p is not positive, returning the input state. Cost: per block
+ * one pass for the squared norms (g alone when λ = 0; g and θ otherwise) and one axpy writing the
+ * new θ.
  *
  * <p>[1] A. Davtyan, S. Sameni, L. Cerkezi, G. Meishvili, A. Bielski, P. Favaro, KOALA: A Kalman
  * Optimization Algorithm with Loss Adaptivity, AAAI 2022 (arXiv 2107.03331).
@@ -61,8 +62,12 @@ public final class KoalaV implements Optimizer<KoalaVState> {
   @Override
   public KoalaVState initialState(double[] initialParameters) {
     Checks.sameSize(initialParameters, layout);
-    return new KoalaVState(0, initialParameters.clone(), config.initialCovariance(),
-        config.measurementNoise().initialValue(), processNoise.initialState());
+    return new KoalaVState(
+        0,
+        initialParameters.clone(),
+        config.initialCovariance(),
+        config.measurementNoise().initialValue(),
+        processNoise.initialState());
   }
 
   @Override
@@ -76,14 +81,21 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     double[] g = observation.gradient();
     double loss = observation.loss();
     double decay = config.weightDecay();
-    BlockNorms norms = decay == 0.0 ? BlockNorms.withoutDecay(layout, g)
-        : BlockNorms.of(layout, g, theta, decay);
+    BlockNorms norms =
+        decay == 0.0 ? BlockNorms.withoutDecay(layout, g) : BlockNorms.of(layout, g, theta, decay);
     if (!KalmanSetup.observable(loss, norms)) {
       return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
     }
-    KalmanSetup setup = KalmanSetup.of(state.step(), state.drift(), state.covariance(),
-        observation, processNoise, config.target(), config.measurementNoise(),
-        state.measurementNoise());
+    KalmanSetup setup =
+        KalmanSetup.of(
+            state.step(),
+            state.drift(),
+            state.covariance(),
+            observation,
+            processNoise,
+            config.target(),
+            config.measurementNoise(),
+            state.measurementNoise());
     double predicted = state.covariance() + setup.processNoise();
     double r = setup.measurementNoise();
     long k = setup.step();
@@ -128,13 +140,13 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     }
     double covariance = skipped == blocks ? predicted : predicted - predicted * predicted * hMax;
 
-    Refusal refusal = setup.divergence(Double.isFinite(check) && Double.isFinite(covariance),
-        covariance > 0);
+    Refusal refusal =
+        setup.divergence(Double.isFinite(check) && Double.isFinite(covariance), covariance > 0);
     if (refusal != null) {
       return KalmanSetup.refuse(state, refusal, state.drift());
     }
-    return setup.accept(new KoalaVState(k, next, covariance, r, setup.drift()), gainMax, skipped,
-        processNoise);
+    return setup.accept(
+        new KoalaVState(k, next, covariance, r, setup.drift()), gainMax, skipped, processNoise);
   }
 
   @Override

@@ -39,8 +39,14 @@ public record KoalaVConfig(
 
   /** The paper experiments' defaults: p_0 = 0.1, Q = 1, adaptive R (β 0.9 from 1), η = 1, λ = 0. */
   public static KoalaVConfig reference(BlockLayout layout) {
-    return new KoalaVConfig(layout, 0.1, ProcessNoise.constant(1.0),
-        PresetDefaults.measurementNoise(), PresetDefaults.target(), 0.0, Direction.RAW_GRADIENT,
+    return new KoalaVConfig(
+        layout,
+        0.1,
+        ProcessNoise.constant(1.0),
+        PresetDefaults.measurementNoise(),
+        PresetDefaults.target(),
+        0.0,
+        Direction.RAW_GRADIENT,
         PresetDefaults.SKIP_THRESHOLD);
   }
 
@@ -49,47 +55,90 @@ public record KoalaVConfig(
    * ({@link ProcessNoise#stream}).
    */
   public static KoalaVConfig stream(BlockLayout layout) {
-    return reference(layout).withInitialCovariance(1.0)
+    return reference(layout)
+        .withInitialCovariance(1.0)
         .withProcessNoise(ProcessNoise.stream(0.0003));
   }
 
   public KoalaVConfig withLayout(BlockLayout l) {
-    return new KoalaVConfig(l, initialCovariance, processNoise, measurementNoise, target,
-        weightDecay, direction, skipThreshold);
+    return new KoalaVConfig(
+        l,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        direction,
+        skipThreshold);
   }
 
   public KoalaVConfig withInitialCovariance(double p0) {
-    return new KoalaVConfig(layout, p0, processNoise, measurementNoise, target, weightDecay,
-        direction, skipThreshold);
+    return new KoalaVConfig(
+        layout, p0, processNoise, measurementNoise, target, weightDecay, direction, skipThreshold);
   }
 
   public KoalaVConfig withProcessNoise(ProcessNoise q) {
-    return new KoalaVConfig(layout, initialCovariance, q, measurementNoise, target, weightDecay,
-        direction, skipThreshold);
+    return new KoalaVConfig(
+        layout,
+        initialCovariance,
+        q,
+        measurementNoise,
+        target,
+        weightDecay,
+        direction,
+        skipThreshold);
   }
 
   public KoalaVConfig withMeasurementNoise(MeasurementNoise r) {
-    return new KoalaVConfig(layout, initialCovariance, processNoise, r, target, weightDecay,
-        direction, skipThreshold);
+    return new KoalaVConfig(
+        layout, initialCovariance, processNoise, r, target, weightDecay, direction, skipThreshold);
   }
 
   public KoalaVConfig withTarget(Target t) {
-    return new KoalaVConfig(layout, initialCovariance, processNoise, measurementNoise, t,
-        weightDecay, direction, skipThreshold);
+    return new KoalaVConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        t,
+        weightDecay,
+        direction,
+        skipThreshold);
   }
 
   public KoalaVConfig withWeightDecay(double lambda) {
-    return new KoalaVConfig(layout, initialCovariance, processNoise, measurementNoise, target,
-        lambda, direction, skipThreshold);
+    return new KoalaVConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        lambda,
+        direction,
+        skipThreshold);
   }
 
   public KoalaVConfig withDirection(Direction d) {
-    return new KoalaVConfig(layout, initialCovariance, processNoise, measurementNoise, target,
-        weightDecay, d, skipThreshold);
+    return new KoalaVConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        d,
+        skipThreshold);
   }
 
   public KoalaVConfig withSkipThreshold(double threshold) {
-    return new KoalaVConfig(layout, initialCovariance, processNoise, measurementNoise, target,
-        weightDecay, direction, threshold);
+    return new KoalaVConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        direction,
+        threshold);
   }
 }

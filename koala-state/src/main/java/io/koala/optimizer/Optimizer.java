@@ -5,9 +5,9 @@ import io.koala.state.OptimizerState;
 /**
  * A pure optimizer: hyperparameters fixed at construction, state an immutable record.
  *
- * <p>One training step is: evaluate the model's loss and gradient at {@link #evaluationPoint},
- * then call {@link #step}. Neither method modifies its arguments; {@code step} returns a new state
- * (or, when the divergence guard refuses, the very state it was given) and a report.
+ * <p>One training step is: evaluate the model's loss and gradient at {@link #evaluationPoint}, then
+ * call {@link #step}. Neither method modifies its arguments; {@code step} returns a new state (or,
+ * when the divergence guard refuses, the very state it was given) and a report.
  *
  * <pre>{@code
  * Optimizer<KoalaVState> koala = new KoalaV(KoalaVConfig.reference(model.layerwiseLayout()));
@@ -41,8 +41,8 @@ public interface Optimizer<S extends OptimizerState> {
 
   /**
    * An isotropic summary of the parameter covariance (p for KOALA-V, P00 for KOALA-M, the mean
-   * Rayleigh quotient H·v/‖H‖² over visited blocks for KOALA++), used for predictive variances;
-   * NaN for optimizers without a filter.
+   * Rayleigh quotient H·v/‖H‖² over visited blocks for KOALA++), used for predictive variances; NaN
+   * for optimizers without a filter.
    */
   double covariance(S state);
 

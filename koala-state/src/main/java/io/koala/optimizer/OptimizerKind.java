@@ -21,8 +21,8 @@ public enum OptimizerKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("unknown optimizer " + name
-        + ": must be koala-v, koala-m, koala-pp, sgd or adam");
+    throw new IllegalArgumentException(
+        "unknown optimizer " + name + ": must be koala-v, koala-m, koala-pp, sgd or adam");
   }
 
   /** The name {@link Optimizer#name} reports. */

@@ -20,11 +20,11 @@ import io.koala.state.StateSerializer;
  *     OptimizerSpec.of(model.layerwiseLayout()).withProcessNoise(0.001));
  * }</pre>
  *
- * <p>The defaults live in the configs' presets ({@link KoalaVConfig#stream},
- * {@link KoalaVConfig#reference}, ..., {@link Sgd.Config#defaults},
- * {@link Adam.Config#defaults(BlockLayout)}); an override replaces one value. The process noise
- * of the KOALA variants is rebuilt from its base Q_0, adaptivity and unit (each the preset's
- * unless overridden): constant, or adaptive with the engine's defaults and the given bounds.
+ * <p>The defaults live in the configs' presets ({@link KoalaVConfig#stream}, {@link
+ * KoalaVConfig#reference}, ..., {@link Sgd.Config#defaults}, {@link
+ * Adam.Config#defaults(BlockLayout)}); an override replaces one value. The process noise of the
+ * KOALA variants is rebuilt from its base Q_0, adaptivity and unit (each the preset's unless
+ * overridden): constant, or adaptive with the engine's defaults and the given bounds.
  */
 public final class Optimizers {
 
@@ -32,8 +32,8 @@ public final class Optimizers {
 
   /** The optimizer of {@code kind}; throws IllegalArgumentException for an invalid value. */
   @SuppressWarnings("unchecked")
-  public static Optimizer<OptimizerState> create(OptimizerKind kind, Preset preset,
-      OptimizerSpec spec) {
+  public static Optimizer<OptimizerState> create(
+      OptimizerKind kind, Preset preset, OptimizerSpec spec) {
     Checks.notNull(kind, "optimizer");
     Checks.notNull(preset, "preset");
     Checks.notNull(spec, "spec");
@@ -41,33 +41,37 @@ public final class Optimizers {
     // configuration error even where it is not used.
     MeasurementNoise r = measurementNoise(spec);
     Target target = Target.reference(or(spec.learningRate(), PresetDefaults.LEARNING_RATE));
-    Optimizer<?> optimizer = switch (kind) {
-      case KOALA_V -> new KoalaV(koalaV(preset, spec, r, target));
-      case KOALA_M -> new KoalaM(koalaM(preset, spec, r, target));
-      case KOALA_PP -> new KoalaPlusPlus(koalaPlusPlus(preset, spec, r, target));
-      case SGD -> new Sgd(sgd(spec));
-      case ADAM -> new Adam(adam(spec));
-    };
+    Optimizer<?> optimizer =
+        switch (kind) {
+          case KOALA_V -> new KoalaV(koalaV(preset, spec, r, target));
+          case KOALA_M -> new KoalaM(koalaM(preset, spec, r, target));
+          case KOALA_PP -> new KoalaPlusPlus(koalaPlusPlus(preset, spec, r, target));
+          case SGD -> new Sgd(sgd(spec));
+          case ADAM -> new Adam(adam(spec));
+        };
     return (Optimizer<OptimizerState>) optimizer;
   }
 
   /** The serializer of the optimizer state of {@code kind}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static StateSerializer<OptimizerState> stateSerializer(OptimizerKind kind) {
-    StateSerializer<?> serializer = switch (kind) {
-      case KOALA_V -> KoalaVStateSerializer.INSTANCE;
-      case KOALA_M -> KoalaMStateSerializer.INSTANCE;
-      case KOALA_PP -> KoalaPlusPlusStateSerializer.INSTANCE;
-      case SGD -> SgdStateSerializer.INSTANCE;
-      case ADAM -> AdamStateSerializer.INSTANCE;
-    };
+    StateSerializer<?> serializer =
+        switch (kind) {
+          case KOALA_V -> KoalaVStateSerializer.INSTANCE;
+          case KOALA_M -> KoalaMStateSerializer.INSTANCE;
+          case KOALA_PP -> KoalaPlusPlusStateSerializer.INSTANCE;
+          case SGD -> SgdStateSerializer.INSTANCE;
+          case ADAM -> AdamStateSerializer.INSTANCE;
+        };
     return (StateSerializer) serializer;
   }
 
-  private static KoalaVConfig koalaV(Preset preset, OptimizerSpec spec, MeasurementNoise r,
-      Target target) {
-    KoalaVConfig config = preset == Preset.STREAM ? KoalaVConfig.stream(spec.layout())
-        : KoalaVConfig.reference(spec.layout());
+  private static KoalaVConfig koalaV(
+      Preset preset, OptimizerSpec spec, MeasurementNoise r, Target target) {
+    KoalaVConfig config =
+        preset == Preset.STREAM
+            ? KoalaVConfig.stream(spec.layout())
+            : KoalaVConfig.reference(spec.layout());
     ProcessNoise q = processNoise(config.processNoise(), spec);
     if (spec.covariance() != null) {
       config = config.withInitialCovariance(spec.covariance());
@@ -76,10 +80,12 @@ public final class Optimizers {
     return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
   }
 
-  private static KoalaMConfig koalaM(Preset preset, OptimizerSpec spec, MeasurementNoise r,
-      Target target) {
-    KoalaMConfig config = preset == Preset.STREAM ? KoalaMConfig.stream(spec.layout())
-        : KoalaMConfig.reference(spec.layout());
+  private static KoalaMConfig koalaM(
+      Preset preset, OptimizerSpec spec, MeasurementNoise r, Target target) {
+    KoalaMConfig config =
+        preset == Preset.STREAM
+            ? KoalaMConfig.stream(spec.layout())
+            : KoalaMConfig.reference(spec.layout());
     ProcessNoise q = processNoise(config.driftNoise(), spec);
     if (spec.covariance() != null) {
       config = config.withInitialCovariance(spec.covariance());
@@ -91,10 +97,12 @@ public final class Optimizers {
     return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
   }
 
-  private static KoalaPlusPlusConfig koalaPlusPlus(Preset preset, OptimizerSpec spec,
-      MeasurementNoise r, Target target) {
-    KoalaPlusPlusConfig config = preset == Preset.STREAM
-        ? KoalaPlusPlusConfig.stream(spec.layout()) : KoalaPlusPlusConfig.reference(spec.layout());
+  private static KoalaPlusPlusConfig koalaPlusPlus(
+      Preset preset, OptimizerSpec spec, MeasurementNoise r, Target target) {
+    KoalaPlusPlusConfig config =
+        preset == Preset.STREAM
+            ? KoalaPlusPlusConfig.stream(spec.layout())
+            : KoalaPlusPlusConfig.reference(spec.layout());
     ProcessNoise q = processNoise(config.processNoise(), spec);
     if (spec.covariance() != null) {
       config = config.withInitialCovariance(spec.covariance());
@@ -131,7 +139,8 @@ public final class Optimizers {
       return MeasurementNoise.fixed(spec.measurementNoise());
     }
     MeasurementNoise estimated = PresetDefaults.measurementNoise();
-    return spec.measurementNoiseBeta() == null ? estimated
+    return spec.measurementNoiseBeta() == null
+        ? estimated
         : estimated.withBeta(spec.measurementNoiseBeta());
   }
 
@@ -143,8 +152,8 @@ public final class Optimizers {
       return ProcessNoise.constant(base).withPerExample(perExample);
     }
     ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
-    return adaptive.withBounds(or(spec.processNoiseMin(), adaptive.min()),
-        or(spec.processNoiseMax(), adaptive.max()));
+    return adaptive.withBounds(
+        or(spec.processNoiseMin(), adaptive.min()), or(spec.processNoiseMax(), adaptive.max()));
   }
 
   private static double or(Double value, double fallback) {

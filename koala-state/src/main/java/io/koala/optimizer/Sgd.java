@@ -10,6 +10,7 @@ import io.koala.state.SgdState;
  * <pre>
  *   d = g + λθ;  b = μ b + d (b_1 = d);  θ ← θ − η b      (PyTorch's SGD, dampening 0)
  * </pre>
+ *
  * Without momentum the velocity buffer is empty and θ ← θ − η d.
  */
 public final class Sgd implements Optimizer<SgdState> {
@@ -20,7 +21,8 @@ public final class Sgd implements Optimizer<SgdState> {
    * @param momentum μ
    * @param weightDecay λ
    */
-  public record Config(BlockLayout layout, double learningRate, double momentum, double weightDecay) {
+  public record Config(
+      BlockLayout layout, double learningRate, double momentum, double weightDecay) {
     public Config {
       Checks.notNull(layout, "layout");
       Checks.positive(learningRate, "learning-rate");
@@ -101,11 +103,14 @@ public final class Sgd implements Optimizer<SgdState> {
       check = Math.max(check, Math.max(Math.abs(ti), Math.abs(d)));
     }
     if (!Double.isFinite(check)) {
-      Refusal why = Observations.isFinite(observation) ? Refusal.NON_FINITE_STATE
-          : Refusal.NON_FINITE_OBSERVATION;
+      Refusal why =
+          Observations.isFinite(observation)
+              ? Refusal.NON_FINITE_STATE
+              : Refusal.NON_FINITE_OBSERVATION;
       return new StepResult<>(state, StepReport.refused(why, Double.NaN));
     }
-    return new StepResult<>(new SgdState(state.step() + 1, next, velocity),
+    return new StepResult<>(
+        new SgdState(state.step() + 1, next, velocity),
         new StepReport(Double.NaN, Double.NaN, lr, 0, null, false, Double.NaN));
   }
 

@@ -31,8 +31,11 @@ public record DriftState(
   }
 
   boolean isFinite() {
-    return Double.isFinite(processNoise) && Double.isFinite(lossLevel)
-        && Double.isFinite(surpriseVariance) && Double.isFinite(cusum)
-        && Double.isFinite(reference) && Double.isFinite(pendingLoss);
+    return Double.isFinite(processNoise)
+        && Double.isFinite(lossLevel)
+        && Double.isFinite(surpriseVariance)
+        && Double.isFinite(cusum)
+        && Double.isFinite(reference)
+        && Double.isFinite(pendingLoss);
   }
 }

@@ -1,8 +1,8 @@
 package io.koala.state;
 
 /**
- * KOALA-M filter state: weights and velocities, the parameter average x̄, the shared 2×2
- * covariance [[P00, P01], [P01, P11]], the weight process-noise EMA q_w, R_k and the drift tracker.
+ * KOALA-M filter state: weights and velocities, the parameter average x̄, the shared 2×2 covariance
+ * [[P00, P01], [P01, P11]], the weight process-noise EMA q_w, R_k and the drift tracker.
  *
  * @param step steps taken
  * @param parameters θ

@@ -4,7 +4,10 @@ import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link KoalaMState}, format 2 (format 1: no CUSUM reference in the drift state). */
+/**
+ * Flink serializer of {@link KoalaMState}, format 2 (format 1: no CUSUM reference in the drift
+ * state).
+ */
 public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
 
   private static final long serialVersionUID = 1L;
@@ -24,9 +27,17 @@ public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
 
   @Override
   public KoalaMState copy(KoalaMState s) {
-    return new KoalaMState(s.step(), s.parameters().clone(), s.velocity().clone(),
-        s.average().clone(), s.covarianceWeights(), s.covarianceCross(), s.covarianceVelocity(),
-        s.weightNoise(), s.measurementNoise(), s.drift());
+    return new KoalaMState(
+        s.step(),
+        s.parameters().clone(),
+        s.velocity().clone(),
+        s.average().clone(),
+        s.covarianceWeights(),
+        s.covarianceCross(),
+        s.covarianceVelocity(),
+        s.weightNoise(),
+        s.measurementNoise(),
+        s.drift());
   }
 
   @Override
@@ -45,8 +56,16 @@ public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
 
   @Override
   protected KoalaMState read(int version, DataInputView in) throws IOException {
-    return new KoalaMState(in.readLong(), readArray(in), readArray(in), readArray(in),
-        in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
+    return new KoalaMState(
+        in.readLong(),
+        readArray(in),
+        readArray(in),
+        readArray(in),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble(),
         readDrift(version, 2, in));
   }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link KoalaPlusPlusState}, format 2 (format 1: no CUSUM reference in the drift state). */
+/**
+ * Flink serializer of {@link KoalaPlusPlusState}, format 2 (format 1: no CUSUM reference in the
+ * drift state).
+ */
 public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlusPlusState> {
 
   private static final long serialVersionUID = 1L;
@@ -24,8 +27,13 @@ public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlu
 
   @Override
   public KoalaPlusPlusState copy(KoalaPlusPlusState s) {
-    return new KoalaPlusPlusState(s.step(), s.parameters().clone(), s.covarianceRow().clone(),
-        s.previousGradient().clone(), s.innovationVariance().clone(), s.measurementNoise(),
+    return new KoalaPlusPlusState(
+        s.step(),
+        s.parameters().clone(),
+        s.covarianceRow().clone(),
+        s.previousGradient().clone(),
+        s.innovationVariance().clone(),
+        s.measurementNoise(),
         s.drift());
   }
 
@@ -42,8 +50,14 @@ public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlu
 
   @Override
   protected KoalaPlusPlusState read(int version, DataInputView in) throws IOException {
-    return new KoalaPlusPlusState(in.readLong(), readArray(in), readArray(in), readArray(in),
-        readArray(in), in.readDouble(), readDrift(version, 2, in));
+    return new KoalaPlusPlusState(
+        in.readLong(),
+        readArray(in),
+        readArray(in),
+        readArray(in),
+        readArray(in),
+        in.readDouble(),
+        readDrift(version, 2, in));
   }
 
   @Override

@@ -4,7 +4,10 @@ import java.io.IOException;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Flink serializer of {@link KoalaVState}, format 2 (format 1: no CUSUM reference in the drift state). */
+/**
+ * Flink serializer of {@link KoalaVState}, format 2 (format 1: no CUSUM reference in the drift
+ * state).
+ */
 public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   private static final long serialVersionUID = 1L;
@@ -24,8 +27,8 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   @Override
   public KoalaVState copy(KoalaVState s) {
-    return new KoalaVState(s.step(), s.parameters().clone(), s.covariance(), s.measurementNoise(),
-        s.drift());
+    return new KoalaVState(
+        s.step(), s.parameters().clone(), s.covariance(), s.measurementNoise(), s.drift());
   }
 
   @Override
@@ -39,8 +42,8 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   @Override
   protected KoalaVState read(int version, DataInputView in) throws IOException {
-    return new KoalaVState(in.readLong(), readArray(in), in.readDouble(), in.readDouble(),
-        readDrift(version, 2, in));
+    return new KoalaVState(
+        in.readLong(), readArray(in), in.readDouble(), in.readDouble(), readDrift(version, 2, in));
   }
 
   @Override

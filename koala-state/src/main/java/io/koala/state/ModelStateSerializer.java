@@ -10,7 +10,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * Flink serializer of a key's {@link ModelState}: the optimizer state through its own serializer,
  * the optional standardiser and the counters. Its snapshot nests the optimizer serializer's.
  */
-public final class ModelStateSerializer<S extends OptimizerState> extends TypeSerializer<ModelState<S>> {
+public final class ModelStateSerializer<S extends OptimizerState>
+    extends TypeSerializer<ModelState<S>> {
 
   private static final long serialVersionUID = 1L;
 
@@ -42,10 +43,12 @@ public final class ModelStateSerializer<S extends OptimizerState> extends TypeSe
 
   @Override
   public ModelState<S> copy(ModelState<S> from) {
-    StandardiserState moments = from.standardiser() == null ? null
-        : StandardiserStateSerializer.INSTANCE.copy(from.standardiser());
-    return new ModelState<>(optimizer.copy(from.optimizer()), moments, from.examples(),
-        from.rejectedBatches());
+    StandardiserState moments =
+        from.standardiser() == null
+            ? null
+            : StandardiserStateSerializer.INSTANCE.copy(from.standardiser());
+    return new ModelState<>(
+        optimizer.copy(from.optimizer()), moments, from.examples(), from.rejectedBatches());
   }
 
   @Override
@@ -72,8 +75,8 @@ public final class ModelStateSerializer<S extends OptimizerState> extends TypeSe
   @Override
   public ModelState<S> deserialize(DataInputView in) throws IOException {
     S state = optimizer.deserialize(in);
-    StandardiserState moments = in.readBoolean()
-        ? StandardiserStateSerializer.INSTANCE.deserialize(in) : null;
+    StandardiserState moments =
+        in.readBoolean() ? StandardiserStateSerializer.INSTANCE.deserialize(in) : null;
     return new ModelState<>(state, moments, in.readLong(), in.readLong());
   }
 

@@ -7,4 +7,5 @@ package io.koala.state;
  * @param parameters θ
  * @param velocity the momentum buffer (empty without momentum)
  */
-public record SgdState(long step, double[] parameters, double[] velocity) implements OptimizerState {}
+public record SgdState(long step, double[] parameters, double[] velocity)
+    implements OptimizerState {}

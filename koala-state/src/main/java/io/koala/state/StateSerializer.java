@@ -15,7 +15,9 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
 
   private final int format;
 
-  /** @param format the record format this instance reads: the current one, or an older one */
+  /**
+   * @param format the record format this instance reads: the current one, or an older one
+   */
   protected StateSerializer(int format) {
     this.format = format;
   }
@@ -70,7 +72,9 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
 
   @Override
   public boolean equals(Object obj) {
-    return obj != null && obj.getClass() == getClass() && ((StateSerializer<?>) obj).format == format;
+    return obj != null
+        && obj.getClass() == getClass()
+        && ((StateSerializer<?>) obj).format == format;
   }
 
   @Override
@@ -114,9 +118,9 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
   }
 
   /**
-   * Reads a drift state written by a serializer of format {@code version}: from format 2 on it
-   * ends with the CUSUM reference and the pooled loss; before, the reference starts at the loss
-   * level and nothing is pooled.
+   * Reads a drift state written by a serializer of format {@code version}: from format 2 on it ends
+   * with the CUSUM reference and the pooled loss; before, the reference starts at the loss level
+   * and nothing is pooled.
    */
   static DriftState readDrift(int version, int firstWithReference, DataInputView in)
       throws IOException {
@@ -129,7 +133,15 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
     if (version < firstWithReference) {
       return new DriftState(q, level, variance, cusum, observations, alarms, level, 0.0, 0);
     }
-    return new DriftState(q, level, variance, cusum, observations, alarms, in.readDouble(),
-        in.readDouble(), in.readLong());
+    return new DriftState(
+        q,
+        level,
+        variance,
+        cusum,
+        observations,
+        alarms,
+        in.readDouble(),
+        in.readDouble(),
+        in.readLong());
   }
 }

@@ -9,9 +9,9 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Snapshot of a {@link StateSerializer}: records the format version the state was written in.
- * A newer serializer reads older formats (compatible after migration: Flink reads with the
- * restored serializer and rewrites with the new one); an unknown newer format is incompatible.
+ * Snapshot of a {@link StateSerializer}: records the format version the state was written in. A
+ * newer serializer reads older formats (compatible after migration: Flink reads with the restored
+ * serializer and rewrites with the new one); an unknown newer format is incompatible.
  */
 public abstract class StateSerializerSnapshot<T> implements TypeSerializerSnapshot<T> {
 
@@ -23,8 +23,8 @@ public abstract class StateSerializerSnapshot<T> implements TypeSerializerSnapsh
    * @param currentFormat the format version written by the current serializer
    * @param serializerForFormat a serializer that reads (and writes) a given supported format
    */
-  protected StateSerializerSnapshot(int currentFormat,
-      IntFunction<StateSerializer<T>> serializerForFormat) {
+  protected StateSerializerSnapshot(
+      int currentFormat, IntFunction<StateSerializer<T>> serializerForFormat) {
     this.currentFormat = currentFormat;
     this.serializerForFormat = serializerForFormat;
     this.format = currentFormat;
@@ -54,7 +54,8 @@ public abstract class StateSerializerSnapshot<T> implements TypeSerializerSnapsh
   public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
       throws IOException {
     if (readVersion != 1) {
-      throw new IOException("unknown snapshot version " + readVersion + " of " + getClass().getName());
+      throw new IOException(
+          "unknown snapshot version " + readVersion + " of " + getClass().getName());
     }
     format = in.readInt();
   }
@@ -62,8 +63,14 @@ public abstract class StateSerializerSnapshot<T> implements TypeSerializerSnapsh
   @Override
   public TypeSerializer<T> restoreSerializer() {
     if (format < 1 || format > currentFormat) {
-      throw new IllegalStateException("state format " + format + " of " + getClass().getName()
-          + " is newer than this version reads (" + currentFormat + ")");
+      throw new IllegalStateException(
+          "state format "
+              + format
+              + " of "
+              + getClass().getName()
+              + " is newer than this version reads ("
+              + currentFormat
+              + ")");
     }
     return serializerForFormat.apply(format);
   }

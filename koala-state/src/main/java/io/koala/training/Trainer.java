@@ -24,14 +24,16 @@ public final class Trainer<S extends OptimizerState> {
   private final long seed;
 
   /**
-   * @param seed seeds the initial parameters (the same for every key, so that a key's model
-   *     depends only on its own events)
+   * @param seed seeds the initial parameters (the same for every key, so that a key's model depends
+   *     only on its own events)
    */
   public Trainer(Model model, Optimizer<S> optimizer, boolean standardise, long seed) {
     if (model.parameterCount() != optimizer.layout().parameterCount()) {
-      throw new IllegalArgumentException("the optimizer's layout has "
-          + optimizer.layout().parameterCount() + " parameters, the model "
-          + model.parameterCount());
+      throw new IllegalArgumentException(
+          "the optimizer's layout has "
+              + optimizer.layout().parameterCount()
+              + " parameters, the model "
+              + model.parameterCount());
     }
     this.model = model;
     this.optimizer = optimizer;
@@ -58,8 +60,10 @@ public final class Trainer<S extends OptimizerState> {
     S state = current.optimizer();
     double[] parameters = state.parameters();
     StandardiserState moments = current.standardiser();
-    Batch scored = moments == null ? raw : new Batch(Standardiser.apply(moments, raw.features()),
-        raw.labels());
+    Batch scored =
+        moments == null
+            ? raw
+            : new Batch(Standardiser.apply(moments, raw.features()), raw.labels());
     double accuracy = model.isClassifier() ? accuracy(parameters, scored) : Double.NaN;
 
     Batch train = scored;
@@ -71,15 +75,18 @@ public final class Trainer<S extends OptimizerState> {
     Observation seen = model.evaluate(point, train);
     // Prequential loss: at the current parameters on the batch as scored; reuse the training
     // evaluation when it is the same computation.
-    double loss = point == parameters && train == scored ? seen.loss()
-        : model.evaluate(parameters, scored).loss();
+    double loss =
+        point == parameters && train == scored
+            ? seen.loss()
+            : model.evaluate(parameters, scored).loss();
 
     StepResult<S> result = optimizer.step(state, seen);
-    ModelState<S> next = result.report().accepted()
-        ? new ModelState<>(result.state(), moments, current.examples() + raw.size(),
-            current.rejectedBatches())
-        : new ModelState<>(state, current.standardiser(), current.examples(),
-            current.rejectedBatches() + 1);
+    ModelState<S> next =
+        result.report().accepted()
+            ? new ModelState<>(
+                result.state(), moments, current.examples() + raw.size(), current.rejectedBatches())
+            : new ModelState<>(
+                state, current.standardiser(), current.examples(), current.rejectedBatches() + 1);
     return new TrainingOutcome<>(next, result.report(), loss, accuracy, raw.size());
   }
 
@@ -96,13 +103,12 @@ public final class Trainer<S extends OptimizerState> {
 
   /** The model's answer for one raw feature row, with its predictive variance. */
   public Answer predict(ModelState<S> current, double[] raw) {
-    double[] x = current.standardiser() == null ? raw : Standardiser.apply(current.standardiser(), raw);
+    double[] x =
+        current.standardiser() == null ? raw : Standardiser.apply(current.standardiser(), raw);
     Prediction p = model.predict(current.optimizer().parameters(), x);
     return new Answer(p, p.variance(optimizer.covariance(current.optimizer())), current.version());
   }
 
-  /**
-   * A prediction with its variance (NaN for optimizers without a filter) and the model version.
-   */
+  /** A prediction with its variance (NaN for optimizers without a filter) and the model version. */
   public record Answer(Prediction prediction, double variance, long modelVersion) {}
 }

@@ -23,7 +23,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A golden-vector file (layout: golden/README.md in the test resources) read into runnable pieces. */
+/**
+ * A golden-vector file (layout: golden/README.md in the test resources) read into runnable pieces.
+ */
 final class GoldenFile {
 
   /** The default copy in test resources; {@code -Dkoala.golden=PATH} replaces it. */
@@ -105,21 +107,48 @@ final class GoldenFile {
     String variant = run.path("variant").asText();
     switch (variant) {
       case "koala_v":
-        return new KoalaV(new KoalaVConfig(layout, h.path("P0").asDouble(),
-            ProcessNoise.constant(h.path("Q").asDouble()), r, target, decay,
-            "reg_grad".equals(h.path("direction").asText()) ? Direction.REGULARISED_GRADIENT
-                : Direction.RAW_GRADIENT, skip(h)));
+        return new KoalaV(
+            new KoalaVConfig(
+                layout,
+                h.path("P0").asDouble(),
+                ProcessNoise.constant(h.path("Q").asDouble()),
+                r,
+                target,
+                decay,
+                "reg_grad".equals(h.path("direction").asText())
+                    ? Direction.REGULARISED_GRADIENT
+                    : Direction.RAW_GRADIENT,
+                skip(h)));
       case "koala_m":
-        return new KoalaM(new KoalaMConfig(layout, h.path("sw").asDouble(), h.path("sc").asDouble(),
-            h.path("sv").asDouble(), h.path("kappa").asDouble(), h.path("qw0").asDouble(),
-            h.path("qv").asDouble(), h.path("beta_q").asDouble(), h.path("beta_x").asDouble(),
-            ProcessNoise.constant(0.0), r, target, decay, skip(h)));
+        return new KoalaM(
+            new KoalaMConfig(
+                layout,
+                h.path("sw").asDouble(),
+                h.path("sc").asDouble(),
+                h.path("sv").asDouble(),
+                h.path("kappa").asDouble(),
+                h.path("qw0").asDouble(),
+                h.path("qv").asDouble(),
+                h.path("beta_q").asDouble(),
+                h.path("beta_x").asDouble(),
+                ProcessNoise.constant(0.0),
+                r,
+                target,
+                decay,
+                skip(h)));
       case "koala_pp":
-        return new KoalaPlusPlus(new KoalaPlusPlusConfig(layout, h.path("sigma").asDouble(),
-            ProcessNoise.constant(h.path("Q").asDouble()), r, target, decay,
-            h.path("symmetric").asBoolean(),
-            KoalaPlusPlusConfig.Initialisation.valueOf(h.path("init").asText().toUpperCase()),
-            skip(h), false));
+        return new KoalaPlusPlus(
+            new KoalaPlusPlusConfig(
+                layout,
+                h.path("sigma").asDouble(),
+                ProcessNoise.constant(h.path("Q").asDouble()),
+                r,
+                target,
+                decay,
+                h.path("symmetric").asBoolean(),
+                KoalaPlusPlusConfig.Initialisation.valueOf(h.path("init").asText().toUpperCase()),
+                skip(h),
+                false));
       default:
         throw new IllegalArgumentException("unknown variant " + variant);
     }
@@ -149,18 +178,23 @@ final class GoldenFile {
     if ("fixed".equals(r.path("kind").asText())) {
       return MeasurementNoise.fixed(r.path("value").asDouble());
     }
-    MeasurementNoise.Sample sample = "mean_sq_residual".equals(r.path("sample").asText())
-        ? MeasurementNoise.Sample.MEAN_SQUARED_RESIDUAL : MeasurementNoise.Sample.MEAN_SQUARED_LOSS;
-    return new MeasurementNoise(MeasurementNoise.Kind.EMA, r.path("beta").asDouble(),
-        r.path("init").asDouble(), sample);
+    MeasurementNoise.Sample sample =
+        "mean_sq_residual".equals(r.path("sample").asText())
+            ? MeasurementNoise.Sample.MEAN_SQUARED_RESIDUAL
+            : MeasurementNoise.Sample.MEAN_SQUARED_LOSS;
+    return new MeasurementNoise(
+        MeasurementNoise.Kind.EMA, r.path("beta").asDouble(), r.path("init").asDouble(), sample);
   }
 
   private static Target target(JsonNode t) {
     JsonNode eps = t.path("eps");
-    Schedule schedule = "inv".equals(eps.path("kind").asText())
-        ? Schedule.inverse(eps.path("c").asDouble()) : Schedule.constant(eps.path("c").asDouble());
-    return new Target("a".equals(t.path("scheme").asText()) ? Target.Scheme.OFFSET
-        : Target.Scheme.RELATIVE, schedule);
+    Schedule schedule =
+        "inv".equals(eps.path("kind").asText())
+            ? Schedule.inverse(eps.path("c").asDouble())
+            : Schedule.constant(eps.path("c").asDouble());
+    return new Target(
+        "a".equals(t.path("scheme").asText()) ? Target.Scheme.OFFSET : Target.Scheme.RELATIVE,
+        schedule);
   }
 
   static double[] doubles(JsonNode array) {

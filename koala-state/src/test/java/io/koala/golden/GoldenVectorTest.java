@@ -21,8 +21,8 @@ import org.opentest4j.AssertionFailedError;
 
 /**
  * Runs every run of a golden-vector file (default: the copy in test resources; replace it with
- * {@code -Dkoala.golden=PATH}) and compares every step's loss, gradient, R, θ and filter state
- * at relative 1e-10, naming the first run, step and field that differ.
+ * {@code -Dkoala.golden=PATH}) and compares every step's loss, gradient, R, θ and filter state at
+ * relative 1e-10, naming the first run, step and field that differ.
  */
 class GoldenVectorTest {
 
@@ -57,8 +57,8 @@ class GoldenVectorTest {
     for (JsonNode step : run.path("steps")) {
       int k = step.path("k").asInt();
       Field at = new Field(name, k);
-      Observation seen = model.evaluate(optimizer.evaluationPoint(state),
-          file.batch(step.path("batch").asInt()));
+      Observation seen =
+          model.evaluate(optimizer.evaluationPoint(state), file.batch(step.path("batch").asInt()));
       at.scalar("loss", step.path("loss"), seen.loss());
       at.vector("grad", step.path("grad"), seen.gradient(), 0);
       StepResult<OptimizerState> result = optimizer.step(state, seen);
@@ -73,8 +73,11 @@ class GoldenVectorTest {
         at.scalar("max gain", maxGain(step), result.report().gain());
       } else if (state instanceof KoalaMState m) {
         at.scalar("qw", step.path("qw"), m.weightNoise());
-        at.vector("P", step.path("P"),
-            new double[] {m.covarianceWeights(), m.covarianceCross(), m.covarianceVelocity()}, 0);
+        at.vector(
+            "P",
+            step.path("P"),
+            new double[] {m.covarianceWeights(), m.covarianceCross(), m.covarianceVelocity()},
+            0);
         at.vector("vel", step.path("vel"), m.velocity(), 0);
         at.vector("xavg", step.path("xavg"), m.average(), 0);
       } else if (state instanceof KoalaPlusPlusState pp) {
@@ -123,8 +126,19 @@ class GoldenVectorTest {
     private void check(String field, double expected, double actual) {
       double scale = Math.max(Math.abs(expected), Math.abs(actual));
       if (!(Math.abs(expected - actual) <= TOLERANCE * scale)) {
-        throw new AssertionFailedError("run " + run + ", step " + step + ", field " + field
-            + ": expected " + expected + " but was " + actual, expected, actual);
+        throw new AssertionFailedError(
+            "run "
+                + run
+                + ", step "
+                + step
+                + ", field "
+                + field
+                + ": expected "
+                + expected
+                + " but was "
+                + actual,
+            expected,
+            actual);
       }
     }
 

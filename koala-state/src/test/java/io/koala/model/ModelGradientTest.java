@@ -42,17 +42,18 @@ class ModelGradientTest {
       double[] minus = theta.clone();
       plus[i] += STEP;
       minus[i] -= STEP;
-      double numeric = (model.evaluate(plus, batch).loss() - model.evaluate(minus, batch).loss())
-          / (2 * STEP);
-      assertThat(seen.gradient()[i]).as("%s ∂L/∂θ[%d]", name, i)
+      double numeric =
+          (model.evaluate(plus, batch).loss() - model.evaluate(minus, batch).loss()) / (2 * STEP);
+      assertThat(seen.gradient()[i])
+          .as("%s ∂L/∂θ[%d]", name, i)
           .isCloseTo(numeric, within(1e-7 + 1e-6 * Math.abs(numeric)));
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("models")
-  void predictionSensitivity_isTheSquaredNormOfTheOutputGradient(String name, Model model,
-      int classes) {
+  void predictionSensitivity_isTheSquaredNormOfTheOutputGradient(
+      String name, Model model, int classes) {
     double[] x = Streams.randomVector(3, model.featureCount(), 1.0);
     double[] theta = Streams.randomVector(4, model.parameterCount(), 0.5);
     Prediction p = model.predict(theta, x);
@@ -63,8 +64,9 @@ class ModelGradientTest {
       double[] minus = theta.clone();
       plus[i] += STEP;
       minus[i] -= STEP;
-      double d = (output(model.predict(plus, x), reported) - output(model.predict(minus, x), reported))
-          / (2 * STEP);
+      double d =
+          (output(model.predict(plus, x), reported) - output(model.predict(minus, x), reported))
+              / (2 * STEP);
       squaredNorm += d * d;
     }
     assertThat(p.sensitivity()).as(name).isCloseTo(squaredNorm, within(1e-6 * squaredNorm + 1e-12));
@@ -83,16 +85,19 @@ class ModelGradientTest {
     Observation seen = model.evaluate(new double[] {1.0, 0.0}, batch);
     assertThat(seen.exampleLosses()).containsExactly(1000.0, 1000.0);
     assertThat(seen.gradient()[0]).isCloseTo(1000.0, within(1e-9));
-    Observation right = model.evaluate(new double[] {1.0, 0.0},
-        new Batch(new double[][] {{1000.0}}, new double[] {1.0}));
+    Observation right =
+        model.evaluate(
+            new double[] {1.0, 0.0}, new Batch(new double[][] {{1000.0}}, new double[] {1.0}));
     assertThat(right.loss()).isEqualTo(0.0);
   }
 
   @Test
   void softmax_isStableForHugeLogits_andLabelsAreChecked() {
     LinearModel model = LinearModel.softmaxRegression(1, 3);
-    Observation seen = model.evaluate(new double[] {800, -800, 0, 0, 0, 0},
-        new Batch(new double[][] {{1.0}}, new double[] {1.0}));
+    Observation seen =
+        model.evaluate(
+            new double[] {800, -800, 0, 0, 0, 0},
+            new Batch(new double[][] {{1.0}}, new double[] {1.0}));
     assertThat(seen.loss()).isCloseTo(1600.0, within(1e-9));
     assertThat(model.accepts(2.0)).isTrue();
     assertThat(model.accepts(3.0)).isFalse();

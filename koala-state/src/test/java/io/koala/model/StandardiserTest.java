@@ -26,7 +26,8 @@ class StandardiserTest {
     double[][] x = rows(1000, 4);
     StandardiserState state = Standardiser.initial(4);
     for (int start = 0; start < x.length; start += 37) {
-      state = Standardiser.update(state, Arrays.copyOfRange(x, start, Math.min(x.length, start + 37)));
+      state =
+          Standardiser.update(state, Arrays.copyOfRange(x, start, Math.min(x.length, start + 37)));
     }
     for (int j = 0; j < 4; j++) {
       double mean = 0;
@@ -67,8 +68,8 @@ class StandardiserTest {
   void constantFeature_andTooFewExamples_areOnlyCentred() {
     StandardiserState one = Standardiser.update(Standardiser.initial(2), new double[][] {{5, 7}});
     assertThat(Standardiser.apply(one, new double[] {6, 9})).containsExactly(1.0, 2.0);
-    StandardiserState constant = Standardiser.update(Standardiser.initial(1),
-        new double[][] {{3}, {3}, {3}});
+    StandardiserState constant =
+        Standardiser.update(Standardiser.initial(1), new double[][] {{3}, {3}, {3}});
     assertThat(Standardiser.apply(constant, new double[] {4})).containsExactly(1.0);
   }
 }

@@ -32,13 +32,18 @@ class AdaptiveProcessNoiseTest {
 
   @SuppressWarnings("unchecked")
   private static Optimizer<OptimizerState> optimizer(String name) {
-    Optimizer<?> o = name.equals("koala-v")
-        ? new KoalaV(KoalaVConfig.reference(MODEL.layerwiseLayout())
-            .withProcessNoise(ProcessNoise.adaptive(1.0)))
-        // An alarm's jump in Q can leave KOALA++'s least-squares S non-positive: with adaptive Q
-        // it runs with its reset guard (as the engine's stream defaults do).
-        : new KoalaPlusPlus(KoalaPlusPlusConfig.reference(MODEL.layerwiseLayout())
-            .withProcessNoise(ProcessNoise.adaptive(0.1)).withResetGuard(true));
+    Optimizer<?> o =
+        name.equals("koala-v")
+            ? new KoalaV(
+                KoalaVConfig.reference(MODEL.layerwiseLayout())
+                    .withProcessNoise(ProcessNoise.adaptive(1.0)))
+            // An alarm's jump in Q can leave KOALA++'s least-squares S non-positive: with adaptive
+            // Q
+            // it runs with its reset guard (as the engine's stream defaults do).
+            : new KoalaPlusPlus(
+                KoalaPlusPlusConfig.reference(MODEL.layerwiseLayout())
+                    .withProcessNoise(ProcessNoise.adaptive(0.1))
+                    .withResetGuard(true));
     return (Optimizer<OptimizerState>) o;
   }
 
@@ -65,15 +70,17 @@ class AdaptiveProcessNoiseTest {
     Optimizer<OptimizerState> optimizer = optimizer(name);
     double base = optimizer.processNoise(optimizer.initialState(MODEL.initialParameters(1)));
     for (long seed = 1; seed <= 5; seed++) {
-      Trace trace = run(optimizer,
-          Streams.regression(seed, BATCHES, BATCH_SIZE, WEIGHTS, JUMPED, JUMP, 0.1));
+      Trace trace =
+          run(optimizer, Streams.regression(seed, BATCHES, BATCH_SIZE, WEIGHTS, JUMPED, JUMP, 0.1));
       double before = max(trace.processNoise(), 50, JUMP);
       double after = max(trace.processNoise(), JUMP, JUMP + 10);
       assertThat(before).as("seed %d: Q before the jump", seed).isLessThan(2 * base);
       assertThat(after).as("seed %d: Q after the jump", seed).isGreaterThan(3 * base);
-      assertThat(trace.processNoise()[JUMP + 60]).as("seed %d: Q 60 batches later", seed)
+      assertThat(trace.processNoise()[JUMP + 60])
+          .as("seed %d: Q 60 batches later", seed)
           .isLessThan(1.1 * base);
-      assertThat(trace.alarms()).as("seed %d: alarms", seed)
+      assertThat(trace.alarms())
+          .as("seed %d: alarms", seed)
           .anySatisfy(k -> assertThat(k).isBetween(JUMP, JUMP + 5))
           .allSatisfy(k -> assertThat(k).isGreaterThanOrEqualTo(JUMP));
     }
@@ -85,10 +92,11 @@ class AdaptiveProcessNoiseTest {
     Optimizer<OptimizerState> optimizer = optimizer(name);
     double base = optimizer.processNoise(optimizer.initialState(MODEL.initialParameters(1)));
     for (long seed = 1001; seed <= 1005; seed++) {
-      Trace trace = run(optimizer,
-          Streams.regression(seed, BATCHES, BATCH_SIZE, WEIGHTS, WEIGHTS, -1, 0.1));
+      Trace trace =
+          run(optimizer, Streams.regression(seed, BATCHES, BATCH_SIZE, WEIGHTS, WEIGHTS, -1, 0.1));
       assertThat(trace.alarms()).as("seed %d: alarms", seed).isEmpty();
-      assertThat(max(trace.processNoise(), 0, BATCHES)).as("seed %d: max Q", seed)
+      assertThat(max(trace.processNoise(), 0, BATCHES))
+          .as("seed %d: max Q", seed)
           .isLessThan(2 * base);
     }
   }

@@ -66,7 +66,12 @@ class ProcessNoiseTest {
   }
 
   /** Log losses with Gaussian noise of sd 0.5 around 0; from {@code shiftAt} on, shifted up. */
-  private static DriftState feed(ProcessNoise q, long seed, int batches, int shiftAt, double shift,
+  private static DriftState feed(
+      ProcessNoise q,
+      long seed,
+      int batches,
+      int shiftAt,
+      double shift,
       java.util.List<Integer> alarms) {
     java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     DriftState state = q.initialState();
@@ -93,7 +98,9 @@ class ProcessNoiseTest {
     for (long seed = 1; seed <= 20; seed++) {
       java.util.List<Integer> alarms = new java.util.ArrayList<>();
       feed(q, seed, 300, 200, 1.0, alarms);
-      assertThat(alarms).as("seed %d", seed).isNotEmpty()
+      assertThat(alarms)
+          .as("seed %d", seed)
+          .isNotEmpty()
           .allSatisfy(k -> assertThat(k).isGreaterThanOrEqualTo(200));
       assertThat(alarms.get(0)).as("seed %d", seed).isLessThan(240);
     }
@@ -123,8 +130,9 @@ class ProcessNoiseTest {
     }
     assertThat(q.isAlarm(state)).isTrue();
     // Q_k = β_Q Q_{k-1} + (1 − β_Q)(Q_0 + excess), excess ≥ b · p̂ at the alarm.
-    double atLeast = q.processNoiseBeta() * q.current(previous)
-        + (1 - q.processNoiseBeta()) * (q.base() + q.alarmBoost() * 2.0);
+    double atLeast =
+        q.processNoiseBeta() * q.current(previous)
+            + (1 - q.processNoiseBeta()) * (q.base() + q.alarmBoost() * 2.0);
     assertThat(q.current(state)).isGreaterThanOrEqualTo(atLeast * (1 - 1e-12));
     assertThat(q.withAlarmBoost(0).alarmBoost()).isZero();
   }
@@ -164,7 +172,8 @@ class ProcessNoiseTest {
     DriftState state = q.initialState();
     assertThat(q.current(state)).isEqualTo(0.001);
     assertThat(q.forBatch(state, 32)).isEqualTo(0.032);
-    assertThat(ProcessNoise.constant(0.001).withMinExamples(1).forBatch(state, 32)).isEqualTo(0.001);
+    assertThat(ProcessNoise.constant(0.001).withMinExamples(1).forBatch(state, 32))
+        .isEqualTo(0.001);
   }
 
   @Test
@@ -178,7 +187,8 @@ class ProcessNoiseTest {
       double loss = k < 80 ? 0.01 * (1 + 0.1 * Math.sin(k)) : 5.0;
       a = perStep.observe(a, loss, 1.0, 32);
       b = perExample.observe(b, loss, 1.0, 32);
-      assertThat(perExample.forBatch(b, 32)).as("batch %d", k)
+      assertThat(perExample.forBatch(b, 32))
+          .as("batch %d", k)
           .isCloseTo(perStep.forBatch(a, 32), org.assertj.core.api.Assertions.within(1e-12));
       highest = Math.max(highest, perExample.current(b));
     }
@@ -188,8 +198,10 @@ class ProcessNoiseTest {
   @Test
   void invalidBounds_failWithTheKeyNamed() {
     assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withMinExamples(1).withBounds(2.0, 3.0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processNoise.min");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processNoise.min");
     assertThatThrownBy(() -> ProcessNoise.adaptive(1.0).withMinExamples(1).withBounds(0.0, 0.5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("processNoise.max");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("processNoise.max");
   }
 }

@@ -17,33 +17,40 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The factory builds what the job's configuration built before the presets existed: the
- * expected configs below are that code's literal numbers, so a changed default fails here.
+ * The factory builds what the job's configuration built before the presets existed: the expected
+ * configs below are that code's literal numbers, so a changed default fails here.
  */
 class OptimizersTest {
 
   private static final BlockLayout LAYOUT = BlockLayout.ofSizes(3, 2);
 
   /** Overrides the job may pass, one or several at a time (none first). */
-  private static final List<OptimizerSpec> SPECS = List.of(
-      OptimizerSpec.of(LAYOUT),
-      OptimizerSpec.of(LAYOUT).withLearningRate(0.5),
-      OptimizerSpec.of(LAYOUT).withCovariance(0.7),
-      OptimizerSpec.of(LAYOUT).withProcessNoise(0.02),
-      OptimizerSpec.of(LAYOUT).withAdaptive(false),
-      OptimizerSpec.of(LAYOUT).withAdaptive(true).withPerExample(false),
-      OptimizerSpec.of(LAYOUT).withPerExample(true),
-      OptimizerSpec.of(LAYOUT).withProcessNoise(0.02).withAdaptive(true)
-          .withProcessNoiseBounds(0.001, 5.0),
-      OptimizerSpec.of(LAYOUT).withAdaptive(true).withProcessNoiseBounds(null, 50.0),
-      OptimizerSpec.of(LAYOUT).withMeasurementNoise(0.25),
-      OptimizerSpec.of(LAYOUT).withMeasurementNoiseBeta(0.5),
-      OptimizerSpec.of(LAYOUT).withMeasurementNoise(0.25).withMeasurementNoiseBeta(0.5),
-      OptimizerSpec.of(LAYOUT).withWeightDecay(0.01),
-      OptimizerSpec.of(LAYOUT).withMomentum(0.5),
-      OptimizerSpec.of(LAYOUT).withSymmetric(false),
-      OptimizerSpec.of(LAYOUT).withLearningRate(0.2).withCovariance(0.3).withMomentum(0.0)
-          .withWeightDecay(0.1).withSymmetric(false));
+  private static final List<OptimizerSpec> SPECS =
+      List.of(
+          OptimizerSpec.of(LAYOUT),
+          OptimizerSpec.of(LAYOUT).withLearningRate(0.5),
+          OptimizerSpec.of(LAYOUT).withCovariance(0.7),
+          OptimizerSpec.of(LAYOUT).withProcessNoise(0.02),
+          OptimizerSpec.of(LAYOUT).withAdaptive(false),
+          OptimizerSpec.of(LAYOUT).withAdaptive(true).withPerExample(false),
+          OptimizerSpec.of(LAYOUT).withPerExample(true),
+          OptimizerSpec.of(LAYOUT)
+              .withProcessNoise(0.02)
+              .withAdaptive(true)
+              .withProcessNoiseBounds(0.001, 5.0),
+          OptimizerSpec.of(LAYOUT).withAdaptive(true).withProcessNoiseBounds(null, 50.0),
+          OptimizerSpec.of(LAYOUT).withMeasurementNoise(0.25),
+          OptimizerSpec.of(LAYOUT).withMeasurementNoiseBeta(0.5),
+          OptimizerSpec.of(LAYOUT).withMeasurementNoise(0.25).withMeasurementNoiseBeta(0.5),
+          OptimizerSpec.of(LAYOUT).withWeightDecay(0.01),
+          OptimizerSpec.of(LAYOUT).withMomentum(0.5),
+          OptimizerSpec.of(LAYOUT).withSymmetric(false),
+          OptimizerSpec.of(LAYOUT)
+              .withLearningRate(0.2)
+              .withCovariance(0.3)
+              .withMomentum(0.0)
+              .withWeightDecay(0.1)
+              .withSymmetric(false));
 
   @ParameterizedTest
   @EnumSource(Preset.class)
@@ -93,13 +100,23 @@ class OptimizersTest {
 
   @Test
   void create_invalidValue_throwsNamingIt() {
-    assertThatThrownBy(() -> Optimizers.create(OptimizerKind.KOALA_V, Preset.STREAM,
-        OptimizerSpec.of(LAYOUT).withCovariance(0.0)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("covariance");
+    assertThatThrownBy(
+            () ->
+                Optimizers.create(
+                    OptimizerKind.KOALA_V,
+                    Preset.STREAM,
+                    OptimizerSpec.of(LAYOUT).withCovariance(0.0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("covariance");
     // R is checked whichever optimizer runs, as before.
-    assertThatThrownBy(() -> Optimizers.create(OptimizerKind.SGD, Preset.STREAM,
-        OptimizerSpec.of(LAYOUT).withMeasurementNoiseBeta(1.5)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beta");
+    assertThatThrownBy(
+            () ->
+                Optimizers.create(
+                    OptimizerKind.SGD,
+                    Preset.STREAM,
+                    OptimizerSpec.of(LAYOUT).withMeasurementNoiseBeta(1.5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("beta");
   }
 
   private static Object config(Optimizer<?> optimizer) {
@@ -122,23 +139,55 @@ class OptimizersTest {
     BlockLayout layout = o.layout();
     double decay = or(o.weightDecay(), 0.0);
     Double fixedR = o.measurementNoise();
-    MeasurementNoise r = fixedR != null ? MeasurementNoise.fixed(fixedR)
-        : new MeasurementNoise(MeasurementNoise.Kind.EMA, or(o.measurementNoiseBeta(), 0.9), 1.0,
-            MeasurementNoise.Sample.MEAN_SQUARED_LOSS);
+    MeasurementNoise r =
+        fixedR != null
+            ? MeasurementNoise.fixed(fixedR)
+            : new MeasurementNoise(
+                MeasurementNoise.Kind.EMA,
+                or(o.measurementNoiseBeta(), 0.9),
+                1.0,
+                MeasurementNoise.Sample.MEAN_SQUARED_LOSS);
     Target target = Target.reference(or(o.learningRate(), 1.0));
     return switch (kind) {
-      case KOALA_V -> new KoalaVConfig(layout, or(o.covariance(), stream ? 1.0 : 0.1),
-          processNoise(o, stream, stream ? 0.0003 : 1.0), r, target, decay,
-          Direction.RAW_GRADIENT, 1e-9);
-      case KOALA_M -> new KoalaMConfig(layout, or(o.covariance(), 0.1), 0.0, 0.1,
-          or(o.momentum(), 0.9), 0.01, 0.01, 0.9, 0.9,
-          processNoise(o, stream, stream ? 0.0003 : 0.0), r, target, decay, 1e-9);
-      case KOALA_PP -> new KoalaPlusPlusConfig(layout, or(o.covariance(), 0.1),
-          processNoise(o, stream, stream ? 0.003 : 0.1), r, target, decay,
-          o.symmetric() == null || o.symmetric(), KoalaPlusPlusConfig.Initialisation.REFERENCE,
-          1e-9, stream);
-      case SGD -> new Sgd.Config(layout, or(o.learningRate(), 0.01), or(o.momentum(), 0.9),
-          decay);
+      case KOALA_V ->
+          new KoalaVConfig(
+              layout,
+              or(o.covariance(), stream ? 1.0 : 0.1),
+              processNoise(o, stream, stream ? 0.0003 : 1.0),
+              r,
+              target,
+              decay,
+              Direction.RAW_GRADIENT,
+              1e-9);
+      case KOALA_M ->
+          new KoalaMConfig(
+              layout,
+              or(o.covariance(), 0.1),
+              0.0,
+              0.1,
+              or(o.momentum(), 0.9),
+              0.01,
+              0.01,
+              0.9,
+              0.9,
+              processNoise(o, stream, stream ? 0.0003 : 0.0),
+              r,
+              target,
+              decay,
+              1e-9);
+      case KOALA_PP ->
+          new KoalaPlusPlusConfig(
+              layout,
+              or(o.covariance(), 0.1),
+              processNoise(o, stream, stream ? 0.003 : 0.1),
+              r,
+              target,
+              decay,
+              o.symmetric() == null || o.symmetric(),
+              KoalaPlusPlusConfig.Initialisation.REFERENCE,
+              1e-9,
+              stream);
+      case SGD -> new Sgd.Config(layout, or(o.learningRate(), 0.01), or(o.momentum(), 0.9), decay);
       case ADAM -> new Adam.Config(layout, or(o.learningRate(), 0.001), 0.9, 0.999, 1e-8, decay);
     };
   }
@@ -150,8 +199,8 @@ class OptimizersTest {
       return ProcessNoise.constant(base).withPerExample(perExample);
     }
     ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
-    return adaptive.withBounds(or(o.processNoiseMin(), adaptive.min()),
-        or(o.processNoiseMax(), adaptive.max()));
+    return adaptive.withBounds(
+        or(o.processNoiseMin(), adaptive.min()), or(o.processNoiseMax(), adaptive.max()));
   }
 
   private static double or(Double value, double fallback) {

@@ -50,8 +50,18 @@ class SkipAndGuardTest {
   @Test
   void koalaM_allBlocksSkipped_movesToThePrediction_andKeepsAverage() {
     KoalaM koala = new KoalaM(KoalaMConfig.reference(TWO_BLOCKS));
-    KoalaMState start = new KoalaMState(3, THETA.clone(), new double[] {1, 1, 1, 1, 1},
-        new double[] {9, 9, 9, 9, 9}, 0.1, 0.0, 0.1, 0.01, 1.0, DriftState.initial(0.0));
+    KoalaMState start =
+        new KoalaMState(
+            3,
+            THETA.clone(),
+            new double[] {1, 1, 1, 1, 1},
+            new double[] {9, 9, 9, 9, 9},
+            0.1,
+            0.0,
+            0.1,
+            0.01,
+            1.0,
+            DriftState.initial(0.0));
     var result = koala.step(start, observation(1.0, 0, 0, 0, 0, 0));
     KoalaMState after = result.state();
     assertThat(after.parameters()).containsExactly(1.1, 0.8, 1.3, 1.4, 0.5);
@@ -65,8 +75,8 @@ class SkipAndGuardTest {
   @Test
   void koalaPlusPlus_skippedBlock_keepsItsFilterRow() {
     KoalaPlusPlus koala = new KoalaPlusPlus(KoalaPlusPlusConfig.reference(TWO_BLOCKS));
-    KoalaPlusPlusState first = koala.step(koala.initialState(THETA),
-        observation(1.0, 0.5, -0.5, 0.2, 0.3, 0.1)).state();
+    KoalaPlusPlusState first =
+        koala.step(koala.initialState(THETA), observation(1.0, 0.5, -0.5, 0.2, 0.3, 0.1)).state();
     var result = koala.step(first, observation(1.0, 0.4, -0.1, 0.2, 0.0, 0.0));
     KoalaPlusPlusState after = result.state();
     assertThat(result.report().skippedBlocks()).isEqualTo(1);
@@ -82,10 +92,12 @@ class SkipAndGuardTest {
   void everyOptimizer_refusesNonFiniteObservations_andReturnsTheSameState() {
     for (Optimizer<OptimizerState> optimizer : Optimizers.all(TWO_BLOCKS, true)) {
       OptimizerState state = optimizer.initialState(THETA);
-      for (Observation bad : new Observation[] {
-          observation(Double.NaN, 0.1, 0.1, 0.1, 0.1, 0.1),
-          observation(1.0, 0.1, Double.POSITIVE_INFINITY, 0.1, 0.1, 0.1),
-          observation(1.0, 0.1, 0.1, 0.1, 0.1, Double.NaN)}) {
+      for (Observation bad :
+          new Observation[] {
+            observation(Double.NaN, 0.1, 0.1, 0.1, 0.1, 0.1),
+            observation(1.0, 0.1, Double.POSITIVE_INFINITY, 0.1, 0.1, 0.1),
+            observation(1.0, 0.1, 0.1, 0.1, 0.1, Double.NaN)
+          }) {
         var result = optimizer.step(state, bad);
         assertThat(result.report().accepted()).as(optimizer.name()).isFalse();
         assertThat(result.state()).as(optimizer.name()).isSameAs(state);
@@ -101,8 +113,9 @@ class SkipAndGuardTest {
       }
       OptimizerState state = optimizer.initialState(THETA);
       double huge = 1e307;
-      Observation exploding = new Observation(huge, new double[] {huge, huge},
-          new double[] {1e-3, 1e300, 1e-3, 1e-3, 1e-3});
+      Observation exploding =
+          new Observation(
+              huge, new double[] {huge, huge}, new double[] {1e-3, 1e300, 1e-3, 1e-3, 1e-3});
       var result = optimizer.step(state, exploding);
       assertThat(result.report().accepted()).as(optimizer.name()).isFalse();
       assertThat(result.state()).as(optimizer.name()).isSameAs(state);
@@ -122,37 +135,60 @@ class SkipAndGuardTest {
   void koalaV_hugeLossWithTinyGradient_isRefusedAsNonFinite() {
     KoalaV koala = new KoalaV(KoalaVConfig.reference(TWO_BLOCKS));
     KoalaVState state = koala.initialState(THETA);
-    var result = koala.step(state, new Observation(1e300, new double[] {1e300, 1e300},
-        new double[] {1e-8, 1e-8, 1e-8, 1e-8, 1e-8}));
+    var result =
+        koala.step(
+            state,
+            new Observation(
+                1e300, new double[] {1e300, 1e300}, new double[] {1e-8, 1e-8, 1e-8, 1e-8, 1e-8}));
     assertThat(result.report().refusal()).isEqualTo(Refusal.NON_FINITE_STATE);
     assertThat(result.state()).isSameAs(state);
   }
 
-  /** A state whose surrogate row points against H makes S negative (docs/algorithms.md#reset-guard). */
+  /**
+   * A state whose surrogate row points against H makes S negative (docs/algorithms.md#reset-guard).
+   */
   private static KoalaPlusPlusState againstTheGradient(double[] h) {
     double[] v = new double[h.length];
     for (int i = 0; i < h.length; i++) {
       v[i] = -h[i];
     }
-    return new KoalaPlusPlusState(1, THETA.clone(), v, h.clone(), new double[] {1.0},
-        1e-12, DriftState.initial(0.0));
+    return new KoalaPlusPlusState(
+        1, THETA.clone(), v, h.clone(), new double[] {1.0}, 1e-12, DriftState.initial(0.0));
   }
 
   @Test
   void koalaPlusPlus_nonPositiveInnovationVariance_isRefused_orResetWithTheGuard() {
     double[] h = {0.5, -0.5, 0.2, 0.3, 0.1};
     BlockLayout one = BlockLayout.global(5);
-    KoalaPlusPlusConfig config = new KoalaPlusPlusConfig(one, 0.1, ProcessNoise.constant(0.0),
-        MeasurementNoise.fixed(1e-12), Target.reference(1.0), 0.0, true,
-        KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9, false);
+    KoalaPlusPlusConfig config =
+        new KoalaPlusPlusConfig(
+            one,
+            0.1,
+            ProcessNoise.constant(0.0),
+            MeasurementNoise.fixed(1e-12),
+            Target.reference(1.0),
+            0.0,
+            true,
+            KoalaPlusPlusConfig.Initialisation.REFERENCE,
+            1e-9,
+            false);
     KoalaPlusPlusState state = againstTheGradient(h);
     var refused = new KoalaPlusPlus(config).step(state, observation(1.0, h));
     assertThat(refused.report().refusal()).isEqualTo(Refusal.NON_POSITIVE_COVARIANCE);
     assertThat(refused.state()).isSameAs(state);
 
-    KoalaPlusPlusConfig guarded = new KoalaPlusPlusConfig(one, 0.1, ProcessNoise.constant(0.0),
-        MeasurementNoise.fixed(1e-12), Target.reference(1.0), 0.0, true,
-        KoalaPlusPlusConfig.Initialisation.REFERENCE, 1e-9, true);
+    KoalaPlusPlusConfig guarded =
+        new KoalaPlusPlusConfig(
+            one,
+            0.1,
+            ProcessNoise.constant(0.0),
+            MeasurementNoise.fixed(1e-12),
+            Target.reference(1.0),
+            0.0,
+            true,
+            KoalaPlusPlusConfig.Initialisation.REFERENCE,
+            1e-9,
+            true);
     var reset = new KoalaPlusPlus(guarded).step(state, observation(1.0, h));
     assertThat(reset.report().accepted()).isTrue();
     assertThat(reset.state().innovationVariance()[0]).isPositive();

@@ -30,10 +30,15 @@ class PendingRowSerializerTest {
   void snapshot_roundTrips_andIsCompatibleAsIs() throws IOException {
     DataOutputSerializer out = new DataOutputSerializer(16);
     TypeSerializerSnapshot.writeVersionedSnapshot(out, SERIALIZER.snapshotConfiguration());
-    TypeSerializerSnapshot<PendingRow> restored = TypeSerializerSnapshot.readVersionedSnapshot(
-        new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
-    assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(restored)
-        .isCompatibleAsIs()).isTrue();
+    TypeSerializerSnapshot<PendingRow> restored =
+        TypeSerializerSnapshot.readVersionedSnapshot(
+            new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+    assertThat(
+            SERIALIZER
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(restored)
+                .isCompatibleAsIs())
+        .isTrue();
     assertThat(restored.restoreSerializer()).isEqualTo(SERIALIZER);
   }
 
@@ -44,7 +49,7 @@ class PendingRowSerializerTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     TypeSerializerSnapshot<PendingRow> old =
         (TypeSerializerSnapshot) DoublePrimitiveArraySerializer.INSTANCE.snapshotConfiguration();
-    assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(old)
-        .isIncompatible()).isTrue();
+    assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(old).isIncompatible())
+        .isTrue();
   }
 }

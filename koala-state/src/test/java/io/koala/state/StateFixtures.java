@@ -11,8 +11,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * One fixed instance of every state record with its serializer, and the writer of the saved
- * snapshots under {@code src/test/resources/state-snapshots/v1/} and {@code v2/} (run {@link #main} only when a
- * new format version is introduced, into a new folder; never overwrite a released one).
+ * snapshots under {@code src/test/resources/state-snapshots/v1/} and {@code v2/} (run {@link #main}
+ * only when a new format version is introduced, into a new folder; never overwrite a released one).
  */
 final class StateFixtures {
 
@@ -28,18 +28,30 @@ final class StateFixtures {
     double[] other = Streams.randomVector(2, 7, 0.1);
     double[] third = Streams.randomVector(3, 7, 0.01);
     Map<String, Fixture<?>> fixtures = new LinkedHashMap<>();
-    fixtures.put("KoalaVState", new Fixture<>(new KoalaVState(12, theta, 0.25, 1.5, DRIFT),
-        KoalaVStateSerializer.INSTANCE));
-    fixtures.put("KoalaMState", new Fixture<>(new KoalaMState(12, theta, other, third, 0.2, 0.05,
-        0.1, 0.013, 1.5, DRIFT), KoalaMStateSerializer.INSTANCE));
-    fixtures.put("KoalaPlusPlusState", new Fixture<>(new KoalaPlusPlusState(12, theta, other,
-        third, new double[] {4.5, Double.NaN}, 1.5, DRIFT), KoalaPlusPlusStateSerializer.INSTANCE));
-    fixtures.put("SgdState", new Fixture<>(new SgdState(12, theta, other),
-        SgdStateSerializer.INSTANCE));
-    fixtures.put("AdamState", new Fixture<>(new AdamState(12, theta, other, third),
-        AdamStateSerializer.INSTANCE));
-    fixtures.put("StandardiserState", new Fixture<>(new StandardiserState(99, theta, third),
-        StandardiserStateSerializer.INSTANCE));
+    fixtures.put(
+        "KoalaVState",
+        new Fixture<>(
+            new KoalaVState(12, theta, 0.25, 1.5, DRIFT), KoalaVStateSerializer.INSTANCE));
+    fixtures.put(
+        "KoalaMState",
+        new Fixture<>(
+            new KoalaMState(12, theta, other, third, 0.2, 0.05, 0.1, 0.013, 1.5, DRIFT),
+            KoalaMStateSerializer.INSTANCE));
+    fixtures.put(
+        "KoalaPlusPlusState",
+        new Fixture<>(
+            new KoalaPlusPlusState(
+                12, theta, other, third, new double[] {4.5, Double.NaN}, 1.5, DRIFT),
+            KoalaPlusPlusStateSerializer.INSTANCE));
+    fixtures.put(
+        "SgdState", new Fixture<>(new SgdState(12, theta, other), SgdStateSerializer.INSTANCE));
+    fixtures.put(
+        "AdamState",
+        new Fixture<>(new AdamState(12, theta, other, third), AdamStateSerializer.INSTANCE));
+    fixtures.put(
+        "StandardiserState",
+        new Fixture<>(
+            new StandardiserState(99, theta, third), StandardiserStateSerializer.INSTANCE));
     return fixtures;
   }
 
@@ -51,7 +63,8 @@ final class StateFixtures {
 
   static <T> byte[] snapshotBytes(Fixture<T> fixture) throws IOException {
     DataOutputSerializer out = new DataOutputSerializer(256);
-    TypeSerializerSnapshot.writeVersionedSnapshot(out, fixture.serializer().snapshotConfiguration());
+    TypeSerializerSnapshot.writeVersionedSnapshot(
+        out, fixture.serializer().snapshotConfiguration());
     return out.getCopyOfBuffer();
   }
 

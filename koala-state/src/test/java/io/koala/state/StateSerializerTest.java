@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 class StateSerializerTest {
 
   private static <T> T roundTrip(Fixture<T> fixture) throws IOException {
-    return fixture.serializer().deserialize(new DataInputDeserializer(StateFixtures.bytes(fixture)));
+    return fixture
+        .serializer()
+        .deserialize(new DataInputDeserializer(StateFixtures.bytes(fixture)));
   }
 
   @Test
@@ -30,9 +32,17 @@ class StateSerializerTest {
 
   private static <T> void checkRoundTrip(String name, Fixture<T> fixture) throws IOException {
     T back = roundTrip(fixture);
-    assertThat(back).as(name).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(fixture.state());
+    assertThat(back)
+        .as(name)
+        .usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .isEqualTo(fixture.state());
     T copy = fixture.serializer().copy(fixture.state());
-    assertThat(copy).as(name).usingRecursiveComparison().withComparatorForType(Double::compare, Double.class).isEqualTo(fixture.state());
+    assertThat(copy)
+        .as(name)
+        .usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .isEqualTo(fixture.state());
     assertThat(((OptimizerStateOrStandardiser) () -> copy).firstArray())
         .as(name + ": the copy owns its arrays")
         .isNotSameAs(((OptimizerStateOrStandardiser) fixture::state).firstArray());
@@ -54,7 +64,8 @@ class StateSerializerTest {
   @Test
   void koalaVState_serializesWithin5PercentPlus128BytesOfItsParameters() throws IOException {
     for (int n : new int[] {100, 10_000}) {
-      KoalaVState state = new KoalaVState(1, Streams.randomVector(1, n, 1), 0.1, 1, StateFixtures.DRIFT);
+      KoalaVState state =
+          new KoalaVState(1, Streams.randomVector(1, n, 1), 0.1, 1, StateFixtures.DRIFT);
       int size = StateFixtures.bytes(new Fixture<>(state, KoalaVStateSerializer.INSTANCE)).length;
       assertThat(size).as("n = %d", n).isLessThanOrEqualTo((int) (1.05 * 8 * n) + 128);
     }
@@ -64,13 +75,18 @@ class StateSerializerTest {
   void koalaVModelState_perKey_staysWithin5PercentPlus128BytesOfItsParameters() throws IOException {
     var serializer = new ModelStateSerializer<>(KoalaVStateSerializer.INSTANCE);
     for (int n : new int[] {101, 10_001}) {
-      var state = new ModelState<>(
-          new KoalaVState(3, Streams.randomVector(2, n, 1), 0.1, 1, StateFixtures.DRIFT), null, 96, 0);
+      var state =
+          new ModelState<>(
+              new KoalaVState(3, Streams.randomVector(2, n, 1), 0.1, 1, StateFixtures.DRIFT),
+              null,
+              96,
+              0);
       DataOutputSerializer out = new DataOutputSerializer(8 * n + 256);
       serializer.serialize(state, out);
       assertThat(out.length()).as("n = %d", n).isLessThanOrEqualTo((int) (1.05 * 8 * n) + 128);
       assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
-          .usingRecursiveComparison().isEqualTo(state);
+          .usingRecursiveComparison()
+          .isEqualTo(state);
     }
   }
 
@@ -90,21 +106,30 @@ class StateSerializerTest {
       TypeSerializer<?> restored = checkSnapshot(e.getValue(), snapshot, migrated);
       Object back = restored.deserialize(new DataInputDeserializer(state));
       // Format 1 had no CUSUM reference (it starts at the loss level) and pooled nothing.
-      Object expected = migrated ? withReference(e.getValue().state(), StateFixtures.DRIFT.lossLevel())
-          : e.getValue().state();
-      assertThat(back).as(e.getKey()).usingRecursiveComparison()
-          .withComparatorForType(Double::compare, Double.class).isEqualTo(expected);
+      Object expected =
+          migrated
+              ? withReference(e.getValue().state(), StateFixtures.DRIFT.lossLevel())
+              : e.getValue().state();
+      assertThat(back)
+          .as(e.getKey())
+          .usingRecursiveComparison()
+          .withComparatorForType(Double::compare, Double.class)
+          .isEqualTo(expected);
     }
   }
 
   @Test
   void savedV2Snapshots_restoreAsIs() throws IOException {
     for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
-      TypeSerializer<?> restored = checkSnapshot(e.getValue(),
-          resource("v2", e.getKey() + ".snapshot"), false);
-      Object back = restored.deserialize(new DataInputDeserializer(resource("v2", e.getKey() + ".state")));
-      assertThat(back).as(e.getKey()).usingRecursiveComparison()
-          .withComparatorForType(Double::compare, Double.class).isEqualTo(e.getValue().state());
+      TypeSerializer<?> restored =
+          checkSnapshot(e.getValue(), resource("v2", e.getKey() + ".snapshot"), false);
+      Object back =
+          restored.deserialize(new DataInputDeserializer(resource("v2", e.getKey() + ".state")));
+      assertThat(back)
+          .as(e.getKey())
+          .usingRecursiveComparison()
+          .withComparatorForType(Double::compare, Double.class)
+          .isEqualTo(e.getValue().state());
     }
   }
 
@@ -113,21 +138,44 @@ class StateSerializerTest {
       java.util.Set.of("KoalaVState", "KoalaMState", "KoalaPlusPlusState");
 
   private static Object withReference(Object state, double reference) {
-    java.util.function.Function<DriftState, DriftState> f = d -> new DriftState(d.processNoise(),
-        d.lossLevel(), d.surpriseVariance(), d.cusum(), d.observations(), d.alarms(), reference,
-        0.0, 0);
+    java.util.function.Function<DriftState, DriftState> f =
+        d ->
+            new DriftState(
+                d.processNoise(),
+                d.lossLevel(),
+                d.surpriseVariance(),
+                d.cusum(),
+                d.observations(),
+                d.alarms(),
+                reference,
+                0.0,
+                0);
     if (state instanceof KoalaVState v) {
-      return new KoalaVState(v.step(), v.parameters(), v.covariance(), v.measurementNoise(),
-          f.apply(v.drift()));
+      return new KoalaVState(
+          v.step(), v.parameters(), v.covariance(), v.measurementNoise(), f.apply(v.drift()));
     }
     if (state instanceof KoalaMState m) {
-      return new KoalaMState(m.step(), m.parameters(), m.velocity(), m.average(),
-          m.covarianceWeights(), m.covarianceCross(), m.covarianceVelocity(), m.weightNoise(),
-          m.measurementNoise(), f.apply(m.drift()));
+      return new KoalaMState(
+          m.step(),
+          m.parameters(),
+          m.velocity(),
+          m.average(),
+          m.covarianceWeights(),
+          m.covarianceCross(),
+          m.covarianceVelocity(),
+          m.weightNoise(),
+          m.measurementNoise(),
+          f.apply(m.drift()));
     }
     KoalaPlusPlusState p = (KoalaPlusPlusState) state;
-    return new KoalaPlusPlusState(p.step(), p.parameters(), p.covarianceRow(),
-        p.previousGradient(), p.innovationVariance(), p.measurementNoise(), f.apply(p.drift()));
+    return new KoalaPlusPlusState(
+        p.step(),
+        p.parameters(),
+        p.covarianceRow(),
+        p.previousGradient(),
+        p.innovationVariance(),
+        p.measurementNoise(),
+        f.apply(p.drift()));
   }
 
   private static <T> TypeSerializer<T> checkSnapshot(Fixture<T> fixture, byte[] bytes)
@@ -137,12 +185,13 @@ class StateSerializerTest {
 
   /** The snapshot's compatibility with the current serializer, and the serializer it restores. */
   @SuppressWarnings("unchecked")
-  private static <T> TypeSerializer<T> checkSnapshot(Fixture<T> fixture, byte[] bytes,
-      boolean olderFormat) throws IOException {
-    TypeSerializerSnapshot<T> old = TypeSerializerSnapshot.readVersionedSnapshot(
-        new DataInputDeserializer(bytes), StateSerializerTest.class.getClassLoader());
-    TypeSerializerSnapshot<T> current = (TypeSerializerSnapshot<T>)
-        fixture.serializer().snapshotConfiguration();
+  private static <T> TypeSerializer<T> checkSnapshot(
+      Fixture<T> fixture, byte[] bytes, boolean olderFormat) throws IOException {
+    TypeSerializerSnapshot<T> old =
+        TypeSerializerSnapshot.readVersionedSnapshot(
+            new DataInputDeserializer(bytes), StateSerializerTest.class.getClassLoader());
+    TypeSerializerSnapshot<T> current =
+        (TypeSerializerSnapshot<T>) fixture.serializer().snapshotConfiguration();
     TypeSerializerSchemaCompatibility<T> compatibility = current.resolveSchemaCompatibility(old);
     TypeSerializer<T> restored = old.restoreSerializer();
     if (olderFormat) {
@@ -162,20 +211,27 @@ class StateSerializerTest {
     out.writeInt(KoalaVStateSerializer.CURRENT_FORMAT + 1);
     KoalaVStateSerializer.Snapshot future = new KoalaVStateSerializer.Snapshot();
     future.readSnapshot(1, new DataInputDeserializer(out.getCopyOfBuffer()), null);
-    assertThat(new KoalaVStateSerializer.Snapshot().resolveSchemaCompatibility(future)
-        .isIncompatible()).isTrue();
+    assertThat(
+            new KoalaVStateSerializer.Snapshot()
+                .resolveSchemaCompatibility(future)
+                .isIncompatible())
+        .isTrue();
     assertThatThrownBy(future::restoreSerializer).hasMessageContaining("newer");
   }
 
   @Test
   void snapshotOfAnotherSerializer_isIncompatible() {
-    assertThat(new KoalaVStateSerializer.Snapshot().resolveSchemaCompatibility(
-        (TypeSerializerSnapshot) new SgdStateSerializer.Snapshot()).isIncompatible()).isTrue();
+    assertThat(
+            new KoalaVStateSerializer.Snapshot()
+                .resolveSchemaCompatibility(
+                    (TypeSerializerSnapshot) new SgdStateSerializer.Snapshot())
+                .isIncompatible())
+        .isTrue();
   }
 
   private static byte[] resource(String version, String name) throws IOException {
-    try (InputStream in = StateSerializerTest.class.getResourceAsStream(
-        "/state-snapshots/" + version + "/" + name)) {
+    try (InputStream in =
+        StateSerializerTest.class.getResourceAsStream("/state-snapshots/" + version + "/" + name)) {
       assertThat(in).as("saved snapshot " + name).isNotNull();
       return in.readAllBytes();
     }

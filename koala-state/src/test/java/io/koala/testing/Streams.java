@@ -12,8 +12,14 @@ public final class Streams {
    * Linear regression batches y = x·w + b + noise, x ~ U(−1, 1)^d, whose true weights jump to
    * {@code jumped} from batch {@code jumpAt} on (never when jumpAt < 0).
    */
-  public static Batch[] regression(long seed, int batches, int batchSize, double[] weights,
-      double[] jumped, int jumpAt, double noise) {
+  public static Batch[] regression(
+      long seed,
+      int batches,
+      int batchSize,
+      double[] weights,
+      double[] jumped,
+      int jumpAt,
+      double noise) {
     SplittableRandom random = new SplittableRandom(seed);
     Batch[] out = new Batch[batches];
     for (int k = 0; k < batches; k++) {

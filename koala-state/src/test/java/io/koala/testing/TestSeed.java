@@ -5,7 +5,8 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * The seed of a randomised test: {@code -Dkoala.test.seed=S} replays a run, otherwise a new seed
- * each run. Register {@link Printer} on the test class and a failure names the seed that replays it.
+ * each run. Register {@link Printer} on the test class and a failure names the seed that replays
+ * it.
  *
  * <pre>{@code
  * @ExtendWith(TestSeed.Printer.class)

@@ -30,7 +30,8 @@ class TestSeedTest {
       long seed = TestSeed.next();
       AssertionError failure = new AssertionError("boom");
       assertThat(TestSeed.Printer.annotate("a test", failure)).isSameAs(failure);
-      assertThat(failure.getSuppressed()).singleElement()
+      assertThat(failure.getSuppressed())
+          .singleElement()
           .satisfies(s -> assertThat(s).hasMessage("replay with -Dkoala.test.seed=" + seed));
     } finally {
       if (before != null) {

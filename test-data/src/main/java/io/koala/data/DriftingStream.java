@@ -6,14 +6,14 @@ import java.util.SplittableRandom;
 
 /**
  * Fixed-seed synthetic streams with known drift, the standard testbeds of the stream-learning
- * literature: the same seed gives the same examples on every machine and Java version
- * ({@link SplittableRandom} is specified exactly).
+ * literature: the same seed gives the same examples on every machine and Java version ({@link
+ * SplittableRandom} is specified exactly).
  *
  * <ul>
- *   <li>{@link #sea}: SEA concepts (Street and Kim, KDD 2001): x ∈ [0, 10]³, y = [x₁ + x₂ ≤ θ],
- *       θ cycling through 8, 9, 7, 9.5 at abrupt drifts; x₃ is irrelevant; 10 % label noise.
- *   <li>{@link #rotatingHyperplane}: (Hulten et al., KDD 2001): x ∈ [0, 1]^d, y = [w·x ≥ ½Σw],
- *       w drifting gradually (each weight moves by {@code speed} per example, reversing direction
+ *   <li>{@link #sea}: SEA concepts (Street and Kim, KDD 2001): x ∈ [0, 10]³, y = [x₁ + x₂ ≤ θ], θ
+ *       cycling through 8, 9, 7, 9.5 at abrupt drifts; x₃ is irrelevant; 10 % label noise.
+ *   <li>{@link #rotatingHyperplane}: (Hulten et al., KDD 2001): x ∈ [0, 1]^d, y = [w·x ≥ ½Σw], w
+ *       drifting gradually (each weight moves by {@code speed} per example, reversing direction
  *       with probability 10 % every 1,000 examples); 5 % label noise.
  *   <li>{@link #regressionJump}: y = w·x + 0.5 + N(0, 0.1²), x ∈ [−1, 1]^d, w redrawn at every
  *       drift point.
@@ -51,8 +51,8 @@ public final class DriftingStream {
     return out;
   }
 
-  public static List<LabelledExample> rotatingHyperplane(String key, long seed, int n,
-      int features, double speed) {
+  public static List<LabelledExample> rotatingHyperplane(
+      String key, long seed, int n, int features, double speed) {
     SplittableRandom random = new SplittableRandom(seed);
     double[] w = new double[features];
     double[] direction = new double[features];
@@ -87,8 +87,8 @@ public final class DriftingStream {
     return out;
   }
 
-  public static List<LabelledExample> regressionJump(String key, long seed, int n, int features,
-      long... drifts) {
+  public static List<LabelledExample> regressionJump(
+      String key, long seed, int n, int features, long... drifts) {
     SplittableRandom random = new SplittableRandom(seed);
     double[][] weights = new double[drifts.length + 1][features];
     for (double[] w : weights) {
@@ -111,8 +111,8 @@ public final class DriftingStream {
     return out;
   }
 
-  public static List<LabelledExample> multiclass(String key, long seed, int n, int features,
-      int classes, long... drifts) {
+  public static List<LabelledExample> multiclass(
+      String key, long seed, int n, int features, int classes, long... drifts) {
     SplittableRandom random = new SplittableRandom(seed);
     double[][][] centres = new double[drifts.length + 1][classes][features];
     for (double[][] concept : centres) {
@@ -137,8 +137,8 @@ public final class DriftingStream {
 
   /**
    * Many keys, each a SEA stream with its own seed and its own abrupt drift times (two per key,
-   * drawn uniformly in the middle 80 % of its examples), interleaved round-robin: example i of
-   * key k has event time i × keys + k.
+   * drawn uniformly in the middle 80 % of its examples), interleaved round-robin: example i of key
+   * k has event time i × keys + k.
    */
   public static List<LabelledExample> multiKeySea(long seed, int keys, int perKey) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -164,8 +164,9 @@ public final class DriftingStream {
     for (int i = 0; i < perKey; i++) {
       for (int k = 0; k < keys; k++) {
         LabelledExample e = streams.get(k).get(i);
-        out.add(new LabelledExample(e.key(), e.features(), e.label(), (long) i * keys + k,
-            e.concept()));
+        out.add(
+            new LabelledExample(
+                e.key(), e.features(), e.label(), (long) i * keys + k, e.concept()));
       }
     }
     return out;
@@ -173,10 +174,10 @@ public final class DriftingStream {
 
   /**
    * Many keys, each a linear concept y = [w·x + b ≥ 0] over x ~ N(0, 1)³ with 5 % label noise,
-   * whose (w, b) is redrawn at two abrupt drifts per key, at times drawn as in
-   * {@link #multiKeySea}. A redrawn w is at least 60° away from the one before (cos ≤ 0.5), so
-   * every drift costs a model that does not adapt a clear share of its accuracy. Interleaved
-   * round-robin: example i of key k has event time i × keys + k.
+   * whose (w, b) is redrawn at two abrupt drifts per key, at times drawn as in {@link
+   * #multiKeySea}. A redrawn w is at least 60° away from the one before (cos ≤ 0.5), so every drift
+   * costs a model that does not adapt a clear share of its accuracy. Interleaved round-robin:
+   * example i of key k has event time i × keys + k.
    */
   public static List<LabelledExample> multiKeyConcepts(long seed, int keys, int perKey) {
     SplittableRandom random = new SplittableRandom(seed);

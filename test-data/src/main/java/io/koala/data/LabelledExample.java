@@ -9,11 +9,12 @@ package io.koala.data;
  * @param index the example's position in its stream (0-based), also its event time in ms
  * @param concept which concept produced it (0 before the first drift, then 1, 2, ...)
  */
-public record LabelledExample(String key, double[] features, double label, long index, int concept) {
+public record LabelledExample(
+    String key, double[] features, double label, long index, int concept) {
 
   /** Examples {@code [from, to)} as one micro-batch. */
-  public static io.koala.model.Batch batch(java.util.List<LabelledExample> examples, int from,
-      int to) {
+  public static io.koala.model.Batch batch(
+      java.util.List<LabelledExample> examples, int from, int to) {
     double[][] x = new double[to - from][];
     double[] y = new double[to - from];
     for (int i = from; i < to; i++) {

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The drift scorer of the demo's report, the drift benchmark and the tests: per-example
- * prequential values (each example holds its batch's accuracy or loss) and drift alarms scored
- * against known drift points.
+ * The drift scorer of the demo's report, the drift benchmark and the tests: per-example prequential
+ * values (each example holds its batch's accuracy or loss) and drift alarms scored against known
+ * drift points.
  *
  * @param after examples in the window after a drift, and in the reference window before it
  * @param recoveryWindow examples in the rolling window of the recovery test
@@ -16,19 +16,19 @@ import java.util.Map;
  * @param unsettled examples after a drift left out of the stationary mean
  * @param detection examples after a drift within which an alarm detects it
  */
-public record DriftScore(int after, int recoveryWindow, int recoveryStep, int unsettled,
-    int detection) {
+public record DriftScore(
+    int after, int recoveryWindow, int recoveryStep, int unsettled, int detection) {
 
   /** The alarms against the true drift points; the median delay is NaN when none was detected. */
   public record Detection(int trueDrifts, int detected, int falseAlarms, double medianDelay) {}
 
   /**
-   * The prequential summary over every key of {@code values}: drift measures over the drift
-   * points of {@code drifts} (keys missing there have none). All NaN (never 0) when the overall
-   * mean is not finite: the run diverged.
+   * The prequential summary over every key of {@code values}: drift measures over the drift points
+   * of {@code drifts} (keys missing there have none). All NaN (never 0) when the overall mean is
+   * not finite: the run diverged.
    */
-  public PrequentialSummary summary(Map<String, double[]> values,
-      Map<String, List<Integer>> drifts) {
+  public PrequentialSummary summary(
+      Map<String, double[]> values, Map<String, List<Integer>> drifts) {
     double sum = 0;
     long n = 0;
     double stationarySum = 0;
@@ -75,17 +75,19 @@ public record DriftScore(int after, int recoveryWindow, int recoveryStep, int un
         }
       }
     }
-    return new PrequentialSummary(overall, stationarySum / Math.max(1, stationaryCount),
+    return new PrequentialSummary(
+        overall,
+        stationarySum / Math.max(1, stationaryCount),
         count == 0 ? Double.NaN : afterSum / count,
-        recovered == 0 ? Double.NaN : recovery / recovered, never);
+        recovered == 0 ? Double.NaN : recovery / recovered,
+        never);
   }
 
   /**
    * Each key's alarms (examples seen when it rose) against its true drift points: an alarm within
    * {@link #detection} examples after a drift detects it, any other alarm is false.
    */
-  public Detection detection(Map<String, List<Integer>> alarms,
-      Map<String, List<Integer>> drifts) {
+  public Detection detection(Map<String, List<Integer>> alarms, Map<String, List<Integer>> drifts) {
     int trueDrifts = 0;
     int detected = 0;
     int falseAlarms = 0;
@@ -112,7 +114,10 @@ public record DriftScore(int after, int recoveryWindow, int recoveryStep, int un
       }
     }
     delays.sort(Integer::compare);
-    return new Detection(trueDrifts, detected, falseAlarms,
+    return new Detection(
+        trueDrifts,
+        detected,
+        falseAlarms,
         delays.isEmpty() ? Double.NaN : delays.get(delays.size() / 2));
   }
 
@@ -140,11 +145,11 @@ public record DriftScore(int after, int recoveryWindow, int recoveryStep, int un
 
   /**
    * Examples after a drift at {@code drift} until the mean of the last {@code window} values is
-   * back within 1 point (0.01) of {@code before}, checked every {@code step} examples up to
-   * {@code end}; -1 if it never is.
+   * back within 1 point (0.01) of {@code before}, checked every {@code step} examples up to {@code
+   * end}; -1 if it never is.
    */
-  public static int recovery(double[] values, int drift, int end, int window, int step,
-      double before) {
+  public static int recovery(
+      double[] values, int drift, int end, int window, int step, double before) {
     for (int i = drift + window; i <= Math.min(end, values.length); i += step) {
       if (mean(values, i - window, i) >= before - 0.01) {
         return i - drift;

@@ -10,5 +10,5 @@ package io.koala.evaluation;
  *     drift, over the drifts it recovers from (NaN when none)
  * @param never drifts it never recovers from before the next one (or the end)
  */
-public record PrequentialSummary(double overall, double stationary, double afterDrift,
-    double recovery, int never) {}
+public record PrequentialSummary(
+    double overall, double stationary, double afterDrift, double recovery, int never) {}

@@ -1,8 +1,8 @@
 package io.koala.evaluation;
 
 import io.koala.data.LabelledExample;
-import io.koala.state.OptimizerState;
 import io.koala.state.ModelState;
+import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
 import java.util.ArrayList;
@@ -22,14 +22,14 @@ public final class Replay {
    * One key's examples through a fresh model of {@code trainer}, in batches of {@code batchSize}
    * (the last one smaller when the examples do not divide evenly; pass a prefix to drop it).
    */
-  public static <S extends OptimizerState> Trace run(Trainer<S> trainer,
-      List<LabelledExample> examples, int batchSize) {
+  public static <S extends OptimizerState> Trace run(
+      Trainer<S> trainer, List<LabelledExample> examples, int batchSize) {
     Trace.Builder trace = Trace.builder();
     ModelState<S> state = trainer.initial();
     for (int start = 0; start < examples.size(); start += batchSize) {
       int size = Math.min(batchSize, examples.size() - start);
-      TrainingOutcome<S> outcome = trainer.train(state,
-          LabelledExample.batch(examples, start, start + size));
+      TrainingOutcome<S> outcome =
+          trainer.train(state, LabelledExample.batch(examples, start, start + size));
       state = outcome.state();
       trace.batch(size, outcome.accuracy(), outcome.loss(), outcome.report().driftDetected());
     }
@@ -37,8 +37,8 @@ public final class Replay {
   }
 
   /** Every key's examples through its own fresh model, keys in the map's order. */
-  public static <S extends OptimizerState> Map<String, Trace> run(Trainer<S> trainer,
-      Map<String, List<LabelledExample>> byKey, int batchSize) {
+  public static <S extends OptimizerState> Map<String, Trace> run(
+      Trainer<S> trainer, Map<String, List<LabelledExample>> byKey, int batchSize) {
     Map<String, Trace> traces = new LinkedHashMap<>();
     byKey.forEach((key, examples) -> traces.put(key, run(trainer, examples, batchSize)));
     return traces;

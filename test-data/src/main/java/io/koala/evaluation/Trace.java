@@ -32,7 +32,10 @@ public record Trace(double[] accuracy, double[] loss, List<Integer> alarms) {
 
     private Builder() {}
 
-    /** One batch of {@code examples} examples, its prequential values and whether it raised an alarm. */
+    /**
+     * One batch of {@code examples} examples, its prequential values and whether it raised an
+     * alarm.
+     */
     public Builder batch(int examples, double accuracy, double loss, boolean alarm) {
       if (size + examples > this.accuracy.length) {
         int capacity = Math.max(2 * this.accuracy.length, size + examples);
@@ -49,8 +52,8 @@ public record Trace(double[] accuracy, double[] loss, List<Integer> alarms) {
     }
 
     public Trace build() {
-      return new Trace(Arrays.copyOf(accuracy, size), Arrays.copyOf(loss, size),
-          List.copyOf(alarms));
+      return new Trace(
+          Arrays.copyOf(accuracy, size), Arrays.copyOf(loss, size), List.copyOf(alarms));
     }
   }
 }

@@ -33,8 +33,10 @@ class DriftingStreamTest {
   }
 
   private static double agreement(List<LabelledExample> part, double threshold) {
-    return part.stream().filter(e -> (e.features()[0] + e.features()[1] <= threshold ? 1 : 0)
-        == e.label()).count() / (double) part.size();
+    return part.stream()
+            .filter(e -> (e.features()[0] + e.features()[1] <= threshold ? 1 : 0) == e.label())
+            .count()
+        / (double) part.size();
   }
 
   @Test
@@ -59,10 +61,19 @@ class DriftingStreamTest {
     List<LabelledExample> all = DriftingStream.multiKeySea(11, 50, 400);
     assertThat(all).hasSize(50 * 400);
     assertThat(all.subList(0, 50)).extracting(LabelledExample::key).doesNotHaveDuplicates();
-    long distinctFirstDrifts = all.stream().filter(e -> e.concept() == 1)
-        .collect(java.util.stream.Collectors.groupingBy(LabelledExample::key,
-            java.util.stream.Collectors.minBy(java.util.Comparator.comparingLong(LabelledExample::index))))
-        .values().stream().map(o -> o.orElseThrow().index() / 50).distinct().count();
+    long distinctFirstDrifts =
+        all.stream()
+            .filter(e -> e.concept() == 1)
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    LabelledExample::key,
+                    java.util.stream.Collectors.minBy(
+                        java.util.Comparator.comparingLong(LabelledExample::index))))
+            .values()
+            .stream()
+            .map(o -> o.orElseThrow().index() / 50)
+            .distinct()
+            .count();
     assertThat(distinctFirstDrifts).isGreaterThan(10);
     assertThat(all.get(123).index()).isEqualTo(123);
   }
@@ -78,29 +89,31 @@ class DriftingStreamTest {
     }
     var byKey = all.stream().collect(java.util.stream.Collectors.groupingBy(LabelledExample::key));
     assertThat(byKey).hasSize(8);
-    byKey.forEach((key, examples) -> {
-      // For Gaussian x, E[x·(2y − 1)] points along the concept's w: estimate it per concept.
-      double[][] direction = new double[3][3];
-      int[] count = new int[3];
-      int changes = 0;
-      for (int i = 0; i < examples.size(); i++) {
-        LabelledExample e = examples.get(i);
-        if (i > 0 && e.concept() != examples.get(i - 1).concept()) {
-          changes++;
-          assertThat(i).as(key).isBetween(300, 2_700);
-        }
-        count[e.concept()]++;
-        for (int j = 0; j < 3; j++) {
-          direction[e.concept()][j] += e.features()[j] * (2 * e.label() - 1);
-        }
-      }
-      assertThat(changes).as(key).isEqualTo(2);
-      for (int c = 1; c < 3; c++) {
-        assertThat(count[c]).as(key).isGreaterThan(250);
-        assertThat(cosine(direction[c], direction[c - 1])).as("%s, drift %d", key, c)
-            .isLessThan(0.7);
-      }
-    });
+    byKey.forEach(
+        (key, examples) -> {
+          // For Gaussian x, E[x·(2y − 1)] points along the concept's w: estimate it per concept.
+          double[][] direction = new double[3][3];
+          int[] count = new int[3];
+          int changes = 0;
+          for (int i = 0; i < examples.size(); i++) {
+            LabelledExample e = examples.get(i);
+            if (i > 0 && e.concept() != examples.get(i - 1).concept()) {
+              changes++;
+              assertThat(i).as(key).isBetween(300, 2_700);
+            }
+            count[e.concept()]++;
+            for (int j = 0; j < 3; j++) {
+              direction[e.concept()][j] += e.features()[j] * (2 * e.label() - 1);
+            }
+          }
+          assertThat(changes).as(key).isEqualTo(2);
+          for (int c = 1; c < 3; c++) {
+            assertThat(count[c]).as(key).isGreaterThan(250);
+            assertThat(cosine(direction[c], direction[c - 1]))
+                .as("%s, drift %d", key, c)
+                .isLessThan(0.7);
+          }
+        });
   }
 
   private static double cosine(double[] a, double[] b) {

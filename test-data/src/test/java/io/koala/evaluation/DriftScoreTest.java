@@ -42,8 +42,9 @@ class DriftScoreTest {
     java.util.Arrays.fill(b, 0.7);
     DriftScore score = new DriftScore(50, 10, 1, 60, 40);
 
-    PrequentialSummary s = score.summary(java.util.Map.of("a", a, "b", b),
-        java.util.Map.of("a", java.util.List.of(100)));
+    PrequentialSummary s =
+        score.summary(
+            java.util.Map.of("a", a, "b", b), java.util.Map.of("a", java.util.List.of(100)));
 
     assertThat(s.overall()).isCloseTo((250 * 0.9 + 50 * 0.5 + 100 * 0.7) / 400, within(1e-12));
     // Examples 100..159 are unsettled; the rest of a and all of b are stationary.
@@ -55,9 +56,11 @@ class DriftScoreTest {
 
   @Test
   void summary_ofADivergedRun_isNaNEverywhere() {
-    PrequentialSummary s = new DriftScore(50, 10, 1, 60, 40).summary(
-        java.util.Map.of("a", new double[] {1, Double.POSITIVE_INFINITY}),
-        java.util.Map.of("a", java.util.List.of(1)));
+    PrequentialSummary s =
+        new DriftScore(50, 10, 1, 60, 40)
+            .summary(
+                java.util.Map.of("a", new double[] {1, Double.POSITIVE_INFINITY}),
+                java.util.Map.of("a", java.util.List.of(1)));
     assertThat(s.overall()).isNaN();
     assertThat(s.afterDrift()).isNaN();
     assertThat(s.never()).isZero();
@@ -66,10 +69,17 @@ class DriftScoreTest {
   @Test
   void detection_alarmsWithinTheWindowDetect_othersAreFalse_medianDelay() {
     DriftScore score = new DriftScore(50, 10, 1, 60, 100);
-    DriftScore.Detection d = score.detection(
-        java.util.Map.of("a", java.util.List.of(50, 130, 140, 400), "b", java.util.List.of(210)),
-        java.util.Map.of("a", java.util.List.of(100, 300), "b", java.util.List.of(200),
-            "c", java.util.List.of(10)));
+    DriftScore.Detection d =
+        score.detection(
+            java.util.Map.of(
+                "a", java.util.List.of(50, 130, 140, 400), "b", java.util.List.of(210)),
+            java.util.Map.of(
+                "a",
+                java.util.List.of(100, 300),
+                "b",
+                java.util.List.of(200),
+                "c",
+                java.util.List.of(10)));
     assertThat(d.trueDrifts()).isEqualTo(4);
     // a: 100 detected at 130 (30), 300 detected at 400 (100); b: 200 at 210 (10); c: none.
     assertThat(d.detected()).isEqualTo(3);

@@ -20,8 +20,12 @@ class ReplayTest {
 
   @Test
   void trace_builder_spreadsEachBatchOverItsExamples_andCountsAlarmsInExamples() {
-    Trace t = Trace.builder().batch(3, 0.5, 1.0, false).batch(2, 1.0, 0.25, true)
-        .batch(100, 0.75, 0.5, true).build();
+    Trace t =
+        Trace.builder()
+            .batch(3, 0.5, 1.0, false)
+            .batch(2, 1.0, 0.25, true)
+            .batch(100, 0.75, 0.5, true)
+            .build();
     assertThat(t.examples()).isEqualTo(105);
     assertThat(t.accuracy()[2]).isEqualTo(0.5);
     assertThat(t.accuracy()[3]).isEqualTo(1.0);
@@ -32,8 +36,12 @@ class ReplayTest {
   @Test
   void run_isTheTrainersOwnTestThenTrainLoop_lastBatchSmaller() {
     LinearModel model = LinearModel.logisticRegression(3);
-    Trainer<KoalaVState> trainer = new Trainer<>(model,
-        new KoalaV(KoalaVConfig.reference(BlockLayout.global(model.parameterCount()))), true, 1);
+    Trainer<KoalaVState> trainer =
+        new Trainer<>(
+            model,
+            new KoalaV(KoalaVConfig.reference(BlockLayout.global(model.parameterCount()))),
+            true,
+            1);
     List<LabelledExample> examples = DriftingStream.sea("k", 2, 1_003, 500);
 
     Trace trace = Replay.run(trainer, examples, 8);
@@ -42,8 +50,8 @@ class ReplayTest {
     ModelState<KoalaVState> state = trainer.initial();
     for (int start = 0; start < examples.size(); start += 8) {
       int end = Math.min(examples.size(), start + 8);
-      TrainingOutcome<KoalaVState> o = trainer.train(state,
-          LabelledExample.batch(examples, start, end));
+      TrainingOutcome<KoalaVState> o =
+          trainer.train(state, LabelledExample.batch(examples, start, end));
       state = o.state();
       for (int i = start; i < end; i++) {
         assertThat(trace.accuracy()[i]).isEqualTo(o.accuracy());
@@ -58,11 +66,18 @@ class ReplayTest {
     List<LabelledExample> all = DriftingStream.multiKeyConcepts(3, 4, 300);
     Map<String, List<LabelledExample>> byKey = Replay.byKey(all);
     assertThat(byKey).hasSize(4);
-    byKey.values().forEach(examples -> {
-      assertThat(examples).hasSize(300);
-      List<Integer> drifts = DriftScore.trueDrifts(examples);
-      assertThat(drifts).hasSize(2).allSatisfy(d ->
-          assertThat(examples.get(d).concept()).isNotEqualTo(examples.get(d - 1).concept()));
-    });
+    byKey
+        .values()
+        .forEach(
+            examples -> {
+              assertThat(examples).hasSize(300);
+              List<Integer> drifts = DriftScore.trueDrifts(examples);
+              assertThat(drifts)
+                  .hasSize(2)
+                  .allSatisfy(
+                      d ->
+                          assertThat(examples.get(d).concept())
+                              .isNotEqualTo(examples.get(d - 1).concept()));
+            });
   }
 }

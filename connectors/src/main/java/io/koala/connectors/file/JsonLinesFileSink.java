@@ -1,5 +1,6 @@
 package io.koala.connectors.file;
 
+import io.koala.connectors.OutputRecord;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
-import io.koala.connectors.OutputRecord;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
@@ -41,14 +41,18 @@ public final class JsonLinesFileSink
   private void requireOneWriter(WriterInitContext context) {
     int writers = context.getTaskInfo().getNumberOfParallelSubtasks();
     if (writers != 1) {
-      throw new IllegalStateException("the file sink for " + path + " runs with parallelism "
-          + writers + "; it must run as a single writer (setParallelism(1))");
+      throw new IllegalStateException(
+          "the file sink for "
+              + path
+              + " runs with parallelism "
+              + writers
+              + "; it must run as a single writer (setParallelism(1))");
     }
   }
 
   @Override
-  public StatefulSinkWriter<OutputRecord, Long> restoreWriter(WriterInitContext context,
-      Collection<Long> states) throws IOException {
+  public StatefulSinkWriter<OutputRecord, Long> restoreWriter(
+      WriterInitContext context, Collection<Long> states) throws IOException {
     requireOneWriter(context);
     long length = states.stream().mapToLong(Long::longValue).max().orElse(0L);
     return new Writer(Path.of(path), length);

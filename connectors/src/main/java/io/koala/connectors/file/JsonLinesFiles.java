@@ -23,8 +23,8 @@ public final class JsonLinesFiles {
   public static List<Path> resolve(String input, boolean csv) {
     String suffix = csv ? ".csv" : ".jsonl";
     if (input == null || input.isBlank()) {
-      throw new IllegalArgumentException("invalid configuration: koala.file.input is required "
-          + "when koala.source = file");
+      throw new IllegalArgumentException(
+          "invalid configuration: koala.file.input is required " + "when koala.source = file");
     }
     Path path = Path.of(input).toAbsolutePath();
     if (Files.isRegularFile(path)) {
@@ -32,19 +32,20 @@ public final class JsonLinesFiles {
     }
     if (Files.isDirectory(path)) {
       try (Stream<Path> files = Files.list(path)) {
-        List<Path> found = new ArrayList<>(files
-            .filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList());
+        List<Path> found =
+            new ArrayList<>(
+                files.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList());
         if (found.isEmpty()) {
-          throw new IllegalArgumentException("invalid configuration: koala.file.input " + input
-              + " holds no " + suffix + " file");
+          throw new IllegalArgumentException(
+              "invalid configuration: koala.file.input " + input + " holds no " + suffix + " file");
         }
         return found;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalArgumentException("invalid configuration: koala.file.input " + input
-        + " does not exist");
+    throw new IllegalArgumentException(
+        "invalid configuration: koala.file.input " + input + " does not exist");
   }
 
   /** The header line shared by every CSV file (they must agree). */

@@ -12,8 +12,8 @@ import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a global line number (from a sequence source) into the decoded record of that line of
- * the input files, with "file:line" (1-based) as its origin. Runs with parallelism 1 behind the
+ * Turns a global line number (from a sequence source) into the decoded record of that line of the
+ * input files, with "file:line" (1-based) as its origin. Runs with parallelism 1 behind the
  * sequence source, so records keep file order and a restored job resumes at the exact line.
  */
 public final class LineReader extends RichFlatMapFunction<Long, Decoded> {
@@ -27,7 +27,9 @@ public final class LineReader extends RichFlatMapFunction<Long, Decoded> {
   private transient List<LineIndex> indices;
   private transient List<RandomAccessFile> handles;
 
-  /** @param headers whether the first line of every file is a header (CSV) and no record */
+  /**
+   * @param headers whether the first line of every file is a header (CSV) and no record
+   */
   public LineReader(List<Path> files, RecordDecoder decoder, boolean headers) {
     this.files = files.stream().map(Path::toString).toList();
     this.decoder = decoder;
@@ -67,7 +69,8 @@ public final class LineReader extends RichFlatMapFunction<Long, Decoded> {
           trimmed--;
         }
         byte[] record = trimmed == length ? bytes : java.util.Arrays.copyOf(bytes, trimmed);
-        out.collect(decoder.decode(record, Path.of(files.get(f)).getFileName() + ":" + (l + 1), null));
+        out.collect(
+            decoder.decode(record, Path.of(files.get(f)).getFileName() + ":" + (l + 1), null));
         return;
       }
       line -= index.lines();

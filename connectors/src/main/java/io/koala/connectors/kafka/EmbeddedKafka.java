@@ -16,9 +16,9 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real Kafka 4.2 broker in KRaft mode (one combined broker and controller) inside this JVM, on
- * a free loopback port, for tests and the demo. Close it (try-with-resources) and its data folder
- * is gone; a JVM shutdown hook closes it too when a test dies on the way.
+ * A real Kafka 4.2 broker in KRaft mode (one combined broker and controller) inside this JVM, on a
+ * free loopback port, for tests and the demo. Close it (try-with-resources) and its data folder is
+ * gone; a JVM shutdown hook closes it too when a test dies on the way.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -44,16 +44,21 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Formats and starts a one-node cluster; returns once the broker accepts clients. */
   public static EmbeddedKafka start() throws Exception {
     Path dataDir = Files.createTempDirectory("koala-kafka-");
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-        .setBaseDirectory(dataDir).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("auto.create.topics.enable", "false")
-        .setDeleteOnClose(true)
-        .build();
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .setBaseDirectory(dataDir)
+                    .build())
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("auto.create.topics.enable", "false")
+            .setDeleteOnClose(true)
+            .build();
     try {
       cluster.format();
       cluster.startup();
@@ -85,8 +90,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Creates topics (name → partitions) and waits until they exist. */
   public void createTopics(Map<String, Integer> partitions) throws Exception {
     try (Admin admin = Admin.create(clientProperties())) {
-      List<NewTopic> topics = partitions.entrySet().stream()
-          .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).toList();
+      List<NewTopic> topics =
+          partitions.entrySet().stream()
+              .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
+              .toList();
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
     }
   }

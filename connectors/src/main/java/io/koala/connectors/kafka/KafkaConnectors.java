@@ -1,9 +1,9 @@
 package io.koala.connectors.kafka;
 
 import io.koala.connectors.Decoded;
-import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.OutputRecord;
 import io.koala.connectors.Payloads;
+import io.koala.connectors.RecordDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -37,10 +37,11 @@ public final class KafkaConnectors {
   static final String DEFAULT_TRANSACTION_TIMEOUT_MS = "600000";
 
   public static KafkaSource<Decoded> source(KafkaSettings settings, RecordDecoder decoder) {
-    KafkaSourceBuilder<Decoded> builder = KafkaSource.<Decoded>builder()
-        .setBootstrapServers(settings.bootstrapServers())
-        .setProperties(settings.clientProperties())
-        .setDeserializer(new Decoding(decoder));
+    KafkaSourceBuilder<Decoded> builder =
+        KafkaSource.<Decoded>builder()
+            .setBootstrapServers(settings.bootstrapServers())
+            .setProperties(settings.clientProperties())
+            .setDeserializer(new Decoding(decoder));
     if (!settings.inputTopics().isEmpty()) {
       builder.setTopics(settings.inputTopics());
     } else {
@@ -60,8 +61,11 @@ public final class KafkaConnectors {
    * A sink to {@code topic}; with EXACTLY_ONCE the records become visible to read_committed
    * consumers when the checkpoint that covers them completes.
    */
-  public static KafkaSink<OutputRecord> sink(KafkaSettings settings, String topic,
-      DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+  public static KafkaSink<OutputRecord> sink(
+      KafkaSettings settings,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
     Properties producer = new Properties();
     producer.putAll(settings.clientProperties());
     producer.putIfAbsent("transaction.timeout.ms", DEFAULT_TRANSACTION_TIMEOUT_MS);
@@ -109,11 +113,11 @@ public final class KafkaConnectors {
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(OutputRecord record, KafkaSinkContext context,
-        Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+        OutputRecord record, KafkaSinkContext context, Long timestamp) {
       byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-      return new ProducerRecord<>(topic, null, eventTime(timestamp), key,
-          record.json().getBytes(StandardCharsets.UTF_8));
+      return new ProducerRecord<>(
+          topic, null, eventTime(timestamp), key, record.json().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -33,7 +33,8 @@ public record KafkaSettings(
     String groupId,
     StartingOffsets startingOffsets,
     boolean bounded,
-    Properties clientProperties) implements Serializable {
+    Properties clientProperties)
+    implements Serializable {
 
   public KafkaSettings {
     inputTopics = inputTopics == null ? List.of() : List.copyOf(inputTopics);
@@ -51,10 +52,21 @@ public record KafkaSettings(
   /** Never prints the client properties: they may hold credentials. */
   @Override
   public String toString() {
-    return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", inputTopics=" + inputTopics
-        + ", inputPattern=" + inputPattern + ", groupId=" + groupId + ", startingOffsets="
-        + startingOffsets + ", bounded=" + bounded + ", clientProperties=<"
-        + clientProperties.size() + " hidden>]";
+    return "KafkaSettings[bootstrapServers="
+        + bootstrapServers
+        + ", inputTopics="
+        + inputTopics
+        + ", inputPattern="
+        + inputPattern
+        + ", groupId="
+        + groupId
+        + ", startingOffsets="
+        + startingOffsets
+        + ", bounded="
+        + bounded
+        + ", clientProperties=<"
+        + clientProperties.size()
+        + " hidden>]";
   }
 
   /** One setter per concern; {@link #build()} checks them together. */
@@ -127,15 +139,21 @@ public record KafkaSettings(
         try {
           Pattern.compile(topicPattern);
         } catch (PatternSyntaxException e) {
-          throw new IllegalArgumentException("the input topic pattern is not a regular expression: "
-              + e.getDescription());
+          throw new IllegalArgumentException(
+              "the input topic pattern is not a regular expression: " + e.getDescription());
         }
       }
       if (startingOffsets == null) {
         throw new IllegalArgumentException("starting offsets are required");
       }
-      return new KafkaSettings(bootstrapServers, topics, pattern ? topicPattern : null, groupId,
-          startingOffsets, bounded, clientProperties);
+      return new KafkaSettings(
+          bootstrapServers,
+          topics,
+          pattern ? topicPattern : null,
+          groupId,
+          startingOffsets,
+          bounded,
+          clientProperties);
     }
   }
 }

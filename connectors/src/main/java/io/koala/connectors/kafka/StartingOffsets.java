@@ -4,7 +4,9 @@ import java.util.Locale;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** Where a source with no checkpoint starts reading (a restored job resumes from its checkpoint). */
+/**
+ * Where a source with no checkpoint starts reading (a restored job resumes from its checkpoint).
+ */
 public enum StartingOffsets {
   /** The first offset still in each partition. */
   EARLIEST,

@@ -30,7 +30,8 @@ class EmbeddedKafkaITCase {
       Properties c = kafka.clientProperties();
       c.put(ConsumerConfig.GROUP_ID_CONFIG, "g");
       c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      try (var consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      try (var consumer =
+          new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
         consumer.subscribe(List.of("t"));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         ConsumerRecords<String, String> records = ConsumerRecords.empty();

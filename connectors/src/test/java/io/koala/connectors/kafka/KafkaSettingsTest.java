@@ -16,13 +16,21 @@ class KafkaSettingsTest {
   @Test
   void clientProperties_passThrough_butNeverPrint() {
     Properties secret = new Properties();
-    secret.setProperty("sasl.jaas.config",
+    secret.setProperty(
+        "sasl.jaas.config",
         "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";");
     secret.setProperty("ssl.truststore.password", "changeit");
-    KafkaSettings settings = KafkaSettings.builder().bootstrapServers("localhost:9092")
-        .topics(List.of("events")).groupId("g").clientProperties(secret).build();
+    KafkaSettings settings =
+        KafkaSettings.builder()
+            .bootstrapServers("localhost:9092")
+            .topics(List.of("events"))
+            .groupId("g")
+            .clientProperties(secret)
+            .build();
     assertThat(settings.clientProperties()).containsEntry("ssl.truststore.password", "changeit");
-    assertThat(settings.toString()).doesNotContain("hunter2").doesNotContain("changeit")
+    assertThat(settings.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("changeit")
         .contains("2 hidden");
   }
 
@@ -57,10 +65,15 @@ class KafkaSettingsTest {
 
   @Test
   void build_messagesNameNoJobKeys() {
-    for (var bad : List.<Runnable>of(() -> valid().bootstrapServers(null).build(),
-        () -> valid().topics(List.of()).build(), () -> valid().topics(List.of(" ")).build())) {
-      assertThatThrownBy(bad::run).isInstanceOf(IllegalArgumentException.class)
-          .message().doesNotContain("koala.");
+    for (var bad :
+        List.<Runnable>of(
+            () -> valid().bootstrapServers(null).build(),
+            () -> valid().topics(List.of()).build(),
+            () -> valid().topics(List.of(" ")).build())) {
+      assertThatThrownBy(bad::run)
+          .isInstanceOf(IllegalArgumentException.class)
+          .message()
+          .doesNotContain("koala.");
     }
   }
 }

@@ -19,7 +19,8 @@ final class GenerateCommand {
 
   private GenerateCommand() {}
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: koala generate sea|hyperplane|regression|multiclass|multikey|concepts --out FILE
                             [--seed S] [--events N]
         Drift points scale with N (SEA: N/4, N/2, 3N/4; regression and multiclass: N/2);
@@ -35,17 +36,20 @@ final class GenerateCommand {
     String stream = args.get(0);
     Path file = Path.of(args.get(args.indexOf("--out") + 1));
     long seed = args.contains("--seed") ? Long.parseLong(args.get(args.indexOf("--seed") + 1)) : 1;
-    int n = args.contains("--events") ? Integer.parseInt(args.get(args.indexOf("--events") + 1))
-        : 20_000;
-    List<LabelledExample> examples = switch (stream) {
-      case "sea" -> DriftingStream.sea("sea", seed, n, n / 4, n / 2, 3L * n / 4);
-      case "hyperplane" -> DriftingStream.rotatingHyperplane("hyperplane", seed, n, 10, 0.001);
-      case "regression" -> DriftingStream.regressionJump("regression", seed, n, 5, n / 2);
-      case "multiclass" -> DriftingStream.multiclass("multiclass", seed, n, 4, 5, n / 2);
-      case "multikey" -> DriftingStream.multiKeySea(seed, 50, Math.max(1, n / 50));
-      case "concepts" -> DriftingStream.multiKeyConcepts(seed, 50, Math.max(1, n / 50));
-      default -> null;
-    };
+    int n =
+        args.contains("--events")
+            ? Integer.parseInt(args.get(args.indexOf("--events") + 1))
+            : 20_000;
+    List<LabelledExample> examples =
+        switch (stream) {
+          case "sea" -> DriftingStream.sea("sea", seed, n, n / 4, n / 2, 3L * n / 4);
+          case "hyperplane" -> DriftingStream.rotatingHyperplane("hyperplane", seed, n, 10, 0.001);
+          case "regression" -> DriftingStream.regressionJump("regression", seed, n, 5, n / 2);
+          case "multiclass" -> DriftingStream.multiclass("multiclass", seed, n, 4, 5, n / 2);
+          case "multikey" -> DriftingStream.multiKeySea(seed, 50, Math.max(1, n / 50));
+          case "concepts" -> DriftingStream.multiKeyConcepts(seed, 50, Math.max(1, n / 50));
+          default -> null;
+        };
     if (examples == null) {
       err.println(USAGE);
       return 2;

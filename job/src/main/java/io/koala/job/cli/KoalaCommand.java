@@ -7,7 +7,6 @@ import io.koala.job.KoalaOptions;
 import io.koala.job.OptionCatalog;
 import io.koala.job.demo.DemoCommand;
 import io.koala.job.demo.TrainingReport;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ public final class KoalaCommand {
     System.exit(run(args, System.out, System.err));
   }
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
              koala train --config FILE [--koala.key value ...] [--flink.key value ...]
              koala generate sea|hyperplane|regression|multiclass|multikey|concepts --out FILE [--seed S]
@@ -41,15 +41,13 @@ public final class KoalaCommand {
   /** Returns the process exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length > 0 && args[0].equals("demo")) {
-      return DemoCommand.run(Arrays.asList(args).subList(1, args.length), out,
-          err);
+      return DemoCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
     }
     if (args.length > 0 && args[0].equals("generate")) {
       return GenerateCommand.run(Arrays.asList(args).subList(1, args.length), out, err);
     }
     if (args.length > 0 && args[0].equals("report")) {
-      return TrainingReport.run(Arrays.asList(args).subList(1, args.length),
-          out, err);
+      return TrainingReport.run(Arrays.asList(args).subList(1, args.length), out, err);
     }
     if (args.length == 0 || !args[0].equals("train")) {
       err.println(USAGE);
@@ -92,9 +90,11 @@ public final class KoalaCommand {
       return 2;
     }
     env.execute("koala-train");
-    out.println(config.get(KoalaOptions.SOURCE) == KoalaOptions.SourceKind.KAFKA
-        ? "koala: done; outputs in the koala.kafka.topic.* topics"
-        : "koala: done; outputs in " + Path.of(config.get(KoalaOptions.OUTPUT_DIR)).toAbsolutePath());
+    out.println(
+        config.get(KoalaOptions.SOURCE) == KoalaOptions.SourceKind.KAFKA
+            ? "koala: done; outputs in the koala.kafka.topic.* topics"
+            : "koala: done; outputs in "
+                + Path.of(config.get(KoalaOptions.OUTPUT_DIR)).toAbsolutePath());
     return 0;
   }
 }

@@ -35,17 +35,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code koala demo}: the whole engine on one machine, with nothing to set up. A real Kafka
- * broker in this JVM, a local Flink cluster with its web UI, a multi-key drifting stream replayed
- * into Kafka, the training job between them, a live progress line read from the job's output
- * topics, and a report folder at the end. Ctrl-C (or any exit) stops the job, the cluster and the
- * broker and deletes their data.
+ * {@code koala demo}: the whole engine on one machine, with nothing to set up. A real Kafka broker
+ * in this JVM, a local Flink cluster with its web UI, a multi-key drifting stream replayed into
+ * Kafka, the training job between them, a live progress line read from the job's output topics, and
+ * a report folder at the end. Ctrl-C (or any exit) stops the job, the cluster and the broker and
+ * deletes their data.
  */
 public final class DemoCommand {
 
   private DemoCommand() {}
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
                         [--web-ui-port PORT] [--seed S] [--koala.key value ...]
         Defaults: 24 keys, 2,400 events per key, 4,000 events/s (0 = as fast as possible),
@@ -53,7 +54,13 @@ public final class DemoCommand {
         0 = any free port). --koala.* settings override the demo's job configuration.""";
 
   /** The demo's settings. */
-  record Options(int keys, int eventsPerKey, int rate, Path report, String webUiPort, long seed,
+  record Options(
+      int keys,
+      int eventsPerKey,
+      int rate,
+      Path report,
+      String webUiPort,
+      long seed,
       List<String> overrides) {
 
     static Options parse(List<String> args) {
@@ -152,11 +159,12 @@ public final class DemoCommand {
 
     private DemoReport.Result runDemo() throws Exception {
       long started = System.nanoTime();
-      DemoStream stream = DemoStream.generate(options.seed(), options.keys(),
-          options.eventsPerKey());
+      DemoStream stream =
+          DemoStream.generate(options.seed(), options.keys(), options.eventsPerKey());
       long labelled = stream.examples().size();
       work = Files.createTempDirectory("koala-demo-");
-      out.printf("koala demo: %d tenants, %,d events each, two abrupt drifts per tenant%n",
+      out.printf(
+          "koala demo: %d tenants, %,d events each, two abrupt drifts per tenant%n",
           options.keys(), options.eventsPerKey());
       String log = System.getProperty("koala.log.file");
       if (log != null) {
@@ -166,16 +174,21 @@ public final class DemoCommand {
       kafka = quietly(EmbeddedKafka::start);
       DemoTopics topics = DemoTopics.DEFAULT;
       kafka.createTopics(topics.partitions());
-      out.println("  Kafka broker (KRaft, in this process): " + kafka.bootstrapServers()
-          + ", topics " + String.join(", ", topics.partitions().keySet()));
+      out.println(
+          "  Kafka broker (KRaft, in this process): "
+              + kafka.bootstrapServers()
+              + ", topics "
+              + String.join(", ", topics.partitions().keySet()));
 
       cluster = startCluster();
       URI rest = cluster.getRestAddress().get(60, TimeUnit.SECONDS);
-      out.println("  Flink web UI: http://localhost:" + rest.getPort() + "/  (open while the demo runs)");
+      out.println(
+          "  Flink web UI: http://localhost:" + rest.getPort() + "/  (open while the demo runs)");
 
       JobConfig config = JobConfig.of(ConfigLoader.load(null, jobArguments(topics)));
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
-          rest.getHost(), rest.getPort(), config.configuration());
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createRemoteEnvironment(
+              rest.getHost(), rest.getPort(), config.configuration());
       KoalaJob.buildKafkaJob(env, config);
       job = env.executeAsync("koala-demo");
       out.println("  training job " + job.getJobID() + ": Kafka -> KOALA -> Kafka, exactly once");
@@ -186,20 +199,35 @@ public final class DemoCommand {
       producer.setDaemon(true);
       producer.start();
 
-      out.println("  (accuracy: prequential, test-then-train, over each tenant's last "
-          + Progress.WINDOW + " batches; Ctrl-C stops everything)");
+      out.println(
+          "  (accuracy: prequential, test-then-train, over each tenant's last "
+              + Progress.WINDOW
+              + " batches; Ctrl-C stops everything)");
       Progress progress = new Progress(out, System.console() != null);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(
-          120 + (options.rate() == 0 ? 0 : 3L * stream.records().size() / options.rate()));
+      long deadline =
+          System.nanoTime()
+              + TimeUnit.SECONDS.toNanos(
+                  120 + (options.rate() == 0 ? 0 : 3L * stream.records().size() / options.rate()));
       while (!done(stream, labelled)) {
         monitor.check();
         if (System.nanoTime() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
           progress.finish();
-          throw new IllegalStateException("the demo did not finish: job "
-              + job.getJobStatus().get() + ", " + monitor.examples() + " of " + labelled
-              + " examples trained, " + monitor.predictions() + " of " + stream.requests()
-              + " predictions, " + monitor.deadLetterReasons().size() + " of "
-              + stream.badRecords() + " dead letters");
+          throw new IllegalStateException(
+              "the demo did not finish: job "
+                  + job.getJobStatus().get()
+                  + ", "
+                  + monitor.examples()
+                  + " of "
+                  + labelled
+                  + " examples trained, "
+                  + monitor.predictions()
+                  + " of "
+                  + stream.requests()
+                  + " predictions, "
+                  + monitor.deadLetterReasons().size()
+                  + " of "
+                  + stream.badRecords()
+                  + " dead letters");
         }
         progress.show(started, sent.get(), stream.records().size(), monitor);
         Thread.sleep(250);
@@ -210,15 +238,17 @@ public final class DemoCommand {
 
       // Stop as a production job stops: a final savepoint with --drain, which flushes every
       // partial batch and commits the last transaction.
-      job.stopWithSavepoint(true, work.resolve("savepoint").toUri().toString(),
-          SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+      job.stopWithSavepoint(
+              true, work.resolve("savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
+          .get(120, TimeUnit.SECONDS);
       job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
       settle();
-      out.printf("  stopped with a final savepoint after %.1f s; %,d model snapshots in %s%n",
+      out.printf(
+          "  stopped with a final savepoint after %.1f s; %,d model snapshots in %s%n",
           seconds, monitor.snapshots(), topics.models());
 
-      DemoReport.Result result = DemoReport.write(options.report(), stream, config,
-          monitor, seconds, options);
+      DemoReport.Result result =
+          DemoReport.write(options.report(), stream, config, monitor, seconds, options);
       out.println();
       out.println(result.summary());
       out.println("Report: " + result.index().toAbsolutePath());
@@ -237,7 +267,8 @@ public final class DemoCommand {
     }
 
     private boolean done(DemoStream stream, long labelled) {
-      return monitor.examples() >= labelled && monitor.predictions() >= stream.requests()
+      return monitor.examples() >= labelled
+          && monitor.predictions() >= stream.requests()
           && monitor.deadLetterReasons().size() >= stream.badRecords();
     }
 
@@ -256,21 +287,23 @@ public final class DemoCommand {
     }
 
     private List<String> jobArguments(DemoTopics topics) {
-      List<String> a = new ArrayList<>(List.of(
-          "--koala.source", "kafka",
-          "--koala.kafka.bootstrap-servers", kafka.bootstrapServers(),
-          "--koala.kafka.group-id", "koala-demo",
-          "--koala.kafka.transactional-id-prefix", "koala-demo-" + UUID.randomUUID(),
-          "--koala.model.type", "logistic",
-          "--koala.model.features", "3",
-          "--koala.model.standardise", "true",
-          "--koala.optimizer", "koala-v",
-          "--koala.batch.size", "8",
-          "--koala.snapshot.every-batches", "50",
-          "--execution.checkpointing.interval", "1 s",
-          "--execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString(),
-          "--parallelism.default", "2",
-          "--pipeline.generic-types", "false"));
+      List<String> a =
+          new ArrayList<>(
+              List.of(
+                  "--koala.source", "kafka",
+                  "--koala.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                  "--koala.kafka.group-id", "koala-demo",
+                  "--koala.kafka.transactional-id-prefix", "koala-demo-" + UUID.randomUUID(),
+                  "--koala.model.type", "logistic",
+                  "--koala.model.features", "3",
+                  "--koala.model.standardise", "true",
+                  "--koala.optimizer", "koala-v",
+                  "--koala.batch.size", "8",
+                  "--koala.snapshot.every-batches", "50",
+                  "--execution.checkpointing.interval", "1 s",
+                  "--execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString(),
+                  "--parallelism.default", "2",
+                  "--pipeline.generic-types", "false"));
       String[] t = topics.settings();
       for (int i = 0; i < t.length; i += 2) {
         a.add("--" + t[i]);
@@ -286,15 +319,19 @@ public final class DemoCommand {
       conf.set(RestOptions.BIND_ADDRESS, "localhost");
       conf.set(RestOptions.BIND_PORT, options.webUiPort());
       conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
-      MiniCluster mini = new MiniCluster(new MiniClusterConfiguration.Builder()
-          .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build());
+      MiniCluster mini =
+          new MiniCluster(
+              new MiniClusterConfiguration.Builder()
+                  .setConfiguration(conf)
+                  .setNumTaskManagers(1)
+                  .setNumSlotsPerTaskManager(2)
+                  .build());
       mini.start();
       return mini;
     }
 
     /** Replays the records into Kafka at the configured rate (record key = tenant). */
-    private void produce(DemoStream stream, DemoTopics topics,
-        AtomicLong sent) {
+    private void produce(DemoStream stream, DemoTopics topics, AtomicLong sent) {
       Properties p = kafka.clientProperties();
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -361,8 +398,11 @@ public final class DemoCommand {
         try {
           cluster.closeAsync().get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-          out.println("koala demo: Flink did not close within " + seconds + " s; the exiting "
-              + "process releases it");
+          out.println(
+              "koala demo: Flink did not close within "
+                  + seconds
+                  + " s; the exiting "
+                  + "process releases it");
         } catch (Exception e) {
           out.println("koala demo: closing Flink: " + e);
         }

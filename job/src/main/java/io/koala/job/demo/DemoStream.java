@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * What the demo replays into Kafka: a multi-key drifting stream (per tenant a linear concept in 3
  * features, 5 % label noise, redrawn at two abrupt drifts at the tenant's own times: {@link
- * DriftingStream#multiKeyConcepts}), a prediction request every {@link #REQUEST_EVERY} events,
- * and a few bad records that must reach the dead-letter topic.
+ * DriftingStream#multiKeyConcepts}), a prediction request every {@link #REQUEST_EVERY} events, and
+ * a few bad records that must reach the dead-letter topic.
  *
  * @param examples the labelled examples, interleaved across keys
  * @param records every record in send order: key (null for the unkeyed bad record) and JSON value
@@ -55,12 +55,17 @@ record DemoStream(
         records.add(new String[] {null, "{\"key\": \"tenant-000\", \"features\": [1, 2, 3], "});
         bad++;
       } else if (i == examples.size() / 2) {
-        records.add(new String[] {e.key(),
-            "{\"key\": \"" + e.key() + "\", \"features\": [1.0, 2.0], \"label\": 1}"});
+        records.add(
+            new String[] {
+              e.key(), "{\"key\": \"" + e.key() + "\", \"features\": [1.0, 2.0], \"label\": 1}"
+            });
         bad++;
       } else if (i == 3 * examples.size() / 4) {
-        records.add(new String[] {e.key(),
-            "{\"key\": \"" + e.key() + "\", \"features\": [1.0, \"high\", 3.0], \"label\": 1}"});
+        records.add(
+            new String[] {
+              e.key(),
+              "{\"key\": \"" + e.key() + "\", \"features\": [1.0, \"high\", 3.0], \"label\": 1}"
+            });
         bad++;
       }
     }

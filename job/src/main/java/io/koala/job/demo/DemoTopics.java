@@ -4,11 +4,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The demo's topics: one input topic keyed by tenant, and the job's five outputs. */
-record DemoTopics(String input, String models, String metrics, String predictions, String drift,
+record DemoTopics(
+    String input,
+    String models,
+    String metrics,
+    String predictions,
+    String drift,
     String deadLetters) {
 
-  static final DemoTopics DEFAULT = new DemoTopics("koala-events", "koala-models",
-      "koala-metrics", "koala-predictions", "koala-drift", "koala-dead-letters");
+  static final DemoTopics DEFAULT =
+      new DemoTopics(
+          "koala-events",
+          "koala-models",
+          "koala-metrics",
+          "koala-predictions",
+          "koala-drift",
+          "koala-dead-letters");
 
   /** Topic → partitions: the input is spread over 4 partitions (record key = tenant). */
   Map<String, Integer> partitions() {
@@ -22,8 +33,19 @@ record DemoTopics(String input, String models, String metrics, String prediction
 
   /** The job's settings for these topics. */
   String[] settings() {
-    return new String[] {"koala.kafka.input-topics", input, "koala.kafka.topic.models", models,
-        "koala.kafka.topic.metrics", metrics, "koala.kafka.topic.predictions", predictions,
-        "koala.kafka.topic.drift", drift, "koala.kafka.topic.dead-letters", deadLetters};
+    return new String[] {
+      "koala.kafka.input-topics",
+      input,
+      "koala.kafka.topic.models",
+      models,
+      "koala.kafka.topic.metrics",
+      metrics,
+      "koala.kafka.topic.predictions",
+      predictions,
+      "koala.kafka.topic.drift",
+      drift,
+      "koala.kafka.topic.dead-letters",
+      deadLetters
+    };
   }
 }

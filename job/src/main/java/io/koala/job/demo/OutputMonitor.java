@@ -45,8 +45,13 @@ final class OutputMonitor implements AutoCloseable {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
-    for (String topic : List.of(topics.metrics(), topics.drift(), topics.models(),
-        topics.predictions(), topics.deadLetters())) {
+    for (String topic :
+        List.of(
+            topics.metrics(),
+            topics.drift(),
+            topics.models(),
+            topics.predictions(),
+            topics.deadLetters())) {
       partitions.add(new TopicPartition(topic, 0));
     }
     consumer.assign(partitions);
@@ -151,11 +156,12 @@ final class OutputMonitor implements AutoCloseable {
   /** A copy of every key's metrics, in version order. */
   synchronized Map<String, List<TrainingMetrics>> metrics() {
     Map<String, List<TrainingMetrics>> copy = new LinkedHashMap<>();
-    metrics.forEach((k, v) -> {
-      List<TrainingMetrics> sorted = new ArrayList<>(v);
-      sorted.sort((a, b) -> Long.compare(a.version(), b.version()));
-      copy.put(k, sorted);
-    });
+    metrics.forEach(
+        (k, v) -> {
+          List<TrainingMetrics> sorted = new ArrayList<>(v);
+          sorted.sort((a, b) -> Long.compare(a.version(), b.version()));
+          copy.put(k, sorted);
+        });
     return copy;
   }
 

@@ -39,12 +39,21 @@ final class Progress {
       lastSent = sent;
     }
     double accuracy = monitor.recentAccuracy(WINDOW);
-    String line = String.format(
-        "  [%4.0fs] events in %,d/%,d (%,.0f/s) | trained %,d (%,.0f/s) | keys %d | accuracy %s | "
-            + "drift events %d | predictions %d | dead letters %d",
-        (now - started) / 1e9, sent, total, sendRate, examples, rate, monitor.keys(),
-        Double.isNaN(accuracy) ? "  -  " : String.format("%4.1f%%", 100 * accuracy),
-        monitor.driftEvents(), monitor.predictions(), monitor.deadLetterReasons().size());
+    String line =
+        String.format(
+            "  [%4.0fs] events in %,d/%,d (%,.0f/s) | trained %,d (%,.0f/s) | keys %d | accuracy %s | "
+                + "drift events %d | predictions %d | dead letters %d",
+            (now - started) / 1e9,
+            sent,
+            total,
+            sendRate,
+            examples,
+            rate,
+            monitor.keys(),
+            Double.isNaN(accuracy) ? "  -  " : String.format("%4.1f%%", 100 * accuracy),
+            monitor.driftEvents(),
+            monitor.predictions(),
+            monitor.deadLetterReasons().size());
     if (terminal) {
       out.print("\r" + line + "   ");
       out.flush();

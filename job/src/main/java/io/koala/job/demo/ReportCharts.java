@@ -25,15 +25,22 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The report's PNG plots (XChart): learning curves, the Kalman state, baselines; true drifts dashed. */
+/**
+ * The report's PNG plots (XChart): learning curves, the Kalman state, baselines; true drifts
+ * dashed.
+ */
 final class ReportCharts {
 
   private ReportCharts() {}
 
-  private static final Color[] COLORS = {new Color(31, 119, 180), new Color(255, 127, 14),
-      new Color(44, 160, 44)};
+  private static final Color[] COLORS = {
+    new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44)
+  };
 
-  /** Mean of the trailing {@code window} values (at most all of them) at every {@code step}-th position. */
+  /**
+   * Mean of the trailing {@code window} values (at most all of them) at every {@code step}-th
+   * position.
+   */
   private static double[][] rolling(double[] v, int window, int step, double scale) {
     window = Math.max(1, Math.min(window, v.length));
     List<double[]> points = new ArrayList<>();
@@ -49,8 +56,14 @@ final class ReportCharts {
   }
 
   private static XYChart chart(String title, String x, String y) {
-    XYChart c = new XYChartBuilder().width(640).height(380).title(title).xAxisTitle(x)
-        .yAxisTitle(y).build();
+    XYChart c =
+        new XYChartBuilder()
+            .width(640)
+            .height(380)
+            .title(title)
+            .xAxisTitle(x)
+            .yAxisTitle(y)
+            .build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     c.getStyler().setMarkerSize(0);
@@ -63,11 +76,13 @@ final class ReportCharts {
   private static void driftLines(XYChart c, List<Integer> drifts, double low, double high) {
     boolean first = true;
     for (int t : drifts == null ? List.<Integer>of() : drifts) {
-      XYSeries s = c.addSeries("true drift" + (first ? "" : " " + t), new double[] {t, t},
-          new double[] {low, high});
+      XYSeries s =
+          c.addSeries(
+              "true drift" + (first ? "" : " " + t), new double[] {t, t}, new double[] {low, high});
       s.setLineColor(Color.GRAY);
-      s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-          new float[] {6, 4}, 0));
+      s.setLineStyle(
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
       s.setMarker(SeriesMarkers.NONE);
       s.setShowInLegend(first);
       first = false;
@@ -78,10 +93,18 @@ final class ReportCharts {
    * One key's rolling learning curve ({@code model} names the series), its true drifts (none when
    * unknown) and its drift events as red triangles.
    */
-  static XYChart perKey(String key, String what, String model, double[] perExample, double scale,
-      List<Integer> trueDrifts, List<Integer> alarms, int batch) {
+  static XYChart perKey(
+      String key,
+      String what,
+      String model,
+      double[] perExample,
+      double scale,
+      List<Integer> trueDrifts,
+      List<Integer> alarms,
+      int batch) {
     XYChart c = chart(key + ": " + what, "examples of this key", what);
-    // Short keys (a small backfill) get a shorter window and finer steps, so they still draw a curve.
+    // Short keys (a small backfill) get a shorter window and finer steps, so they still draw a
+    // curve.
     int window = Math.min(RECOVERY_WINDOW, Math.max(1, perExample.length / 5));
     int step = Math.max(1, Math.min(batch, perExample.length / 50));
     double[][] xy = rolling(perExample, window, step, scale);
@@ -105,8 +128,12 @@ final class ReportCharts {
   }
 
   /** One field of one key's Kalman state after each batch, on a log scale. */
-  static XYChart noise(String key, String what, List<TrainingMetrics> metrics,
-      ToDoubleFunction<TrainingMetrics> field, List<Integer> trueDrifts) {
+  static XYChart noise(
+      String key,
+      String what,
+      List<TrainingMetrics> metrics,
+      ToDoubleFunction<TrainingMetrics> field,
+      List<Integer> trueDrifts) {
     XYChart c = chart(key + ": " + what, "examples of this key", what + " (log scale)");
     List<double[]> points = new ArrayList<>();
     long seen = 0;
@@ -131,18 +158,21 @@ final class ReportCharts {
   }
 
   /** Q_k, the covariance and R_k of one key, side by side. */
-  static List<XYChart> kalmanState(String key, List<TrainingMetrics> metrics,
-      List<Integer> trueDrifts) {
+  static List<XYChart> kalmanState(
+      String key, List<TrainingMetrics> metrics, List<Integer> trueDrifts) {
     return List.of(
         noise(key, "process noise Q_k", metrics, TrainingMetrics::processNoise, trueDrifts),
         noise(key, "covariance p_k", metrics, TrainingMetrics::covariance, trueDrifts),
-        noise(key, "measurement noise R_k", metrics, TrainingMetrics::measurementNoise,
-            trueDrifts));
+        noise(
+            key, "measurement noise R_k", metrics, TrainingMetrics::measurementNoise, trueDrifts));
   }
 
   static XYChart compare(String key, List<Run> runs, List<Integer> trueDrifts) {
-    XYChart c = chart(key + ": KOALA beside tuned SGD and Adam", "examples of this key",
-        "prequential accuracy % (rolling " + RECOVERY_WINDOW + ")");
+    XYChart c =
+        chart(
+            key + ": KOALA beside tuned SGD and Adam",
+            "examples of this key",
+            "prequential accuracy % (rolling " + RECOVERY_WINDOW + ")");
     double low = 100;
     double high = 0;
     for (int i = 0; i < runs.size(); i++) {
@@ -161,9 +191,13 @@ final class ReportCharts {
   static XYChart aroundDrift(List<Run> runs, Map<String, List<Integer>> drifts) {
     int before = DRIFT_WINDOW;
     int after = 3 * DRIFT_WINDOW;
-    XYChart c = chart("all keys: accuracy around a drift (mean over "
-        + drifts.values().stream().mapToInt(List::size).sum() + " drifts)",
-        "examples since the drift", "prequential accuracy % (rolling 50)");
+    XYChart c =
+        chart(
+            "all keys: accuracy around a drift (mean over "
+                + drifts.values().stream().mapToInt(List::size).sum()
+                + " drifts)",
+            "examples since the drift",
+            "prequential accuracy % (rolling 50)");
     for (int r = 0; r < runs.size(); r++) {
       double[] sum = new double[before + after];
       int[] count = new int[before + after];
@@ -184,8 +218,11 @@ final class ReportCharts {
           points.add(new double[] {i - before, 100 * sum[i] / count[i]});
         }
       }
-      XYSeries s = c.addSeries(label(runs.get(r)), points.stream().mapToDouble(p -> p[0]).toArray(),
-          points.stream().mapToDouble(p -> p[1]).toArray());
+      XYSeries s =
+          c.addSeries(
+              label(runs.get(r)),
+              points.stream().mapToDouble(p -> p[0]).toArray(),
+              points.stream().mapToDouble(p -> p[1]).toArray());
       s.setMarker(SeriesMarkers.NONE);
       s.setLineColor(COLORS[r % COLORS.length]);
     }
@@ -221,8 +258,9 @@ final class ReportCharts {
     int w = images.get(0).getWidth();
     int h = images.get(0).getHeight();
     int rows = (images.size() + columns - 1) / columns;
-    BufferedImage all = new BufferedImage(w * Math.min(columns, images.size()), h * rows,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage all =
+        new BufferedImage(
+            w * Math.min(columns, images.size()), h * rows, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = all.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, all.getWidth(), all.getHeight());

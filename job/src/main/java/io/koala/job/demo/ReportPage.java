@@ -12,7 +12,8 @@ final class ReportPage {
 
   private ReportPage() {}
 
-  private static final String HEAD = """
+  private static final String HEAD =
+      """
       <!DOCTYPE html>
       <html><head><meta charset="utf-8"><title>%s</title>
       <style>body{font-family:sans-serif;max-width:1320px;margin:2em auto;color:#222}
@@ -21,7 +22,8 @@ final class ReportPage {
       pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}</style></head><body>
       """;
 
-  private static final String KALMAN = """
+  private static final String KALMAN =
+      """
       <h2>Kalman state: Q_k, covariance and R_k</h2>
       <p>Q_k rises on the surprise after a drift, which raises the covariance and with it the
       gain: the model learns the new concept fast, then Q_k decays and the gain anneals.</p>
@@ -55,34 +57,64 @@ final class ReportPage {
   }
 
   /** What the demo measured, as the text it prints and the page shows. */
-  record DemoSummary(int keys, long examples, double seconds, int rate, List<Stats> stats,
-      DriftScore.Detection detection, long predictions, int requests, double meanVariance,
-      List<String> deadLetters, int badRecords, long mismatches) {}
+  record DemoSummary(
+      int keys,
+      long examples,
+      double seconds,
+      int rate,
+      List<Stats> stats,
+      DriftScore.Detection detection,
+      long predictions,
+      int requests,
+      double meanVariance,
+      List<String> deadLetters,
+      int badRecords,
+      long mismatches) {}
 
   static String summary(DemoSummary d) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format("Summary: %d keys, %,d examples trained in %.1f s (%,.0f examples/s "
-            + "through Kafka and Flink, paced at %s)%n", d.keys(), d.examples(), d.seconds(),
-        d.examples() / d.seconds(),
-        d.rate() == 0 ? "full speed" : String.format("%,d events/s", d.rate())));
-    s.append(String.format("  %-44s %9s %12s %22s%n", "optimizer", "accuracy",
-        "after drift", "recovery (examples)"));
+    s.append(
+        String.format(
+            "Summary: %d keys, %,d examples trained in %.1f s (%,.0f examples/s "
+                + "through Kafka and Flink, paced at %s)%n",
+            d.keys(),
+            d.examples(),
+            d.seconds(),
+            d.examples() / d.seconds(),
+            d.rate() == 0 ? "full speed" : String.format("%,d events/s", d.rate())));
+    s.append(
+        String.format(
+            "  %-44s %9s %12s %22s%n",
+            "optimizer", "accuracy", "after drift", "recovery (examples)"));
     for (Stats st : d.stats()) {
-      s.append(String.format("  %-44s %9s %12s %22s%n", st.name(), pct(st.accuracy()),
-          pct(st.afterDrift()), recovery(st)));
+      s.append(
+          String.format(
+              "  %-44s %9s %12s %22s%n",
+              st.name(), pct(st.accuracy()), pct(st.afterDrift()), recovery(st)));
     }
     DriftScore.Detection det = d.detection();
-    s.append(String.format("  drift events: %d of %d true drifts detected within %d examples "
-            + "(median delay %s examples), %d false alarms%n", det.detected(), det.trueDrifts(),
-        DETECTION_WINDOW, median(det), det.falseAlarms()));
-    s.append(String.format("  predictions answered: %d of %d (%s); dead letters: %d of %d bad "
-            + "records %s%n", d.predictions(), d.requests(), Double.isNaN(d.meanVariance())
-            ? "no predictive variance: this optimizer keeps no covariance"
-            : String.format("mean predictive variance %.3g", d.meanVariance()),
-        d.deadLetters().size(), d.badRecords(), d.deadLetters()));
-    s.append(d.mismatches() == 0
-        ? "  an in-process replay of every key through the same trainer reproduces the job's metrics bit for bit"
-        : "  WARNING: an in-process replay differs from the job's metrics in " + d.mismatches() + " examples");
+    s.append(
+        String.format(
+            "  drift events: %d of %d true drifts detected within %d examples "
+                + "(median delay %s examples), %d false alarms%n",
+            det.detected(), det.trueDrifts(), DETECTION_WINDOW, median(det), det.falseAlarms()));
+    s.append(
+        String.format(
+            "  predictions answered: %d of %d (%s); dead letters: %d of %d bad " + "records %s%n",
+            d.predictions(),
+            d.requests(),
+            Double.isNaN(d.meanVariance())
+                ? "no predictive variance: this optimizer keeps no covariance"
+                : String.format("mean predictive variance %.3g", d.meanVariance()),
+            d.deadLetters().size(),
+            d.badRecords(),
+            d.deadLetters()));
+    s.append(
+        d.mismatches() == 0
+            ? "  an in-process replay of every key through the same trainer reproduces the job's metrics bit for bit"
+            : "  WARNING: an in-process replay differs from the job's metrics in "
+                + d.mismatches()
+                + " examples");
     return s.toString();
   }
 
@@ -90,12 +122,19 @@ final class ReportPage {
   static String demo(String summary, DemoSummary d, String keyRows) {
     StringBuilder rows = new StringBuilder();
     for (Stats st : d.stats()) {
-      rows.append("<tr><td>").append(esc(st.name())).append("</td><td>").append(pct(st.accuracy()))
-          .append("</td><td>").append(pct(st.afterDrift())).append("</td><td>")
-          .append(recovery(st)).append("</td></tr>\n");
+      rows.append("<tr><td>")
+          .append(esc(st.name()))
+          .append("</td><td>")
+          .append(pct(st.accuracy()))
+          .append("</td><td>")
+          .append(pct(st.afterDrift()))
+          .append("</td><td>")
+          .append(recovery(st))
+          .append("</td></tr>\n");
     }
     DriftScore.Detection det = d.detection();
-    return HEAD.formatted("KOALA demo report") + """
+    return HEAD.formatted("KOALA demo report")
+        + """
         <h1>KOALA demo report</h1>
         <p>%d tenants, each a linear concept over 3 features (5 %% label noise) that is redrawn
         at two abrupt drifts at the tenant's own times, replayed into Kafka and trained by the
@@ -113,11 +152,23 @@ final class ReportPage {
         <img src="accuracy.png" alt="accuracy">
         <h2>Prequential loss</h2>
         <img src="loss.png" alt="loss">
-        """.formatted(d.keys(), esc(d.stats().get(0).name()), DRIFT_WINDOW, rows, det.detected(),
-        det.trueDrifts(), DETECTION_WINDOW, median(det), det.falseAlarms(),
-        d.mismatches() == 0 ? "The in-process replay reproduced the job's metrics bit "
-            + "for bit." : "The in-process replay differs in " + d.mismatches() + " examples.",
-        esc(summary)) + KALMAN + """
+        """
+            .formatted(
+                d.keys(),
+                esc(d.stats().get(0).name()),
+                DRIFT_WINDOW,
+                rows,
+                det.detected(),
+                det.trueDrifts(),
+                DETECTION_WINDOW,
+                median(det),
+                det.falseAlarms(),
+                d.mismatches() == 0
+                    ? "The in-process replay reproduced the job's metrics bit " + "for bit."
+                    : "The in-process replay differs in " + d.mismatches() + " examples.",
+                esc(summary))
+        + KALMAN
+        + """
         <h2>KOALA beside SGD and Adam</h2>
         <img src="baselines.png" alt="baselines">
         <h2>Per tenant</h2>
@@ -125,15 +176,17 @@ final class ReportPage {
         <th>drift events (example)</th><th>last model version in Kafka</th></tr>
         %s</table>
         </body></html>
-        """.formatted(keyRows);
+        """
+            .formatted(keyRows);
   }
 
   /**
-   * The page of a {@code koala train} output directory: {@code summaryRows} and {@code keyRows}
-   * are the bodies of the summary and the per-key tables.
+   * The page of a {@code koala train} output directory: {@code summaryRows} and {@code keyRows} are
+   * the bodies of the summary and the per-key tables.
    */
   static String training(String source, String summaryRows, String shownKeys, String keyRows) {
-    return HEAD.formatted("KOALA training report") + """
+    return HEAD.formatted("KOALA training report")
+        + """
         <h1>KOALA training report</h1>
         <p>The outputs of <code>koala train</code> in <code>%s</code>, prequential
         (test-then-train): each batch is scored before the model learns from it.</p>
@@ -144,12 +197,16 @@ final class ReportPage {
         <img src="accuracy.png" alt="accuracy">
         <h2>Prequential loss</h2>
         <img src="loss.png" alt="loss">
-        """.formatted(esc(source), summaryRows, esc(shownKeys)) + KALMAN + """
+        """
+            .formatted(esc(source), summaryRows, esc(shownKeys))
+        + KALMAN
+        + """
         <h2>Per key</h2>
         <table><tr><th>key</th><th>examples</th><th>accuracy</th><th>loss</th>
         <th>drift events (example)</th><th>rejected batches</th><th>last model version</th></tr>
         %s</table>
         </body></html>
-        """.formatted(keyRows);
+        """
+            .formatted(keyRows);
   }
 }

@@ -15,8 +15,8 @@ import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The report's runs and numbers: the job's metrics as per-example traces, in-process replays of
- * the baselines through the same trainer, and their scores from the shared {@link DriftScore}.
+ * The report's runs and numbers: the job's metrics as per-example traces, in-process replays of the
+ * baselines through the same trainer, and their scores from the shared {@link DriftScore}.
  */
 final class ReportStats {
 
@@ -24,18 +24,23 @@ final class ReportStats {
 
   static final double[] SGD_RATES = {0.001, 0.003, 0.01, 0.03, 0.1};
   static final double[] ADAM_RATES = {0.001, 0.003, 0.01, 0.03, 0.1};
+
   /** Examples after a true drift within which an alarm counts as detecting it. */
   static final int DETECTION_WINDOW = 800;
+
   /** Examples in the "after drift" window and the pre-drift reference window. */
   static final int DRIFT_WINDOW = 400;
+
   /** Examples in the rolling window of the recovery test. */
   static final int RECOVERY_WINDOW = 200;
+
   /** The report's windows; recovery checked at every example. */
-  static final DriftScore SCORER = new DriftScore(DRIFT_WINDOW, RECOVERY_WINDOW, 1,
-      2 * DRIFT_WINDOW, DETECTION_WINDOW);
+  static final DriftScore SCORER =
+      new DriftScore(DRIFT_WINDOW, RECOVERY_WINDOW, 1, 2 * DRIFT_WINDOW, DETECTION_WINDOW);
 
   /** Prequential accuracy over every example, after drifts, and recovery (mean, examples). */
-  record Stats(String name, double accuracy, double afterDrift, double recovery, int notRecovered) {}
+  record Stats(
+      String name, double accuracy, double afterDrift, double recovery, int notRecovered) {}
 
   /** A run over every key: each key's per-example trace. */
   record Run(String name, Map<String, Trace> traces) {
@@ -57,8 +62,8 @@ final class ReportStats {
   }
 
   /** The job's run as its metrics tell it, per-batch values spread over the batch's examples. */
-  static Run fromMetrics(String name, Map<String, List<TrainingMetrics>> metrics,
-      Collection<String> keys) {
+  static Run fromMetrics(
+      String name, Map<String, List<TrainingMetrics>> metrics, Collection<String> keys) {
     Map<String, Trace> traces = new LinkedHashMap<>();
     for (String key : keys) {
       Trace.Builder trace = Trace.builder();
@@ -71,8 +76,8 @@ final class ReportStats {
   }
 
   /** Every key's stream through a fresh trainer of {@code config}, in batches of {@code batch}. */
-  static Run replay(String name, JobConfig config, Map<String, List<LabelledExample>> byKey,
-      int batch) {
+  static Run replay(
+      String name, JobConfig config, Map<String, List<LabelledExample>> byKey, int batch) {
     return new Run(name, Replay.run(config.trainer(), byKey, batch));
   }
 
@@ -83,7 +88,8 @@ final class ReportStats {
       double[] a = job.traces().containsKey(key) ? job.accuracy(key) : null;
       double[] b = replay.accuracy(key);
       for (int i = 0; i < b.length; i++) {
-        if (a == null || i >= a.length
+        if (a == null
+            || i >= a.length
             || Double.doubleToLongBits(a[i]) != Double.doubleToLongBits(b[i])) {
           mismatches++;
         }
@@ -93,16 +99,20 @@ final class ReportStats {
   }
 
   /** The baseline at its best learning rate on this stream (mean accuracy over all keys). */
-  static Run best(String optimizer, double[] rates, JobConfig config,
-      Map<String, List<LabelledExample>> byKey, int batch) {
+  static Run best(
+      String optimizer,
+      double[] rates,
+      JobConfig config,
+      Map<String, List<LabelledExample>> byKey,
+      int batch) {
     Run best = null;
     double bestScore = -1;
     for (double rate : rates) {
       Configuration conf = config.configuration();
       conf.setString(KoalaOptions.OPTIMIZER.key(), optimizer);
       conf.setString(KoalaOptions.LEARNING_RATE.key(), String.valueOf(rate));
-      Run run = replay(optimizer + " (best of 5 rates: " + rate + ")", JobConfig.of(conf), byKey,
-          batch);
+      Run run =
+          replay(optimizer + " (best of 5 rates: " + rate + ")", JobConfig.of(conf), byKey, batch);
       double score = summary(run, Map.of()).overall();
       if (score > bestScore) {
         bestScore = score;

@@ -18,9 +18,13 @@ class GenerateCommandTest {
   void committedSample_isReproducedByteForByte(String stream, @TempDir Path dir) throws Exception {
     Path sample = Path.of("..", "test-data", "streams", stream + ".jsonl");
     Path fresh = dir.resolve(stream + ".jsonl");
-    int code = KoalaCommand.run(new String[] {"generate", stream, "--out", fresh.toString(),
-        "--events", "10000", "--seed", "1"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(new ByteArrayOutputStream()));
+    int code =
+        KoalaCommand.run(
+            new String[] {
+              "generate", stream, "--out", fresh.toString(), "--events", "10000", "--seed", "1"
+            },
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream()));
     assertThat(code).isZero();
     assertThat(Files.mismatch(sample, fresh)).as(stream).isEqualTo(-1L);
   }
@@ -28,9 +32,12 @@ class GenerateCommandTest {
   @org.junit.jupiter.api.Test
   void concepts_theDemosStream_fiftyKeysOfTheirOwn(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("concepts.jsonl");
-    assertThat(KoalaCommand.run(new String[] {"generate", "concepts", "--out", out.toString(),
-        "--events", "5000"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(new ByteArrayOutputStream()))).isZero();
+    assertThat(
+            KoalaCommand.run(
+                new String[] {"generate", "concepts", "--out", out.toString(), "--events", "5000"},
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(new ByteArrayOutputStream())))
+        .isZero();
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     var lines = Files.readAllLines(out);
     assertThat(lines).hasSize(5000);

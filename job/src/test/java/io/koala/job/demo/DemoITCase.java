@@ -31,23 +31,35 @@ class DemoITCase {
   @Test
   void demo_trainsEveryKey_answersAndDeadLetters_writesReport(@TempDir Path tmp) throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    DemoCommand.Options options = DemoCommand.Options.parse(List.of("--keys", "6",
-        "--events-per-key", "2000", "--rate", "0", "--web-ui-port", "0", "--report",
-        tmp.resolve("report").toString()));
+    DemoCommand.Options options =
+        DemoCommand.Options.parse(
+            List.of(
+                "--keys",
+                "6",
+                "--events-per-key",
+                "2000",
+                "--rate",
+                "0",
+                "--web-ui-port",
+                "0",
+                "--report",
+                tmp.resolve("report").toString()));
     DemoStream stream = DemoStream.generate(options.seed(), 6, 2000);
 
-    DemoReport.Result result = DemoCommand.demo(options,
-        new PrintStream(text, true, StandardCharsets.UTF_8));
+    DemoReport.Result result =
+        DemoCommand.demo(options, new PrintStream(text, true, StandardCharsets.UTF_8));
 
     String output = text.toString(StandardCharsets.UTF_8);
     assertThat(output).contains("Flink web UI: http://localhost:", "Report: ");
     assertThat(result.examples()).isEqualTo(6 * 2000);
     assertThat(result.predictions()).isEqualTo(stream.requests()).isPositive();
     assertThat(result.meanVariance()).isPositive().isFinite();
-    assertThat(result.deadLetters()).containsExactlyInAnyOrder("MALFORMED_JSON",
-        "WRONG_DIMENSION", "WRONG_TYPE");
+    assertThat(result.deadLetters())
+        .containsExactlyInAnyOrder("MALFORMED_JSON", "WRONG_DIMENSION", "WRONG_TYPE");
     // The drained stop wrote every key's final model (250 batches of 8).
-    assertThat(result.finalVersions()).hasSize(6).allSatisfy((k, v) -> assertThat(v).isEqualTo(250));
+    assertThat(result.finalVersions())
+        .hasSize(6)
+        .allSatisfy((k, v) -> assertThat(v).isEqualTo(250));
     // The operator only calls the trainer: replaying each key in-process gives the same numbers.
     assertThat(result.replayMismatches()).isZero();
     // KOALA learns (the Bayes rate is 95 %), and its drift statistic sees the drifts.
@@ -63,42 +75,63 @@ class DemoITCase {
       assertThat(bytes.length).isGreaterThan(10_000);
       assertThat(java.util.Arrays.copyOf(bytes, 8)).isEqualTo(PNG);
     }
-    assertThat(html).contains("tenant-000", "tenant-005", result.sgd().name(), result.adam().name());
-    assertThat(Files.readString(report.resolve("summary.txt"))).isEqualTo(result.summary()
-        + System.lineSeparator());
+    assertThat(html)
+        .contains("tenant-000", "tenant-005", result.sgd().name(), result.adam().name());
+    assertThat(Files.readString(report.resolve("summary.txt")))
+        .isEqualTo(result.summary() + System.lineSeparator());
   }
 
   /** The launcher's JVM, interrupted as Ctrl-C does: nothing is left running or listening. */
   @Test
   void ctrlC_stopsEverything_freesThePorts_deletesTheData(@TempDir Path tmp) throws Exception {
     Path tmpdir = Files.createDirectories(tmp.resolve("java-tmp"));
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     Collections.addAll(command, System.getProperty("koala.test.add-opens", "").split(" "));
     command.removeIf(String::isBlank);
-    command.addAll(List.of("-Xmx1g", "-Djava.io.tmpdir=" + tmpdir,
-        "-Dlog4j.configurationFile=" + Path.of("..", "conf", "log4j2-demo.properties").toAbsolutePath(),
-        "-Dkoala.log.file=" + tmp.resolve("demo.log"),
-        "-cp", System.getProperty("java.class.path"), "io.koala.job.cli.KoalaCommand", "demo",
-        "--keys", "4", "--events-per-key", "50000", "--rate", "400", "--web-ui-port", "0",
-        "--report", tmp.resolve("report").toString()));
+    command.addAll(
+        List.of(
+            "-Xmx1g",
+            "-Djava.io.tmpdir=" + tmpdir,
+            "-Dlog4j.configurationFile="
+                + Path.of("..", "conf", "log4j2-demo.properties").toAbsolutePath(),
+            "-Dkoala.log.file=" + tmp.resolve("demo.log"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.koala.job.cli.KoalaCommand",
+            "demo",
+            "--keys",
+            "4",
+            "--events-per-key",
+            "50000",
+            "--rate",
+            "400",
+            "--web-ui-port",
+            "0",
+            "--report",
+            tmp.resolve("report").toString()));
     Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
     // Each output line, then an end marker when the process closes its output.
-    java.util.concurrent.BlockingQueue<String> arriving = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.BlockingQueue<String> arriving =
+        new java.util.concurrent.LinkedBlockingQueue<>();
     String end = "\u0000end";
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          lines.add(line);
-          arriving.add(line);
-        }
-      } catch (IOException ignored) {
-        // The process ended.
-      }
-      arriving.add(end);
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  lines.add(line);
+                  arriving.add(line);
+                }
+              } catch (IOException ignored) {
+                // The process ended.
+              }
+              arriving.add(end);
+            });
     reader.start();
     try {
       int webPort = -1;
@@ -123,13 +156,15 @@ class DemoITCase {
       }
       assertThat(webPort).isPositive();
       assertThat(kafkaPort).isPositive();
-      HttpURLConnection ui = (HttpURLConnection) URI.create("http://localhost:" + webPort
-          + "/jobs/overview").toURL().openConnection();
+      HttpURLConnection ui =
+          (HttpURLConnection)
+              URI.create("http://localhost:" + webPort + "/jobs/overview").toURL().openConnection();
       assertThat(ui.getResponseCode()).isEqualTo(200);
       assertThat(new String(ui.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
           .contains("koala-demo", "RUNNING");
-      HttpURLConnection page = (HttpURLConnection) URI.create("http://localhost:" + webPort + "/")
-          .toURL().openConnection();
+      HttpURLConnection page =
+          (HttpURLConnection)
+              URI.create("http://localhost:" + webPort + "/").toURL().openConnection();
       assertThat(new String(page.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
           .containsIgnoringCase("flink");
 
