@@ -50,18 +50,12 @@ public final class CsvEventDecoder implements RecordDecoder {
     this.label = columns.indexOf(labelColumn);
     if (label < 0) {
       throw new IllegalArgumentException(
-          "invalid configuration: koala.csv.label-column "
-              + labelColumn
-              + " is not a column of "
-              + columns);
+          "the label column " + labelColumn + " is not a column of " + columns);
     }
     this.key = keyColumn == null ? -1 : columns.indexOf(keyColumn);
     if (keyColumn != null && key < 0) {
       throw new IllegalArgumentException(
-          "invalid configuration: koala.csv.key-column "
-              + keyColumn
-              + " is not a column of "
-              + columns);
+          "the key column " + keyColumn + " is not a column of " + columns);
     }
     this.ts = columns.indexOf("ts");
     this.id = columns.indexOf("id");
@@ -77,7 +71,7 @@ public final class CsvEventDecoder implements RecordDecoder {
               + columns
               + " has "
               + f.size()
-              + " feature columns, koala.model.features is "
+              + " feature columns, the model has "
               + limits.features());
     }
     this.features = f.stream().mapToInt(Integer::intValue).toArray();

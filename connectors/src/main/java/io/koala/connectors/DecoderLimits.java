@@ -23,10 +23,11 @@ public record DecoderLimits(
 
   public DecoderLimits {
     if (features < 1) {
-      throw new IllegalArgumentException("koala.model.features must be >= 1, was " + features);
+      throw new IllegalArgumentException("the model needs at least one feature, was " + features);
     }
     if (maxRecordBytes < 16 || maxFeatures < 1 || maxBatch < 1) {
-      throw new IllegalArgumentException("koala.limits.* must be positive");
+      throw new IllegalArgumentException(
+          "the decoder limits must be positive (records of at least 16 bytes)");
     }
     classNames = classNames == null ? java.util.List.of() : java.util.List.copyOf(classNames);
   }

@@ -123,7 +123,7 @@ public final class JsonEventDecoder implements RecordDecoder {
             Reason.BATCH_TOO_LARGE,
             "batch of "
                 + batch.size()
-                + " examples exceeds koala.limits.max-batch = "
+                + " examples exceeds the limit of examples per batch, "
                 + limits.maxBatch());
       }
       Example[] examples = new Example[batch.size()];
@@ -204,7 +204,7 @@ public final class JsonEventDecoder implements RecordDecoder {
             where
                 + "features names "
                 + node.size()
-                + " features, more than koala.limits.max-features = "
+                + " features, more than the limit of named features, "
                 + limits.maxFeatures());
       }
       double[] x = new double[d];

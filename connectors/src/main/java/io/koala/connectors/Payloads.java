@@ -30,7 +30,7 @@ public final class Payloads {
           Reason.RECORD_TOO_LARGE,
           "record of "
               + payload.length
-              + " bytes exceeds koala.limits.max-record-bytes = "
+              + " bytes exceeds the record size limit of "
               + limits.maxRecordBytes(),
           Arrays.copyOf(payload, Math.min(payload.length, KEPT_OF_OVERSIZE)),
           origin);

@@ -74,12 +74,12 @@ class CsvEventDecoderTest {
   }
 
   @Test
-  void headerThatDoesNotFitTheModel_failsNamingTheKey() {
+  void headerThatDoesNotFitTheModel_failsSayingWhy() {
     var limits = new DecoderLimits(3, 0, List.of(), "d", 4096, 8, 4);
     assertThatThrownBy(() -> new CsvEventDecoder(limits, List.of("a", "b", "y"), "y", null, ','))
-        .hasMessageContaining("koala.model.features");
+        .hasMessageContaining("feature columns, the model has");
     assertThatThrownBy(
             () -> new CsvEventDecoder(limits, List.of("a", "b", "c", "y"), "label", null, ','))
-        .hasMessageContaining("koala.csv.label-column");
+        .hasMessageContaining("the label column");
   }
 }

@@ -6,6 +6,7 @@ import io.koala.connectors.CsvEventDecoder;
 import io.koala.connectors.DecoderLimits;
 import io.koala.connectors.JsonEventDecoder;
 import io.koala.connectors.RecordDecoder;
+import io.koala.connectors.file.JsonLinesFiles;
 import io.koala.connectors.kafka.KafkaSettings;
 import io.koala.model.Head;
 import io.koala.model.LinearModel;
@@ -20,6 +21,7 @@ import io.koala.state.ModelStateSerializer;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -173,12 +175,31 @@ public final class JobConfig implements Serializable {
       throw bad(CSV_COLUMNS, "is required when the input has no header line");
     }
     String key = read(CSV_KEY_COLUMN);
-    return new CsvEventDecoder(
-        decoderLimits(),
-        columns,
-        read(CSV_LABEL_COLUMN),
-        columns.contains(key) ? key : null,
-        read(CSV_DELIMITER).charAt(0));
+    try {
+      return new CsvEventDecoder(
+          decoderLimits(),
+          columns,
+          read(CSV_LABEL_COLUMN),
+          columns.contains(key) ? key : null,
+          read(CSV_DELIMITER).charAt(0));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid configuration: the CSV header does not fit "
+              + String.join(
+                  ", ", CSV_LABEL_COLUMN.key(), CSV_KEY_COLUMN.key(), MODEL_FEATURES.key())
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The input files of {@code koala.file.input}: one file, or the folder's files in name order. */
+  public List<Path> inputFiles() {
+    try {
+      return JsonLinesFiles.resolve(read(FILE_INPUT), csv());
+    } catch (IllegalArgumentException e) {
+      throw bad(FILE_INPUT, e.getMessage());
+    }
   }
 
   /** The Kafka source's settings from {@code koala.kafka.*}, client properties included. */

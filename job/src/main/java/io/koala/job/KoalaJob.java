@@ -34,7 +34,7 @@ public final class KoalaJob {
    * its events in file order, and a restored job resumes at the exact line).
    */
   public static DataStream<Decoded> fileSource(StreamExecutionEnvironment env, JobConfig config) {
-    List<Path> files = JsonLinesFiles.resolve(config.get(KoalaOptions.FILE_INPUT), config.csv());
+    List<Path> files = config.inputFiles();
     long lines = JsonLinesFiles.countLines(files);
     RecordDecoder decoder =
         config.decoder(

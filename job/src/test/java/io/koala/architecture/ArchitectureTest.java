@@ -106,4 +106,30 @@ class ArchitectureTest {
         .haveFullyQualifiedName("io.koala.job.KoalaOptions")
         .check(main);
   }
+
+  @Test
+  void nothingBelowTheJob_namesAJobKey() throws Exception {
+    // "koala.<key>" inside a string literal, not the io.koala package name.
+    java.util.regex.Pattern jobKey =
+        java.util.regex.Pattern.compile("\"[^\"]*(?<!io\\.)koala\\.[a-z]");
+    java.util.List<String> found = new java.util.ArrayList<>();
+    for (String module : new String[] {"koala-state", "connectors", "test-data"}) {
+      java.nio.file.Path sources = java.nio.file.Path.of("..", module, "src", "main", "java");
+      try (var files = java.nio.file.Files.walk(sources)) {
+        for (java.nio.file.Path file :
+            (Iterable<java.nio.file.Path>)
+                files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+          var lines = java.nio.file.Files.readAllLines(file);
+          for (int i = 0; i < lines.size(); i++) {
+            if (jobKey.matcher(lines.get(i)).find()) {
+              found.add(file + ":" + (i + 1) + ": " + lines.get(i).trim());
+            }
+          }
+        }
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(found)
+        .as("koala.* keys named below the job")
+        .isEmpty();
+  }
 }

@@ -262,6 +262,38 @@ class JobConfigTest {
     }
   }
 
+  @Test
+  void csvHeaderThatDoesNotFit_namesTheKeys() {
+    JobConfig config =
+        JobConfig.of(configuration("koala.model.features", "2", "koala.format", "csv"));
+    assertThatThrownBy(() -> config.decoder(List.of("a", "b", "y")))
+        .hasMessageContaining("invalid configuration: the CSV header does not fit")
+        .hasMessageContaining("koala.csv.label-column")
+        .hasMessageContaining("the label column");
+  }
+
+  @Test
+  void missingInputFile_namesTheKey(@TempDir Path dir) {
+    JobConfig config =
+        JobConfig.of(
+            configuration(
+                "koala.model.features",
+                "2",
+                "koala.file.input",
+                dir.resolve("none.jsonl").toString()));
+    assertThatThrownBy(config::inputFiles)
+        .hasMessageContaining("invalid configuration: koala.file.input")
+        .hasMessageContaining("does not exist");
+  }
+
+  private static Configuration configuration(String... keysAndValues) {
+    Configuration conf = new Configuration();
+    for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+      conf.setString(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return conf;
+  }
+
   private static Configuration kafka() {
     Configuration conf = new Configuration();
     conf.setString("koala.model.features", "4");

@@ -23,8 +23,7 @@ public final class JsonLinesFiles {
   public static List<Path> resolve(String input, boolean csv) {
     String suffix = csv ? ".csv" : ".jsonl";
     if (input == null || input.isBlank()) {
-      throw new IllegalArgumentException(
-          "invalid configuration: koala.file.input is required " + "when koala.source = file");
+      throw new IllegalArgumentException("no input file or folder is given");
     }
     Path path = Path.of(input).toAbsolutePath();
     if (Files.isRegularFile(path)) {
@@ -37,15 +36,14 @@ public final class JsonLinesFiles {
                 files.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList());
         if (found.isEmpty()) {
           throw new IllegalArgumentException(
-              "invalid configuration: koala.file.input " + input + " holds no " + suffix + " file");
+              "the input folder " + input + " holds no " + suffix + " file");
         }
         return found;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    throw new IllegalArgumentException(
-        "invalid configuration: koala.file.input " + input + " does not exist");
+    throw new IllegalArgumentException("the input " + input + " does not exist");
   }
 
   /** The header line shared by every CSV file (they must agree). */
