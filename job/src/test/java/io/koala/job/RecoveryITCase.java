@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.koala.connectors.Decoded;
 import io.koala.connectors.JsonOutputReader;
 import io.koala.connectors.ModelSnapshot;
+import io.koala.testing.TestSeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Failures injected at random points of a checkpointed run: the final models must be bit-identical
  * to a failure-free run, and the file sinks must hold each snapshot exactly once.
  */
+@ExtendWith(TestSeed.Printer.class)
 class RecoveryITCase {
 
   @RegisterExtension
@@ -72,7 +75,7 @@ class RecoveryITCase {
     DataStream<Decoded> decoded =
         env.fromSource(
                 new DataGeneratorSource<>(
-                    i -> i, lines.size(), RateLimiterStrategy.perSecond(2_000), Types.LONG),
+                    i -> i, lines.size(), RateLimiterStrategy.perSecond(500), Types.LONG),
                 WatermarkStrategy.noWatermarks(),
                 "lines")
             .uid("lines")
@@ -108,7 +111,7 @@ class RecoveryITCase {
     List<String> lines = input();
     Path clean = run(lines, tmp.resolve("clean"), backend, false);
 
-    long seed = System.nanoTime();
+    long seed = TestSeed.next();
     Random random = new Random(seed);
     TreeSet<Long> points = new TreeSet<>();
     while (points.size() < 3) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
 
 /** JSON input lines for job tests, and the functions that replay them inside a job. */
 final class TestLines {
@@ -80,7 +81,12 @@ final class TestLines {
    * Throws once at each scheduled record index (a restored job passes the index again and goes on).
    * State is static: the MiniCluster runs in this JVM, and a failure must outlive the task.
    */
-  static final class FailAt extends RichMapFunction<Long, Long> {
+  /**
+   * Fails the job once at each scheduled record, but only once a checkpoint has completed in the
+   * running attempt: a failure due earlier waits for one. So every injected failure restores from a
+   * checkpoint, however slowly checkpoints complete on a loaded machine.
+   */
+  static final class FailAt extends RichMapFunction<Long, Long> implements CheckpointListener {
     private static final long serialVersionUID = 1L;
     static final Set<Long> SCHEDULE = ConcurrentHashMap.newKeySet();
     static final Set<Long> FAILED = ConcurrentHashMap.newKeySet();
@@ -89,6 +95,7 @@ final class TestLines {
     static final List<Long> FIRST_SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private transient boolean first;
+    private transient volatile boolean checkpointed;
 
     static void schedule(List<Long> indices) {
       SCHEDULE.clear();
@@ -100,6 +107,12 @@ final class TestLines {
     @Override
     public void open(OpenContext context) {
       first = true;
+      checkpointed = false;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      checkpointed = true;
     }
 
     @Override
@@ -108,8 +121,9 @@ final class TestLines {
         FIRST_SEEN.add(i);
         first = false;
       }
-      if (SCHEDULE.contains(i) && FAILED.add(i)) {
-        throw new IllegalStateException("injected failure at record " + i);
+      Long due = SCHEDULE.stream().filter(s -> !FAILED.contains(s)).min(Long::compare).orElse(null);
+      if (due != null && i >= due && checkpointed && FAILED.add(due)) {
+        throw new IllegalStateException("injected failure due at record " + due + ", at " + i);
       }
       return i;
     }
