@@ -53,63 +53,11 @@ public final class DemoCommand {
         report in ./koala-demo-report, web UI on 8081 (or the next free port up to 8099;
         0 = any free port). --koala.* settings override the demo's job configuration.""";
 
-  /** The demo's settings. */
-  record Options(
-      int keys,
-      int eventsPerKey,
-      int rate,
-      Path report,
-      String webUiPort,
-      long seed,
-      List<String> overrides) {
-
-    static Options parse(List<String> args) {
-      int keys = 24;
-      int perKey = 2_400;
-      int rate = 4_000;
-      Path report = Path.of("koala-demo-report");
-      String port = "8081-8099";
-      long seed = 7;
-      List<String> overrides = new ArrayList<>();
-      for (int i = 0; i < args.size(); i++) {
-        String a = args.get(i);
-        if (i + 1 >= args.size() || !a.startsWith("--")) {
-          throw new IllegalArgumentException("expected --option value, got: " + a);
-        }
-        String v = args.get(++i);
-        switch (a) {
-          case "--keys" -> keys = positive(a, v);
-          case "--events-per-key" -> perKey = positive(a, v);
-          case "--rate" -> rate = Integer.parseInt(v);
-          case "--report" -> report = Path.of(v);
-          case "--web-ui-port" -> port = v;
-          case "--seed" -> seed = Long.parseLong(v);
-          default -> {
-            overrides.add(a);
-            overrides.add(v);
-          }
-        }
-      }
-      if (rate < 0) {
-        throw new IllegalArgumentException("--rate must be >= 0, got " + rate);
-      }
-      return new Options(keys, perKey, rate, report, port, seed, overrides);
-    }
-
-    private static int positive(String name, String value) {
-      int n = Integer.parseInt(value);
-      if (n <= 0) {
-        throw new IllegalArgumentException(name + " must be > 0, got " + value);
-      }
-      return n;
-    }
-  }
-
   /** Returns the process exit code. */
   public static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Options options;
+    DemoOptions options;
     try {
-      options = Options.parse(args);
+      options = DemoOptions.parse(args);
     } catch (IllegalArgumentException e) {
       err.println("koala: " + e.getMessage());
       err.println(USAGE);
@@ -120,14 +68,14 @@ public final class DemoCommand {
   }
 
   /** Runs the demo; returns what its report found. */
-  static DemoReport.Result demo(Options options, PrintStream out) throws Exception {
+  static DemoReport.Result demo(DemoOptions options, PrintStream out) throws Exception {
     System.setProperty("java.awt.headless", "true");
     return new Demo(options, out).run();
   }
 
   /** One demo run and everything it started, closed exactly once. */
   private static final class Demo {
-    private final Options options;
+    private final DemoOptions options;
     private final PrintStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread hook = new Thread(this::interrupted, "koala-demo-shutdown");
@@ -138,7 +86,7 @@ public final class DemoCommand {
     private volatile Thread producer;
     private volatile Path work;
 
-    Demo(Options options, PrintStream out) {
+    Demo(DemoOptions options, PrintStream out) {
       this.options = options;
       this.out = out;
     }

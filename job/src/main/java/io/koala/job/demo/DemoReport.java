@@ -55,7 +55,7 @@ final class DemoReport {
       JobConfig config,
       OutputMonitor monitor,
       double seconds,
-      DemoCommand.Options options)
+      DemoOptions options)
       throws IOException {
     Files.createDirectories(dir);
     Map<String, List<TrainingMetrics>> metrics = monitor.metrics();

@@ -31,8 +31,8 @@ class DemoITCase {
   @Test
   void demo_trainsEveryKey_answersAndDeadLetters_writesReport(@TempDir Path tmp) throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    DemoCommand.Options options =
-        DemoCommand.Options.parse(
+    DemoOptions options =
+        DemoOptions.parse(
             List.of(
                 "--keys",
                 "6",
