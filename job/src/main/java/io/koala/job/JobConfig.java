@@ -1,5 +1,6 @@
 package io.koala.job;
 
+import static io.koala.job.KoalaChoices.*;
 import static io.koala.job.KoalaOptions.*;
 
 import io.koala.connectors.CsvEventDecoder;

@@ -34,7 +34,7 @@ class JobConfigTest {
     Configuration conf = ConfigLoader.load(yaml, List.of("--koala.batch.size", "64"));
     JobConfig config = JobConfig.of(conf);
     assertThat(config.batchSize()).isEqualTo(64);
-    assertThat(config.get(KoalaOptions.MODEL_TYPE)).isEqualTo(KoalaOptions.ModelType.SOFTMAX);
+    assertThat(config.get(KoalaOptions.MODEL_TYPE)).isEqualTo(KoalaChoices.ModelType.SOFTMAX);
     assertThat(config.get(KoalaOptions.OPTIMIZER))
         .isEqualTo(io.koala.optimizer.OptimizerKind.KOALA_PP);
     assertThat(config.decoderLimits().classNames()).containsExactly("red", "green", "blue");

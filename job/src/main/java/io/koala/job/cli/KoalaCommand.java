@@ -2,6 +2,7 @@ package io.koala.job.cli;
 
 import io.koala.job.ConfigLoader;
 import io.koala.job.JobConfig;
+import io.koala.job.KoalaChoices;
 import io.koala.job.KoalaJob;
 import io.koala.job.KoalaOptions;
 import io.koala.job.OptionCatalog;
@@ -80,7 +81,7 @@ public final class KoalaCommand {
     Configuration flink = config.configuration();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
     try {
-      if (config.get(KoalaOptions.SOURCE) == KoalaOptions.SourceKind.KAFKA) {
+      if (config.get(KoalaOptions.SOURCE) == KoalaChoices.SourceKind.KAFKA) {
         KoalaJob.buildKafkaJob(env, config);
       } else {
         KoalaJob.buildFileJob(env, config);
@@ -91,7 +92,7 @@ public final class KoalaCommand {
     }
     env.execute("koala-train");
     out.println(
-        config.get(KoalaOptions.SOURCE) == KoalaOptions.SourceKind.KAFKA
+        config.get(KoalaOptions.SOURCE) == KoalaChoices.SourceKind.KAFKA
             ? "koala: done; outputs in the koala.kafka.topic.* topics"
             : "koala: done; outputs in "
                 + Path.of(config.get(KoalaOptions.OUTPUT_DIR)).toAbsolutePath());
