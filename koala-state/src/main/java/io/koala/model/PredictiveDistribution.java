@@ -1,6 +1,7 @@
 package io.koala.model;
 
 import io.koala.state.ResidualMoments;
+import io.koala.state.ScaleEvidence;
 
 /**
  * The predictive distribution of one example under a Gaussian parameter posterior: output
@@ -19,6 +20,11 @@ import io.koala.state.ResidualMoments;
  *   regression Var(y)   = a·u + σ_n²,  u = p̂‖∂ŷ/∂θ‖²                   a, σ_n² ≥ 0 fitted to
  *                                                                         the prequential e²
  * </pre>
+ *
+ * <p>For classifiers the covariance's scale is not calibrated either, so the logit variances are
+ * a·σ_c² with a the scale, on a fixed grid from 10⁻⁴ (all but the plug-in probabilities) to 10²,
+ * whose forgetful mean prequential log loss over the key's examples is least; a = 1 until the first
+ * example.
  *
  * <p>The softmax form moderates each logit by its own variance and ignores the covariances between
  * logits; it keeps the probabilities a distribution and reduces to MacKay's for two classes with
@@ -51,6 +57,68 @@ public final class PredictiveDistribution {
       out[c] = Double.isNaN(predictiveCovariance) ? Double.NaN : p * sensitivities[c];
     }
     return out;
+  }
+
+  /**
+   * The scales a_j of the logit variances a classifier key chooses among: 10⁻⁴ … 10² in half
+   * decades, fixed a priori (not fitted to any stream); the smallest is all but the plug-in
+   * probabilities, yet keeps the reported logit variance positive.
+   */
+  public static final double[] LOGIT_SCALES = logitScales();
+
+  private static double[] logitScales() {
+    double[] scales = new double[13];
+    for (int j = 0; j < scales.length; j++) {
+      scales[j] = Math.pow(10.0, -4.0 + 0.5 * j);
+    }
+    return scales;
+  }
+
+  /** Evidence before any example: every scale even. */
+  public static ScaleEvidence noEvidence() {
+    return new ScaleEvidence(0, new double[LOGIT_SCALES.length]);
+  }
+
+  /**
+   * The scale of the logit variances: the grid scale with the least forgetful mean log loss, 1 (the
+   * filter's own covariance) before any evidence.
+   */
+  public static double logitScale(ScaleEvidence evidence) {
+    if (evidence == null || evidence.weight() == 0) {
+      return 1.0;
+    }
+    int best = 0;
+    double[] losses = evidence.meanLogLoss();
+    for (int j = 1; j < losses.length; j++) {
+      if (losses[j] < losses[best]) {
+        best = j;
+      }
+    }
+    return LOGIT_SCALES[best];
+  }
+
+  /**
+   * The evidence after one more prequential example of class {@code label} with these outputs and
+   * output variances (at scale 1).
+   */
+  public static ScaleEvidence observe(
+      ScaleEvidence evidence, double[] logits, double[] variances, int label) {
+    double w = RESIDUAL_MEMORY * evidence.weight() + 1.0;
+    double f = 1.0 / w;
+    double[] losses = evidence.meanLogLoss().clone();
+    double[] scaled = new double[variances.length];
+    for (int j = 0; j < LOGIT_SCALES.length; j++) {
+      for (int c = 0; c < scaled.length; c++) {
+        scaled[c] = LOGIT_SCALES[j] * variances[c];
+      }
+      double p =
+          logits.length == 1
+              ? moderatedProbability(label == 1 ? logits[0] : -logits[0], scaled[0])
+              : moderatedProbabilities(logits, scaled)[label];
+      double loss = -Math.log(Math.max(p, 1e-300));
+      losses[j] += f * (loss - losses[j]);
+    }
+    return new ScaleEvidence(w, losses);
   }
 
   /** MacKay's moderated probability of class 1; the plug-in sigmoid when the variance is NaN. */

@@ -16,12 +16,13 @@ public record ModelState<S extends OptimizerState>(
     StandardiserState standardiser,
     long examples,
     long rejectedBatches,
-    ResidualMoments residuals) {
+    ResidualMoments residuals,
+    ScaleEvidence logitScale) {
 
-  /** A state without residual moments. */
+  /** A state without calibration evidence. */
   public ModelState(
       S optimizer, StandardiserState standardiser, long examples, long rejectedBatches) {
-    this(optimizer, standardiser, examples, rejectedBatches, null);
+    this(optimizer, standardiser, examples, rejectedBatches, null, null);
   }
 
   /** The model version: the number of steps taken. */

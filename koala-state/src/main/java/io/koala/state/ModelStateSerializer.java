@@ -9,8 +9,9 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Flink serializer of a key's {@link ModelState}: the optimizer state through its own serializer,
- * the optional standardiser, the counters and (format 2 on) the optional residual moments. Its
- * snapshot nests the optimizer serializer's; format 1 (no residual moments) restores with none.
+ * the optional standardiser, the counters and (format 2 on) the optional calibration evidence
+ * (residual moments, logit-scale evidence). Its snapshot nests the optimizer serializer's; format 1
+ * (no calibration evidence) restores with none.
  */
 public final class ModelStateSerializer<S extends OptimizerState>
     extends TypeSerializer<ModelState<S>> {
@@ -71,7 +72,11 @@ public final class ModelStateSerializer<S extends OptimizerState>
         moments,
         from.examples(),
         from.rejectedBatches(),
-        from.residuals());
+        from.residuals(),
+        from.logitScale() == null
+            ? null
+            : new ScaleEvidence(
+                from.logitScale().weight(), from.logitScale().meanLogLoss().clone()));
   }
 
   @Override
@@ -103,6 +108,12 @@ public final class ModelStateSerializer<S extends OptimizerState>
         out.writeDouble(m.meanSquaredResidual());
         out.writeDouble(m.meanCross());
       }
+      ScaleEvidence e = state.logitScale();
+      out.writeBoolean(e != null);
+      if (e != null) {
+        out.writeDouble(e.weight());
+        StateSerializer.writeArray(e.meanLogLoss(), out);
+      }
     }
   }
 
@@ -114,12 +125,22 @@ public final class ModelStateSerializer<S extends OptimizerState>
     long examples = in.readLong();
     long rejected = in.readLong();
     ResidualMoments residuals = null;
-    if (format >= 2 && in.readBoolean()) {
-      residuals =
-          new ResidualMoments(
-              in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+    ScaleEvidence logitScale = null;
+    if (format >= 2) {
+      if (in.readBoolean()) {
+        residuals =
+            new ResidualMoments(
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble(),
+                in.readDouble());
+      }
+      if (in.readBoolean()) {
+        logitScale = new ScaleEvidence(in.readDouble(), StateSerializer.readArray(in));
+      }
     }
-    return new ModelState<>(state, moments, examples, rejected, residuals);
+    return new ModelState<>(state, moments, examples, rejected, residuals, logitScale);
   }
 
   @Override

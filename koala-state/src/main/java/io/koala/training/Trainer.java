@@ -11,6 +11,7 @@ import io.koala.optimizer.StepResult;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import io.koala.state.ResidualMoments;
+import io.koala.state.ScaleEvidence;
 import io.koala.state.StandardiserState;
 
 /**
@@ -83,6 +84,7 @@ public final class Trainer<S extends OptimizerState> {
             : model.evaluate(parameters, scored).loss();
 
     ResidualMoments residuals = residuals(current, scored);
+    ScaleEvidence logitScale = logitScale(current, scored);
 
     StepResult<S> result = optimizer.step(state, seen);
     ModelState<S> next =
@@ -92,13 +94,15 @@ public final class Trainer<S extends OptimizerState> {
                 moments,
                 current.examples() + raw.size(),
                 current.rejectedBatches(),
-                residuals)
+                residuals,
+                logitScale)
             : new ModelState<>(
                 state,
                 current.standardiser(),
                 current.examples(),
                 current.rejectedBatches() + 1,
-                current.residuals());
+                current.residuals(),
+                current.logitScale());
     return new TrainingOutcome<>(next, result.report(), loss, accuracy, raw.size());
   }
 
@@ -137,6 +141,38 @@ public final class Trainer<S extends OptimizerState> {
   }
 
   /**
+   * A classifier key's evidence for the scale of its logit variances after scoring {@code scored}
+   * (prequential, as {@link #residuals}); null for regression and optimizers without a filter.
+   */
+  private ScaleEvidence logitScale(ModelState<S> current, Batch scored) {
+    double covariance = predictiveCovariance(current.optimizer());
+    if (!model.isClassifier() || Double.isNaN(covariance)) {
+      return current.logitScale();
+    }
+    ScaleEvidence e =
+        current.logitScale() == null ? PredictiveDistribution.noEvidence() : current.logitScale();
+    double[] parameters = current.optimizer().parameters();
+    for (int i = 0; i < scored.size(); i++) {
+      Prediction p = model.predict(parameters, scored.features()[i]);
+      double[] variances =
+          PredictiveDistribution.outputVariances(covariance, p.outputSensitivities());
+      if (finite(p.outputs()) && finite(variances)) {
+        e = PredictiveDistribution.observe(e, p.outputs(), variances, (int) scored.labels()[i]);
+      }
+    }
+    return e;
+  }
+
+  private static boolean finite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The predictive covariance p̂ = p + Q: the isotropic covariance summary, clamped at 0 (KOALA++'s
    * Rayleigh quotient can be negative), plus the process noise a step over one example would add;
    * NaN for optimizers without a filter.
@@ -155,15 +191,19 @@ public final class Trainer<S extends OptimizerState> {
     double[] x =
         current.standardiser() == null ? raw : Standardiser.apply(current.standardiser(), raw);
     Prediction p = model.predict(current.optimizer().parameters(), x);
-    double[] outputVariances =
-        PredictiveDistribution.outputVariances(
-            predictiveCovariance(current.optimizer()), p.outputSensitivities());
+    double covariance = predictiveCovariance(current.optimizer());
     if (!model.isClassifier()) {
+      double[] outputVariances =
+          PredictiveDistribution.outputVariances(covariance, p.outputSensitivities());
       double variance =
           PredictiveDistribution.targetVariance(current.residuals(), outputVariances[0]);
       return new Answer(
           p, p.value(), variance, Double.NaN, null, outputVariances, current.version());
     }
+    double[] outputVariances =
+        PredictiveDistribution.outputVariances(
+            covariance * PredictiveDistribution.logitScale(current.logitScale()),
+            p.outputSensitivities());
     if (p.scores() == null) {
       double probability =
           PredictiveDistribution.moderatedProbability(p.outputs()[0], outputVariances[0]);
@@ -200,12 +240,13 @@ public final class Trainer<S extends OptimizerState> {
    * @param prediction the model's plug-in prediction (at the parameters)
    * @param label the value (regression), or the class the predictive distribution ranks first
    * @param variance regression: the variance of y, parameter part plus noise; classifiers: the
-   *     variance of the logit of that class; NaN for optimizers without a filter
+   *     variance of the logit of that class (at the key's chosen scale); NaN for optimizers without
+   *     a filter
    * @param probability binary: the moderated P(y = 1) (the plug-in one without a filter); NaN
    *     otherwise
    * @param probabilities softmax: the moderated class probabilities; null otherwise
-   * @param outputVariances the variance of each model output (the value, or each logit) from the
-   *     parameters alone
+   * @param outputVariances the variance of each model output from the parameters alone: the value's
+   *     (the filter's, unscaled), or each logit's (at the key's chosen scale)
    * @param modelVersion the version that answered
    */
   public record Answer(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.koala.state.ResidualMoments;
+import io.koala.state.ScaleEvidence;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +96,27 @@ class PredictiveDistributionTest {
     assertThat(PredictiveDistribution.targetVariance(null, 0.3)).isEqualTo(0.3);
     assertThat(PredictiveDistribution.targetVariance(ResidualMoments.EMPTY, 0.3)).isEqualTo(0.3);
     assertThat(PredictiveDistribution.targetVariance(ResidualMoments.EMPTY, Double.NaN)).isNaN();
+  }
+
+  @Test
+  void logitScale_beforeEvidence_isTheFiltersOwn_andGrowsForOverconfidentLogits() {
+    assertThat(PredictiveDistribution.logitScale(null)).isEqualTo(1.0);
+    assertThat(PredictiveDistribution.logitScale(PredictiveDistribution.noEvidence()))
+        .isEqualTo(1.0);
+    // Logit ±8 (plug-in P = 0.9997) but right only 3 times in 4: moderation pays.
+    ScaleEvidence e = PredictiveDistribution.noEvidence();
+    for (int i = 0; i < 400; i++) {
+      e =
+          PredictiveDistribution.observe(
+              e, new double[] {8.0}, new double[] {1.0}, i % 4 == 0 ? 0 : 1);
+    }
+    double overconfident = PredictiveDistribution.logitScale(e);
+    assertThat(overconfident).isGreaterThan(10.0);
+    // Logit ±8 and always right: the plug-in is best, the scale the grid's least.
+    ScaleEvidence right = PredictiveDistribution.noEvidence();
+    for (int i = 0; i < 400; i++) {
+      right = PredictiveDistribution.observe(right, new double[] {8.0}, new double[] {1.0}, 1);
+    }
+    assertThat(PredictiveDistribution.logitScale(right)).isEqualTo(1e-4);
   }
 }

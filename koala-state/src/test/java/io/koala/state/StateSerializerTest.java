@@ -99,7 +99,8 @@ class StateSerializerTest {
             null,
             96,
             1,
-            new ResidualMoments(12.5, 0.1, 0.02, 0.3, 0.04));
+            new ResidualMoments(12.5, 0.1, 0.02, 0.3, 0.04),
+            new ScaleEvidence(7.0, new double[] {0.7, 0.6, 0.65}));
     DataOutputSerializer out = new DataOutputSerializer(256);
     serializer.serialize(state, out);
     assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
