@@ -211,8 +211,8 @@ public final class Calibration {
     System.out.println();
     System.out.println(
         "### Classifiers — expected calibration error, points of % (10 bins), before → after;"
-            + " prequential accuracy % of the answers (the same before and after: moderation"
-            + " keeps the binary label; and mean confidence %, before → after)");
+            + " prequential accuracy % of the answers after, and their mean confidence %,"
+            + " before → after");
     System.out.println();
     System.out.println(
         "| stream | optimizer | ECE B=1 | ECE B=8 | ECE B=32 | accuracy (mean confidence) B=1/8/32 |");
