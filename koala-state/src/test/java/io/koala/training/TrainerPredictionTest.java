@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.koala.model.Batch;
 import io.koala.model.LinearModel;
+import io.koala.optimizer.KoalaPlusPlus;
+import io.koala.optimizer.KoalaPlusPlusConfig;
 import io.koala.optimizer.KoalaV;
 import io.koala.optimizer.KoalaVConfig;
+import io.koala.state.KoalaPlusPlusState;
 import io.koala.state.KoalaVState;
 import io.koala.state.ModelState;
 import io.koala.testing.Streams;
@@ -27,6 +30,35 @@ class TrainerPredictionTest {
     double q = trainer.optimizer().processNoise(state);
     assertThat(q).isPositive();
     assertThat(trainer.predictiveCovariance(state)).isEqualTo(state.covariance() + q);
+  }
+
+  @Test
+  void koalaPlusPlusAnswer_withANegativeRayleighQuotient_hasNoNegativeVariance() {
+    LinearModel model = LinearModel.linearRegression(1);
+    Trainer<KoalaPlusPlusState> trainer =
+        new Trainer<>(
+            model,
+            new KoalaPlusPlus(KoalaPlusPlusConfig.stream(model.layerwiseLayout())),
+            false,
+            1);
+    KoalaPlusPlusState initial = trainer.initial().optimizer();
+    // v = −h in both blocks: H·v/‖H‖² = −1, a covariance summary below 0.
+    KoalaPlusPlusState negative =
+        new KoalaPlusPlusState(
+            3,
+            new double[] {0.5, 0.1},
+            new double[] {-1.0, -2.0},
+            new double[] {1.0, 2.0},
+            new double[] {0.5, 0.5},
+            1.0,
+            initial.drift());
+    assertThat(trainer.optimizer().covariance(negative)).isNegative();
+    Trainer.Answer answer =
+        trainer.predict(new ModelState<>(negative, null, 3, 0), new double[] {2.0});
+    assertThat(trainer.predictiveCovariance(negative))
+        .isEqualTo(trainer.optimizer().processNoise(negative));
+    assertThat(answer.variance()).isGreaterThanOrEqualTo(0.0);
+    assertThat(answer.outputVariances()[0]).isGreaterThanOrEqualTo(0.0);
   }
 
   @Test
