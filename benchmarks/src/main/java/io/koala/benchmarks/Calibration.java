@@ -172,8 +172,7 @@ public final class Calibration {
                   score.add(error * error, before, a.variance());
                 }
               });
-          System.out.println(
-              "| " + optimizer + " | " + b + " | " + score.cells().replace(" | ", " | ") + " |");
+          System.out.println("| " + optimizer + " | " + b + " | " + score.cells() + " |");
         }
       }
     }
