@@ -94,6 +94,9 @@ public final class JsonOutput {
       put(n, "probability", p.probability());
     }
     put(n, "variance", p.variance());
+    if (p.logitVariances() != null) {
+      array(n, "logitVariances", p.logitVariances());
+    }
     n.put("modelVersion", p.modelVersion());
     return n.toString();
   }

@@ -66,6 +66,7 @@ public final class JsonOutputReader {
         n.hasNonNull("scores") ? numbers(n.get("scores")) : null,
         number(n, "probability"),
         number(n, "variance"),
+        n.hasNonNull("logitVariances") ? numbers(n.get("logitVariances")) : null,
         n.path("modelVersion").asLong());
   }
 

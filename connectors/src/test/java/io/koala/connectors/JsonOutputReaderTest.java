@@ -70,7 +70,15 @@ class JsonOutputReaderTest {
     PredictionResult plain = new PredictionResult("k", null, 2.5, null, Double.NaN, Double.NaN, 4);
     PredictionResult classifier = new PredictionResult("k", "request-1", 1, null, 0.75, 0.01, 9);
     PredictionResult softmax =
-        new PredictionResult("k", "r", 2, new double[] {0.1, 0.2, 0.7}, Double.NaN, 0.5, 10);
+        new PredictionResult(
+            "k",
+            "r",
+            2,
+            new double[] {0.1, 0.2, 0.7},
+            Double.NaN,
+            0.5,
+            new double[] {0.4, 0.45, 0.5},
+            10);
     for (PredictionResult p : new PredictionResult[] {plain, classifier, softmax}) {
       assertThat(JsonOutputReader.prediction(JsonOutput.encode(p)))
           .usingRecursiveComparison(EXACT)

@@ -8,7 +8,6 @@ import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingMetrics;
 import io.koala.model.Batch;
 import io.koala.model.Model;
-import io.koala.model.Prediction;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.StepReport;
 import io.koala.state.ModelState;
@@ -89,23 +88,22 @@ final class OutputRecords {
         key, outcome.state().version(), outcome.report().driftStatistic(), driftThreshold, ts);
   }
 
-  /** The answer to a prediction request. */
+  /**
+   * The answer to a prediction request: the label and probabilities of the predictive distribution
+   * (moderated by the parameters' uncertainty), its variance, and for softmax each logit's
+   * variance.
+   */
   PredictionResult prediction(String key, String id, Trainer.Answer answer) {
-    Prediction p = answer.prediction();
+    boolean multiclass = answer.probabilities() != null;
     return new PredictionResult(
         key,
         id,
-        model.predictedLabel(p),
-        p.scores(),
-        probability(p),
+        answer.label(),
+        answer.probabilities(),
+        answer.probability(),
         answer.variance(),
+        multiclass ? answer.outputVariances() : null,
         answer.modelVersion());
-  }
-
-  /** P(class 1) of a binary classifier's prediction (its value), NaN for any other model. */
-  double probability(Prediction p) {
-    boolean binary = model.isClassifier() && p.scores() == null;
-    return binary ? p.value() : Double.NaN;
   }
 
   /** A snapshot of a key's model. */

@@ -9,6 +9,7 @@ import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingEvent;
 import io.koala.connectors.TrainingMetrics;
 import io.koala.job.TrainingHarness.Backend;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -84,6 +85,25 @@ class KoalaTrainingFunctionTest {
     assertThat(trained.variance()).isPositive();
     assertThat(answers.get(1).modelVersion()).isZero();
     assertThat(answers.get(1).probability()).isEqualTo(0.5);
+  }
+
+  @Test
+  void predictionRequests_ofASoftmaxModel_carryModeratedScoresAndLogitVariances() throws Exception {
+    var h =
+        harness(
+                Fixtures.config(
+                    "koala-v", "koala.model.type", "softmax", "koala.model.classes", "3"))
+            .feed(Fixtures.stream(9, 1, 8));
+    h.send(Fixtures.request("key-0", new double[] {1, -1, 0.5}, "q-1"));
+    PredictionResult answer = h.sideOutput(Outputs.PREDICTIONS).get(0);
+    assertThat(answer.scores()).hasSize(3);
+    assertThat(answer.logitVariances()).hasSize(3);
+    assertThat(answer.scores()[(int) answer.prediction()])
+        .isEqualTo(Arrays.stream(answer.scores()).max().orElseThrow());
+    for (double v : answer.logitVariances()) {
+      assertThat(v).isPositive();
+    }
+    assertThat(answer.variance()).isEqualTo(answer.logitVariances()[(int) answer.prediction()]);
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.koala.connectors.ModelSnapshot;
 import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingMetrics;
 import io.koala.model.Batch;
-import io.koala.model.Prediction;
 import io.koala.optimizer.Optimizer;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
@@ -97,17 +96,34 @@ class OutputRecordsTest {
     Trainer.Answer answer = trainer.predict(trainer.initial(), new double[] {1, -1, 0.5});
     PredictionResult p = records(logistic).prediction("k", "q-1", answer);
     assertThat(p.id()).isEqualTo("q-1");
-    assertThat(p.probability()).isEqualTo(answer.prediction().value());
+    assertThat(p.probability()).isEqualTo(answer.probability());
     assertThat(p.prediction()).isEqualTo(p.probability() >= 0.5 ? 1.0 : 0.0);
-    assertThat(p.variance()).isEqualTo(answer.variance());
+    assertThat(p.variance()).isEqualTo(answer.variance()).isPositive();
+    assertThat(p.scores()).isNull();
+    assertThat(p.logitVariances()).isNull();
     assertThat(p.modelVersion()).isZero();
 
-    OutputRecords linear = records(Fixtures.config("koala-v", "koala.model.type", "linear"));
-    assertThat(linear.probability(new Prediction(0.7, null, 1))).isNaN();
-    OutputRecords softmax =
-        records(
-            Fixtures.config("koala-v", "koala.model.type", "softmax", "koala.model.classes", "3"));
-    assertThat(softmax.probability(new Prediction(2, new double[] {0.1, 0.2, 0.7}, 1))).isNaN();
+    JobConfig linear = Fixtures.config("koala-v", "koala.model.type", "linear");
+    Trainer<OptimizerState> regression = trainer(linear);
+    PredictionResult value =
+        records(linear)
+            .prediction(
+                "k", null, regression.predict(regression.initial(), new double[] {1, 0, 0}));
+    assertThat(value.probability()).isNaN();
+    assertThat(value.variance()).isPositive();
+  }
+
+  @Test
+  void prediction_ofASoftmaxClassifier_hasModeratedScoresAndALogitVariancePerClass() {
+    JobConfig softmax =
+        Fixtures.config("koala-v", "koala.model.type", "softmax", "koala.model.classes", "3");
+    Trainer<OptimizerState> trainer = trainer(softmax);
+    Trainer.Answer answer = trainer.predict(trainer.initial(), new double[] {1, -1, 0.5});
+    PredictionResult p = records(softmax).prediction("k", "q", answer);
+    assertThat(p.probability()).isNaN();
+    assertThat(p.scores()).containsExactly(answer.probabilities());
+    assertThat(p.logitVariances()).hasSize(3).containsExactly(answer.outputVariances());
+    assertThat(p.variance()).isEqualTo(answer.outputVariances()[(int) p.prediction()]);
   }
 
   @Test

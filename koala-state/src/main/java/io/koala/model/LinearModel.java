@@ -2,6 +2,7 @@ package io.koala.model;
 
 import io.koala.optimizer.BlockLayout;
 import io.koala.optimizer.Observation;
+import java.util.Arrays;
 
 /**
  * A generalised linear model z = W x + b under a loss head: linear regression (squared loss),
@@ -123,7 +124,10 @@ public final class LinearModel implements Model {
     for (double d : dOutput) {
       dd += d * d;
     }
-    return new Prediction(value, scores, dd * xx);
+    // Output c depends on its own row of W and its own bias: ∂z_c/∂θ = [x, 1] in that block.
+    double[] outputSensitivities = new double[outputs];
+    Arrays.fill(outputSensitivities, xx);
+    return new Prediction(value, scores, dd * xx, z, outputSensitivities);
   }
 
   @Override

@@ -200,7 +200,19 @@ public final class MlpModel implements Model {
     for (double d : dPre) {
       pp += d * d;
     }
-    return new Prediction(value, scores, dd * aa + pp * xx);
+    // Per output c: ∂z_c/∂θ is [a, 1] in W2's row c and b2_c, and W2[c, j](1 − a_j²)·[x, 1] in
+    // hidden unit j's row of W1 and b1_j.
+    double[] outputSensitivities = new double[outputs];
+    int w2 = w2();
+    for (int c = 0; c < outputs; c++) {
+      double hiddenPart = 0.0;
+      for (int j = 0; j < hidden; j++) {
+        double back = p[w2 + c * hidden + j] * (1.0 - a[j] * a[j]);
+        hiddenPart += back * back;
+      }
+      outputSensitivities[c] = aa + hiddenPart * xx;
+    }
+    return new Prediction(value, scores, dd * aa + pp * xx, z, outputSensitivities);
   }
 
   @Override

@@ -3,12 +3,15 @@ package io.koala.training;
 import io.koala.model.Batch;
 import io.koala.model.Model;
 import io.koala.model.Prediction;
+import io.koala.model.PredictiveDistribution;
 import io.koala.model.Standardiser;
 import io.koala.optimizer.Observation;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.StepResult;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
+import io.koala.state.ResidualMoments;
+import io.koala.state.ScaleEvidence;
 import io.koala.state.StandardiserState;
 
 /**
@@ -80,13 +83,26 @@ public final class Trainer<S extends OptimizerState> {
             ? seen.loss()
             : model.evaluate(parameters, scored).loss();
 
+    ResidualMoments residuals = residuals(current, scored);
+    ScaleEvidence logitScale = logitScale(current, scored);
+
     StepResult<S> result = optimizer.step(state, seen);
     ModelState<S> next =
         result.report().accepted()
             ? new ModelState<>(
-                result.state(), moments, current.examples() + raw.size(), current.rejectedBatches())
+                result.state(),
+                moments,
+                current.examples() + raw.size(),
+                current.rejectedBatches(),
+                residuals,
+                logitScale)
             : new ModelState<>(
-                state, current.standardiser(), current.examples(), current.rejectedBatches() + 1);
+                state,
+                current.standardiser(),
+                current.examples(),
+                current.rejectedBatches() + 1,
+                current.residuals(),
+                current.logitScale());
     return new TrainingOutcome<>(next, result.report(), loss, accuracy, raw.size());
   }
 
@@ -101,14 +117,144 @@ public final class Trainer<S extends OptimizerState> {
     return (double) correct / batch.size();
   }
 
-  /** The model's answer for one raw feature row, with its predictive variance. */
+  /**
+   * A regression key's residual moments after scoring {@code scored} (prequential: at the
+   * parameters and covariance that would have answered a prediction request); null for classifiers
+   * and optimizers without a filter, unchanged when a residual is not finite.
+   */
+  private ResidualMoments residuals(ModelState<S> current, Batch scored) {
+    double covariance = predictiveCovariance(current.optimizer());
+    if (model.isClassifier() || Double.isNaN(covariance)) {
+      return current.residuals();
+    }
+    ResidualMoments m = current.residuals() == null ? ResidualMoments.EMPTY : current.residuals();
+    double[] parameters = current.optimizer().parameters();
+    for (int i = 0; i < scored.size(); i++) {
+      Prediction p = model.predict(parameters, scored.features()[i]);
+      double e = scored.labels()[i] - p.value();
+      double u = PredictiveDistribution.outputVariances(covariance, p.outputSensitivities())[0];
+      if (Double.isFinite(e) && Double.isFinite(u)) {
+        m = PredictiveDistribution.observe(m, u, e * e);
+      }
+    }
+    return m;
+  }
+
+  /**
+   * A classifier key's evidence for the scale of its logit variances after scoring {@code scored}
+   * (prequential, as {@link #residuals}); null for regression and optimizers without a filter.
+   */
+  private ScaleEvidence logitScale(ModelState<S> current, Batch scored) {
+    double covariance = predictiveCovariance(current.optimizer());
+    if (!model.isClassifier() || Double.isNaN(covariance)) {
+      return current.logitScale();
+    }
+    ScaleEvidence e =
+        current.logitScale() == null ? PredictiveDistribution.noEvidence() : current.logitScale();
+    double[] parameters = current.optimizer().parameters();
+    for (int i = 0; i < scored.size(); i++) {
+      Prediction p = model.predict(parameters, scored.features()[i]);
+      double[] variances =
+          PredictiveDistribution.outputVariances(covariance, p.outputSensitivities());
+      if (finite(p.outputs()) && finite(variances)) {
+        e = PredictiveDistribution.observe(e, p.outputs(), variances, (int) scored.labels()[i]);
+      }
+    }
+    return e;
+  }
+
+  private static boolean finite(double[] values) {
+    for (double v : values) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The predictive covariance p̂ = p + Q: the isotropic covariance summary, clamped at 0 (KOALA++'s
+   * Rayleigh quotient can be negative), plus the process noise a step over one example would add;
+   * NaN for optimizers without a filter.
+   */
+  public double predictiveCovariance(S state) {
+    double covariance = optimizer.covariance(state);
+    double processNoise = optimizer.processNoise(state);
+    if (Double.isNaN(covariance)) {
+      return Double.NaN;
+    }
+    return Math.max(covariance, 0.0) + (processNoise > 0 ? processNoise : 0.0);
+  }
+
+  /** The model's answer for one raw feature row, with its predictive distribution. */
   public Answer predict(ModelState<S> current, double[] raw) {
     double[] x =
         current.standardiser() == null ? raw : Standardiser.apply(current.standardiser(), raw);
     Prediction p = model.predict(current.optimizer().parameters(), x);
-    return new Answer(p, p.variance(optimizer.covariance(current.optimizer())), current.version());
+    double covariance = predictiveCovariance(current.optimizer());
+    if (!model.isClassifier()) {
+      double[] outputVariances =
+          PredictiveDistribution.outputVariances(covariance, p.outputSensitivities());
+      double variance =
+          PredictiveDistribution.targetVariance(current.residuals(), outputVariances[0]);
+      return new Answer(
+          p, p.value(), variance, Double.NaN, null, outputVariances, current.version());
+    }
+    double[] outputVariances =
+        PredictiveDistribution.outputVariances(
+            covariance * PredictiveDistribution.logitScale(current.logitScale()),
+            p.outputSensitivities());
+    if (p.scores() == null) {
+      double probability =
+          PredictiveDistribution.moderatedProbability(p.outputs()[0], outputVariances[0]);
+      return new Answer(
+          p,
+          probability >= 0.5 ? 1.0 : 0.0,
+          outputVariances[0],
+          probability,
+          null,
+          outputVariances,
+          current.version());
+    }
+    double[] probabilities =
+        PredictiveDistribution.moderatedProbabilities(p.outputs(), outputVariances);
+    int best = 0;
+    for (int c = 1; c < probabilities.length; c++) {
+      if (probabilities[c] > probabilities[best]) {
+        best = c;
+      }
+    }
+    return new Answer(
+        p,
+        best,
+        outputVariances[best],
+        Double.NaN,
+        probabilities,
+        outputVariances,
+        current.version());
   }
 
-  /** A prediction with its variance (NaN for optimizers without a filter) and the model version. */
-  public record Answer(Prediction prediction, double variance, long modelVersion) {}
+  /**
+   * The answer to a prediction request (docs/streaming.md#predictions).
+   *
+   * @param prediction the model's plug-in prediction (at the parameters)
+   * @param label the value (regression), or the class the predictive distribution ranks first
+   * @param variance regression: the variance of y, parameter part plus noise; classifiers: the
+   *     variance of the logit of that class (at the key's chosen scale); NaN for optimizers without
+   *     a filter
+   * @param probability binary: the moderated P(y = 1) (the plug-in one without a filter); NaN
+   *     otherwise
+   * @param probabilities softmax: the moderated class probabilities; null otherwise
+   * @param outputVariances the variance of each model output from the parameters alone: the value's
+   *     (the filter's, unscaled), or each logit's (at the key's chosen scale)
+   * @param modelVersion the version that answered
+   */
+  public record Answer(
+      Prediction prediction,
+      double label,
+      double variance,
+      double probability,
+      double[] probabilities,
+      double[] outputVariances,
+      long modelVersion) {}
 }

@@ -73,6 +73,31 @@ class ModelGradientTest {
     assertThat(p.variance(0.25)).isEqualTo(0.25 * p.sensitivity());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("models")
+  void outputSensitivities_areTheSquaredNormsOfEachOutputsGradient(
+      String name, Model model, int classes) {
+    double[] x = Streams.randomVector(5, model.featureCount(), 1.0);
+    double[] theta = Streams.randomVector(6, model.parameterCount(), 0.5);
+    Prediction p = model.predict(theta, x);
+    for (int c = 0; c < p.outputs().length; c++) {
+      double squaredNorm = 0;
+      for (int i = 0; i < theta.length; i++) {
+        double[] plus = theta.clone();
+        double[] minus = theta.clone();
+        plus[i] += STEP;
+        minus[i] -= STEP;
+        double d =
+            (model.predict(plus, x).outputs()[c] - model.predict(minus, x).outputs()[c])
+                / (2 * STEP);
+        squaredNorm += d * d;
+      }
+      assertThat(p.outputSensitivities()[c])
+          .as("%s output %d", name, c)
+          .isCloseTo(squaredNorm, within(1e-6 * squaredNorm + 1e-12));
+    }
+  }
+
   /** The output a prediction's sensitivity refers to: the value, or the reported class's score. */
   private static double output(Prediction p, int reportedClass) {
     return reportedClass < 0 ? p.value() : p.scores()[reportedClass];

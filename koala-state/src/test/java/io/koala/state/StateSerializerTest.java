@@ -91,6 +91,62 @@ class StateSerializerTest {
   }
 
   @Test
+  void modelState_withResidualMoments_roundTrips() throws IOException {
+    var serializer = new ModelStateSerializer<>(KoalaVStateSerializer.INSTANCE);
+    var state =
+        new ModelState<>(
+            new KoalaVState(3, Streams.randomVector(2, 5, 1), 0.1, 1, StateFixtures.DRIFT),
+            null,
+            96,
+            1,
+            new ResidualMoments(12.5, 0.1, 0.02, 0.3, 0.04),
+            new ScaleEvidence(7.0, new double[] {0.7, 0.6, 0.65}));
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(state, out);
+    assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        .usingRecursiveComparison()
+        .isEqualTo(state);
+    assertThat(serializer.copy(state)).usingRecursiveComparison().isEqualTo(state);
+  }
+
+  @Test
+  void modelStateFormat1_restoresWithoutResidualMoments_compatibleAfterMigration()
+      throws IOException {
+    var format1 = new ModelStateSerializer<>(KoalaVStateSerializer.INSTANCE, 1);
+    var state =
+        new ModelState<>(
+            new KoalaVState(3, Streams.randomVector(2, 5, 1), 0.1, 1, StateFixtures.DRIFT),
+            null,
+            96,
+            0);
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    format1.serialize(state, out);
+    // Format 1 ends after the counters: nothing follows them.
+    assertThat(out.length()).isEqualTo(expectedFormat1Length(state));
+    var old = new ModelStateSerializer.Snapshot<>(format1);
+    var current = new ModelStateSerializer<>(KoalaVStateSerializer.INSTANCE);
+    assertThat(
+            current
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(old)
+                .isCompatibleAfterMigration())
+        .isTrue();
+    @SuppressWarnings("unchecked")
+    var restore = (ModelStateSerializer<KoalaVState>) old.restoreSerializer();
+    assertThat(restore.format()).isEqualTo(1);
+    ModelState<KoalaVState> read =
+        restore.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(read).usingRecursiveComparison().isEqualTo(state);
+    assertThat(read.residuals()).isNull();
+  }
+
+  private static int expectedFormat1Length(ModelState<KoalaVState> state) throws IOException {
+    DataOutputSerializer optimizer = new DataOutputSerializer(256);
+    KoalaVStateSerializer.INSTANCE.serialize(state.optimizer(), optimizer);
+    return optimizer.length() + 1 + 8 + 8;
+  }
+
+  @Test
   void snapshot_roundTrips_andIsCompatibleAsIs() throws IOException {
     for (Fixture<?> fixture : StateFixtures.all().values()) {
       checkSnapshot(fixture, StateFixtures.snapshotBytes(fixture));

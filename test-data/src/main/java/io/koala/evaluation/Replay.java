@@ -24,10 +24,26 @@ public final class Replay {
    */
   public static <S extends OptimizerState> Trace run(
       Trainer<S> trainer, List<LabelledExample> examples, int batchSize) {
+    return run(trainer, examples, batchSize, (state, batch) -> {});
+  }
+
+  /** What sees each batch before the model trains on it: the state that will score it. */
+  @FunctionalInterface
+  public interface BeforeBatch<S extends OptimizerState> {
+    void accept(ModelState<S> state, List<LabelledExample> batch);
+  }
+
+  /**
+   * As {@link #run(Trainer, List, int)}, showing {@code before} each batch and the state about to
+   * score and train on it (to ask that state for predictions of the batch's examples).
+   */
+  public static <S extends OptimizerState> Trace run(
+      Trainer<S> trainer, List<LabelledExample> examples, int batchSize, BeforeBatch<S> before) {
     Trace.Builder trace = Trace.builder();
     ModelState<S> state = trainer.initial();
     for (int start = 0; start < examples.size(); start += batchSize) {
       int size = Math.min(batchSize, examples.size() - start);
+      before.accept(state, examples.subList(start, start + size));
       TrainingOutcome<S> outcome =
           trainer.train(state, LabelledExample.batch(examples, start, start + size));
       state = outcome.state();
