@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
 
 /**
  * Flink serializer of {@link TrainingEvent} between operators: a tag byte for the kind, then its
@@ -95,7 +96,7 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
   @Override
   public TrainingEvent deserialize(DataInputView in) throws IOException {
     byte tag = in.readByte();
-    String key = in.readUTF();
+    String key = StringValue.readString(in);
     long ts = in.readLong();
     String origin = readNullable(in);
     return switch (tag) {
@@ -127,7 +128,7 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
 
   private static void writeCommon(String key, long ts, String origin, DataOutputView out)
       throws IOException {
-    out.writeUTF(key);
+    StringValue.writeString(key, out);
     out.writeLong(ts);
     writeNullable(origin, out);
   }
@@ -135,12 +136,12 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
   private static void writeNullable(String s, DataOutputView out) throws IOException {
     out.writeBoolean(s != null);
     if (s != null) {
-      out.writeUTF(s);
+      StringValue.writeString(s, out);
     }
   }
 
   private static String readNullable(DataInputView in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
+    return in.readBoolean() ? StringValue.readString(in) : null;
   }
 
   private static void writeExample(Example e, DataOutputView out) throws IOException {

@@ -51,6 +51,21 @@ class TrainingEventSerializerTest {
   }
 
   @Test
+  void keysAndOriginsLongerThan64KiB_roundTrip() throws Exception {
+    // DataOutput.writeUTF stops at 65,535 bytes; a record may be up to a MiB, and so its key.
+    String key = "k".repeat(100_000);
+    String origin = "é".repeat(40_000);
+    TrainingEvent e = new TrainingEvent.Labelled(key, new Example(new double[] {1}, 0), 1, origin);
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    TrainingEventSerializer.INSTANCE.serialize(e, out);
+    TrainingEvent back =
+        TrainingEventSerializer.INSTANCE.deserialize(
+            new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(back.key()).isEqualTo(key);
+    assertThat(((TrainingEvent.Labelled) back).origin()).isEqualTo(origin);
+  }
+
+  @Test
   void typeExtraction_findsTheHandWrittenSerializer_alsoInsideDecoded() {
     assertThat(TypeInformation.of(TrainingEvent.class)).isEqualTo(TrainingEventTypeInfo.INSTANCE);
     TypeInformation<Decoded> decoded = TypeInformation.of(Decoded.class);

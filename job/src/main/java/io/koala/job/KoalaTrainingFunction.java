@@ -187,20 +187,23 @@ public final class KoalaTrainingFunction
 
   private void closeBatch(PendingBatch open, long ts, Context ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    List<PendingRow> waiting = new ArrayList<>();
-    // Rows restored from a 0.1 savepoint arrived before any row added since.
-    Iterable<double[]> legacy = legacyRows.get();
-    if (legacy != null) {
-      for (double[] row : legacy) {
-        waiting.add(new PendingRow(Arrays.copyOf(row, row.length - 1), row[row.length - 1]));
+    List<PendingRow> typed = new ArrayList<>();
+    Iterable<PendingRow> stored = rows.get();
+    if (stored != null) {
+      stored.forEach(typed::add);
+    }
+    List<PendingRow> waiting = typed;
+    if (typed.size() < open.count()) {
+      // The rest were restored from a 0.1 savepoint; they arrived before any row added since.
+      waiting = new ArrayList<>();
+      Iterable<double[]> legacy = legacyRows.get();
+      if (legacy != null) {
+        for (double[] row : legacy) {
+          waiting.add(new PendingRow(Arrays.copyOf(row, row.length - 1), row[row.length - 1]));
+        }
       }
       legacyRows.clear();
-    }
-    Iterable<PendingRow> typed = rows.get();
-    if (typed != null) {
-      for (PendingRow row : typed) {
-        waiting.add(row);
-      }
+      waiting.addAll(typed);
     }
     rows.clear();
     pending.clear();

@@ -1,5 +1,6 @@
 package io.koala.job.demo;
 
+import io.koala.job.KoalaOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,17 +35,17 @@ record DemoTopics(
   /** The job's settings for these topics. */
   String[] settings() {
     return new String[] {
-      "koala.kafka.input-topics",
+      KoalaOptions.KAFKA_INPUT_TOPICS.key(),
       input,
-      "koala.kafka.topic.models",
+      KoalaOptions.KAFKA_TOPIC_MODELS.key(),
       models,
-      "koala.kafka.topic.metrics",
+      KoalaOptions.KAFKA_TOPIC_METRICS.key(),
       metrics,
-      "koala.kafka.topic.predictions",
+      KoalaOptions.KAFKA_TOPIC_PREDICTIONS.key(),
       predictions,
-      "koala.kafka.topic.drift",
+      KoalaOptions.KAFKA_TOPIC_DRIFT.key(),
       drift,
-      "koala.kafka.topic.dead-letters",
+      KoalaOptions.KAFKA_TOPIC_DEAD_LETTERS.key(),
       deadLetters
     };
   }
