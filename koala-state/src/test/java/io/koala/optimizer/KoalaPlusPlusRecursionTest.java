@@ -3,12 +3,15 @@ package io.koala.optimizer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.koala.model.Batch;
+import io.koala.model.LinearModel;
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
 import io.koala.noise.Target;
 import io.koala.optimizer.KoalaPlusPlusConfig.Initialisation;
 import io.koala.state.DriftState;
 import io.koala.state.KoalaPlusPlusState;
+import io.koala.testing.Streams;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +72,32 @@ class KoalaPlusPlusRecursionTest {
       p = (p + qk) * r / s;
     }
     assertThat(state.previousProcessNoise()).containsExactly(q * sizes[sizes.length - 1]);
+  }
+
+  /**
+   * Adaptive Q on regression streams whose weights jump: an alarm raises Q between two steps. With
+   * the previous step's Q in λ_k the recursion stays a Kalman update and no step needs the guard.
+   */
+  @Test
+  void adaptiveQ_jumpingStreams_noStepIsRefused_withoutTheResetGuard() {
+    LinearModel model = LinearModel.linearRegression(5);
+    double[] weights = {1.5, -2, 0.5, 3, 1};
+    double[] jumped = {-1, 2.5, -1.5, 0, -2};
+    KoalaPlusPlus koala =
+        new KoalaPlusPlus(
+            KoalaPlusPlusConfig.reference(model.layerwiseLayout())
+                .withProcessNoise(ProcessNoise.adaptive(0.1)));
+    assertThat(koala.config().resetGuard()).isFalse();
+    for (long seed = 1; seed <= 10; seed++) {
+      KoalaPlusPlusState state = koala.initialState(model.initialParameters(1));
+      int refused = 0;
+      for (Batch batch : Streams.regression(seed, 600, 16, weights, jumped, 300, 0.1)) {
+        var result = koala.step(state, model.evaluate(koala.evaluationPoint(state), batch));
+        refused += result.report().accepted() ? 0 : 1;
+        state = result.state();
+      }
+      assertThat(refused).as("seed %d: refused steps", seed).isZero();
+    }
   }
 
   /**
