@@ -13,7 +13,6 @@ import io.koala.model.Head;
 import io.koala.model.LinearModel;
 import io.koala.model.MlpModel;
 import io.koala.model.Model;
-import io.koala.noise.ProcessNoise;
 import io.koala.optimizer.BlockLayout;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.OptimizerSpec;
@@ -247,9 +246,10 @@ public final class JobConfig implements Serializable {
     return read(option).guarantee();
   }
 
-  /** The threshold h of the drift statistic, reported with every drift event. */
+  /** The threshold h of the drift statistic, as configured, reported with every drift event. */
   public double driftThreshold() {
-    return ProcessNoise.adaptive(1.0).cusumThreshold();
+    return Optimizers.processNoise(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec(model()))
+        .cusumThreshold();
   }
 
   public DecoderLimits decoderLimits() {
@@ -306,25 +306,33 @@ public final class JobConfig implements Serializable {
 
   /** The configured optimizer: the chosen preset, with every key the user set on top. */
   private Optimizer<OptimizerState> optimizer(Model model) {
+    return Optimizers.create(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec(model));
+  }
+
+  /** Every optimizer key the user set, over the configured blocks of {@code model}. */
+  private OptimizerSpec spec(Model model) {
     BlockLayout layout =
         read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
             ? BlockLayout.global(model.parameterCount())
             : model.layerwiseLayout();
-    OptimizerSpec spec =
-        new OptimizerSpec(
-            layout,
-            read(LEARNING_RATE),
-            read(INITIAL_COVARIANCE),
-            read(PROCESS_NOISE),
-            read(PROCESS_NOISE_ADAPTIVE),
-            read(PROCESS_NOISE_PER_EXAMPLE),
-            read(PROCESS_NOISE_MIN),
-            read(PROCESS_NOISE_MAX),
-            read(MEASUREMENT_NOISE),
-            read(MEASUREMENT_NOISE_BETA),
-            read(WEIGHT_DECAY),
-            read(MOMENTUM),
-            read(SYMMETRIC));
-    return Optimizers.create(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec);
+    return new OptimizerSpec(
+        layout,
+        read(LEARNING_RATE),
+        read(INITIAL_COVARIANCE),
+        read(PROCESS_NOISE),
+        read(PROCESS_NOISE_ADAPTIVE),
+        read(PROCESS_NOISE_PER_EXAMPLE),
+        read(PROCESS_NOISE_MIN),
+        read(PROCESS_NOISE_MAX),
+        read(MEASUREMENT_NOISE),
+        read(MEASUREMENT_NOISE_BETA),
+        read(WEIGHT_DECAY),
+        read(MOMENTUM),
+        read(SYMMETRIC),
+        new OptimizerSpec.Drift(
+            read(DRIFT_REFERENCE),
+            read(DRIFT_THRESHOLD),
+            read(DRIFT_WARMUP),
+            read(DRIFT_ALARM_BOOST)));
   }
 }

@@ -157,6 +157,39 @@ public final class KoalaOptions {
           .withDescription(
               "koala-pp: the symmetric surrogate (else the asymmetric one)." + FROM_PRESET);
 
+  public static final ConfigOption<Double> DRIFT_REFERENCE =
+      key("koala.drift.reference")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "κ, the drift CUSUM's allowance per observation, in baseline deviations of the "
+                  + "log loss (koala-v, koala-m, koala-pp)."
+                  + FROM_PRESET);
+  public static final ConfigOption<Double> DRIFT_THRESHOLD =
+      key("koala.drift.threshold")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "h, the drift CUSUM's alarm threshold: a drift event is written when the statistic "
+                  + "exceeds it."
+                  + FROM_PRESET);
+  public static final ConfigOption<Integer> DRIFT_WARMUP =
+      key("koala.drift.warmup")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Examples (not batches) a key sees before its drift statistic may alarm or its "
+                  + "adaptive Q_k rise."
+                  + FROM_PRESET);
+  public static final ConfigOption<Double> DRIFT_ALARM_BOOST =
+      key("koala.drift.alarm-boost")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "b, the excess a drift alarm adds to an adaptive Q_k, in units of the predicted "
+                  + "covariance (zero: alarms only report)."
+                  + FROM_PRESET);
+
   public static final ConfigOption<Integer> BATCH_SIZE =
       key("koala.batch.size")
           .intType()

@@ -250,7 +250,11 @@ class JobConfigTest {
             KoalaOptions.MEASUREMENT_NOISE_BETA,
             KoalaOptions.WEIGHT_DECAY,
             KoalaOptions.MOMENTUM,
-            KoalaOptions.SYMMETRIC);
+            KoalaOptions.SYMMETRIC,
+            KoalaOptions.DRIFT_REFERENCE,
+            KoalaOptions.DRIFT_THRESHOLD,
+            KoalaOptions.DRIFT_WARMUP,
+            KoalaOptions.DRIFT_ALARM_BOOST);
     for (var option : presetSupplied) {
       var entry = OptionCatalog.find(option.key()).orElseThrow();
       assertThat(option.hasDefaultValue()).as(option.key()).isFalse();
@@ -292,6 +296,69 @@ class JobConfigTest {
       conf.setString(keysAndValues[i], keysAndValues[i + 1]);
     }
     return conf;
+  }
+
+  @Test
+  void driftThreshold_isTheConfiguredH_elseThePresets() {
+    double preset = io.koala.noise.ProcessNoise.adaptive(1.0).cusumThreshold();
+    assertThat(Fixtures.config("koala-v").driftThreshold()).isEqualTo(preset);
+    for (String optimizer : List.of("koala-v", "koala-m", "koala-pp")) {
+      assertThat(Fixtures.config(optimizer, "koala.drift.threshold", "7.5").driftThreshold())
+          .as(optimizer)
+          .isEqualTo(7.5);
+    }
+  }
+
+  @Test
+  void driftOptions_reachTheTracker() {
+    var spec = io.koala.optimizer.OptimizerSpec.of(io.koala.optimizer.BlockLayout.global(1));
+    var drift = new io.koala.optimizer.OptimizerSpec.Drift(0.5, 12.0, 640, 20.0);
+    for (var kind :
+        List.of(
+            io.koala.optimizer.OptimizerKind.KOALA_V,
+            io.koala.optimizer.OptimizerKind.KOALA_M,
+            io.koala.optimizer.OptimizerKind.KOALA_PP)) {
+      for (var preset : io.koala.optimizer.Preset.values()) {
+        var q = io.koala.optimizer.Optimizers.processNoise(kind, preset, spec.withDrift(drift));
+        assertThat(q.cusumReference()).as("%s %s", kind, preset).isEqualTo(0.5);
+        assertThat(q.cusumThreshold()).isEqualTo(12.0);
+        assertThat(q.warmupExamples()).isEqualTo(640);
+        assertThat(q.alarmBoost()).isEqualTo(20.0);
+        var unset = io.koala.optimizer.Optimizers.processNoise(kind, preset, spec);
+        var factory = io.koala.noise.ProcessNoise.adaptive(1.0);
+        assertThat(unset.cusumReference()).isEqualTo(factory.cusumReference());
+        assertThat(unset.cusumThreshold()).isEqualTo(factory.cusumThreshold());
+        assertThat(unset.warmupExamples()).isEqualTo(factory.warmupExamples());
+        assertThat(unset.alarmBoost()).isEqualTo(factory.alarmBoost());
+      }
+    }
+    JobConfig config =
+        Fixtures.config(
+            "koala-v",
+            "koala.drift.reference",
+            "0.5",
+            "koala.drift.warmup",
+            "640",
+            "koala.drift.alarm-boost",
+            "0");
+    assertThat(config.trainer().optimizer().config().toString())
+        .contains("cusumReference=0.5")
+        .contains("warmupExamples=640")
+        .contains("alarmBoost=0.0");
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource({
+    "koala.drift.reference, 0, drift.reference",
+    "koala.drift.reference, 6, drift.surprise-cap",
+    "koala.drift.threshold, -1, drift.threshold",
+    "koala.drift.warmup, 0, drift.warmup",
+    "koala.drift.alarm-boost, -1, drift.alarm-boost",
+  })
+  void badDriftValue_failsAtStart_namingIt(String key, String value, String named) {
+    assertThatThrownBy(() -> Fixtures.config("koala-v", key, value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(named);
   }
 
   private static Configuration kafka() {

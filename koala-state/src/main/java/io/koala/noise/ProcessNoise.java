@@ -50,14 +50,17 @@ import io.koala.state.DriftState;
  * overshoot feeds the next surprise (seen as loss bursts on stationary streams before this choice).
  * When surprises stop, q̂ = 0 and Q_k decays geometrically (rate β_Q) back to Q_0.
  *
- * <p>Start-up: the first batch sets m = x_1; s² is the plain mean of squared surprises until the
- * EMA's memory is reached (β'), winsorised at w s² only after {@code warmup}/2 batches; for the
- * first {@code warmup} batches only m, r and s² learn. z_max − κ &lt; h means no single outlier
- * batch raises an alarm. Defaults: τ = 9 (3σ), β_s = 0.99, w = 9, chosen on fixed-seed regression
- * streams (d = 5, batches of 8 to 32, 40 runs of 600 batches, true weights jumping at batch 300 in
- * half of them); κ = 1, h = 18, z_max = 6, chosen on the multi-key concept stream ({@code
- * DriftingStream.multiKeyConcepts}) as the most sensitive setting that raises no alarm on those
- * regression streams' stationary runs.
+ * <p>Start-up: the first observation sets m = x_1; s² is the plain mean of squared surprises until
+ * the EMA's memory is reached (β'), winsorised at w s² only after {@code warmupExamples}/2
+ * examples; for the observations within the first {@code warmupExamples} examples only m, r and s²
+ * learn. The warm-up counts examples, so that it covers the same stretch of stream at every batch
+ * size: 160, the 20 observations of 8 examples it was chosen with (B = 8, and B = 1, 2 and 4, which
+ * pool to 8); at B = 32 that is 5 observations where it was 20. z_max − κ &lt; h means no single
+ * outlier batch raises an alarm. Defaults: τ = 9 (3σ), β_s = 0.99, w = 9, chosen on fixed-seed
+ * regression streams (d = 5, batches of 8 to 32, 40 runs of 600 batches, true weights jumping at
+ * batch 300 in half of them); κ = 1, h = 18, z_max = 6, chosen on the multi-key concept stream
+ * ({@code DriftingStream.multiKeyConcepts}) as the most sensitive setting that raises no alarm on
+ * those regression streams' stationary runs.
  *
  * <p>References: [1] R. Mehra, On the identification of variances and adaptive Kalman filtering,
  * IEEE TAC 15(2), 1970. [2] A. Mohamed, K. Schwarz, Adaptive Kalman filtering for INS/GPS, J.
@@ -75,7 +78,9 @@ import io.koala.state.DriftState;
  * @param cusumReference κ, the allowance per batch
  * @param cusumThreshold h
  * @param surpriseCap z_max
- * @param warmup batches before Q may rise or an alarm be raised
+ * @param warmupExamples examples before Q may rise or an alarm be raised (the observations that
+ *     hold them, counted as observations × this observation's examples: exact for a constant batch
+ *     size); winsorisation of s² starts after half of them
  * @param perExample Q is process noise per example: a step over a batch of B examples adds B·Q_k
  *     (the concept's random walk accrues per example seen, whatever the batch size); Q_k, q_min and
  *     q_max are then per example
@@ -97,7 +102,7 @@ public record ProcessNoise(
     double cusumReference,
     double cusumThreshold,
     double surpriseCap,
-    int warmup,
+    int warmupExamples,
     boolean perExample,
     double alarmBoost,
     int minExamples) {
@@ -123,7 +128,7 @@ public record ProcessNoise(
         surpriseCap > cusumReference,
         "drift.surprise-cap (must be > drift.reference)",
         surpriseCap);
-    require(warmup >= 1, "drift.warmup", warmup);
+    require(warmupExamples >= 1, "drift.warmup (examples)", warmupExamples);
     require(alarmBoost >= 0 && Double.isFinite(alarmBoost), "drift.alarm-boost", alarmBoost);
     require(minExamples >= 1, "drift.min-examples", minExamples);
   }
@@ -154,7 +159,7 @@ public record ProcessNoise(
         1.0,
         18.0,
         6.0,
-        20,
+        160,
         false,
         100.0,
         8);
@@ -182,7 +187,7 @@ public record ProcessNoise(
         cusumReference,
         cusumThreshold,
         surpriseCap,
-        warmup,
+        warmupExamples,
         perExample,
         alarmBoost,
         minExamples);
@@ -202,7 +207,7 @@ public record ProcessNoise(
         cusumReference,
         cusumThreshold,
         surpriseCap,
-        warmup,
+        warmupExamples,
         perExample,
         alarmBoost,
         minExamples);
@@ -223,7 +228,7 @@ public record ProcessNoise(
         cusumReference,
         cusumThreshold,
         surpriseCap,
-        warmup,
+        warmupExamples,
         on,
         alarmBoost,
         minExamples);
@@ -244,9 +249,72 @@ public record ProcessNoise(
         cusumReference,
         cusumThreshold,
         surpriseCap,
-        warmup,
+        warmupExamples,
         perExample,
         boost,
+        minExamples);
+  }
+
+  /** The CUSUM's allowance κ per observation, in baseline deviations. */
+  public ProcessNoise withCusumReference(double reference) {
+    return new ProcessNoise(
+        adaptive,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        reference,
+        cusumThreshold,
+        surpriseCap,
+        warmupExamples,
+        perExample,
+        alarmBoost,
+        minExamples);
+  }
+
+  /** The CUSUM's alarm threshold h. */
+  public ProcessNoise withCusumThreshold(double threshold) {
+    return new ProcessNoise(
+        adaptive,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        threshold,
+        surpriseCap,
+        warmupExamples,
+        perExample,
+        alarmBoost,
+        minExamples);
+  }
+
+  /** The warm-up, in examples: no alarm and no rise of Q before it is over. */
+  public ProcessNoise withWarmupExamples(int examples) {
+    return new ProcessNoise(
+        adaptive,
+        base,
+        min,
+        max,
+        processNoiseBeta,
+        levelBeta,
+        surpriseBeta,
+        surpriseThreshold,
+        winsorisation,
+        cusumReference,
+        cusumThreshold,
+        surpriseCap,
+        examples,
+        perExample,
+        alarmBoost,
         minExamples);
   }
 
@@ -265,7 +333,7 @@ public record ProcessNoise(
         cusumReference,
         cusumThreshold,
         surpriseCap,
-        warmup,
+        warmupExamples,
         perExample,
         alarmBoost,
         examples);
@@ -330,12 +398,13 @@ public record ProcessNoise(
     double level = levelBeta * state.lossLevel() + (1.0 - levelBeta) * x;
     // Bias-corrected start: a plain mean of the first 1/(1 − β_s) samples, then the EMA.
     double beta = Math.min(surpriseBeta, 1.0 - 1.0 / (n - 1));
+    // The warm-up in examples: n observations of this one's size (exact for a constant B).
     double sample =
-        n - 1 > warmup / 2
+        (n - 1) * examples > warmupExamples / 2
             ? Math.min(surprise * surprise, winsorisation * previousVariance)
             : surprise * surprise;
     double variance = beta * previousVariance + (1.0 - beta) * sample;
-    if (n <= warmup) {
+    if (n * examples <= warmupExamples) {
       return new DriftState(
           state.processNoise(), level, variance, 0.0, n, state.alarms(), level, 0.0, 0);
     }

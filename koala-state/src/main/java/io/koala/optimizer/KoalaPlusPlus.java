@@ -10,31 +10,40 @@ import io.koala.state.KoalaPlusPlusState;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>Per block, with H = g + λθ at θ_{k−1}, and h⁻, v⁻, S⁻ kept from the block's previous visit
+ * <p>Per block, with H = g + λθ at θ_{k−1}, and h⁻, v⁻, S⁻, Q⁻ kept from the block's previous visit
  * (docs/algorithms.md#koala-pp; official code [1], {@code Task1_Image_Classification/koalap.py}):
  *
  * <pre>
- *   α = (H·h⁻)/‖h⁻‖²,   λ_k = (H·v⁻ + Q (H·h⁻)) / S⁻
+ *   α = (H·h⁻)/‖h⁻‖²,   λ_k = (H·v⁻ + Q⁻ (H·h⁻)) / S⁻
  *   w = [(H·v⁻)‖h⁻‖² − (h⁻·v⁻)(H·h⁻)] / ‖h⁻‖⁴    (symmetric surrogate; w = 0 when asymmetric)
- *   v = (α − λ_k) v⁻ + Q (H − λ_k h⁻) + w h⁻
- *   S = H·v + Q‖H‖² + R_k                          (kept as the next visit's S⁻)
- *   θ_b ← θ_b − e_b (v + Q H) / S,   e_b = innovation of L_b = L_k + (λ/2)‖θ_b‖²
+ *   v = (α − λ_k) v⁻ + Q⁻ (H − λ_k h⁻) + w h⁻
+ *   S = H·v + Q_k‖H‖² + R_k                        (kept as the next visit's S⁻, Q_k as its Q⁻)
+ *   θ_b ← θ_b − e_b (v + Q_k H) / S,   e_b = innovation of L_b = L_k + (λ/2)‖θ_b‖²
  * </pre>
  *
+ * <p>Q⁻ = Q_{k−1} is the process noise the previous visit added (B·Q per example over that batch):
+ * λ_k and v = H P_{k−1} come from P_{k−1} = (I − K h⁻)(P_{k−2} + Q_{k−1} I), so they need the
+ * previous step's Q; the new Q_k enters only the prediction P_{k−1} + Q_k I behind S and the step.
+ * With Q_k in their place (the official code, where Q is constant) λ_k exceeds 1 whenever Q grows
+ * between visits (adaptive Q, or per-example Q with a larger batch), v turns against H and S can go
+ * negative. A state that did not record Q⁻ (restored from format 2) takes Q_k for it once.
+ *
  * <p>First visit of a block ({@link Initialisation}): REFERENCE fakes a previous visit with h⁻ = H,
- * v⁻ = σH, S⁻ = H·v⁻ + Q‖H‖² + R and runs the recursion (α = 1, w = 0); EKF sets v = σH, S = H·v +
- * Q‖H‖² + R and steps with them; BOX does the same without moving θ.
+ * v⁻ = σH, Q⁻ = Q_k, S⁻ = H·v⁻ + Q_k‖H‖² + R and runs the recursion (α = 1, w = 0); EKF sets v =
+ * σH, S = H·v + Q_k‖H‖² + R and steps with them; BOX does the same without moving θ.
  *
  * <p>Cost per block: one pass for five dot products (‖H‖², ‖h⁻‖², h⁻·v⁻, H·h⁻, H·v⁻), then one
  * fused pass writing v, H and θ. The fusion rests on v being a linear combination c₁ v⁻ + c₂ H + c₃
- * h⁻ (c₁ = α − λ_k, c₂ = Q, c₃ = w − Qλ_k), so that H·v = c₁ H·v⁻ + c₂ ‖H‖² + c₃ H·h⁻ and S are
+ * h⁻ (c₁ = α − λ_k, c₂ = Q⁻, c₃ = w − Q⁻λ_k), so that H·v = c₁ H·v⁻ + c₂ ‖H‖² + c₃ H·h⁻ and S are
  * known before v is written (this, and the paired partial sums of pass 1 when λ = 0, round
  * differently from direct left-to-right sums: within 1e-12 relative on the golden vectors). With λ
  * = 0 the new state keeps the gradient array as H (no copy). Deviations: Q may be adaptive ({@link
- * ProcessNoise}); its innovation scale is Q + R/‖H‖² (no isotropic covariance is at hand). S is not
- * guaranteed positive by the least-squares surrogate: with {@code resetGuard} a block whose S ≤
- * 1e-12 (R + Q‖H‖²) is reset as on a first EKF visit; without it the step is refused and the state
- * kept.
+ * ProcessNoise}); the predicted covariance its tracker sees is σ + Q_{k−1}, the initial covariance
+ * plus the last Q (no isotropic covariance is at hand). H·v = H P_{k−1} Hᵀ is not guaranteed
+ * non-negative by the least-squares surrogate, and with H·v &lt; 0 the step (v + Q_k H)/S can point
+ * uphill even while S &gt; 0: with {@code resetGuard} a block whose S ≤ Q_k‖H‖² + R_k (H·v ≤ 0) is
+ * reset as on a first EKF visit; without it a step with S ≤ 0 is refused and the state kept (the
+ * reference code has no guard).
  *
  * <p>[1] Z. Xia et al., KOALA++: Efficient Kalman-Based Optimization of Neural Networks with
  * Gradient-Covariance Products, arXiv 2506.04432, code github.com/Sumxiaa/KOALA_Plus_Plus.
@@ -103,6 +112,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     double[] vPrev = state.covarianceRow();
     double[] hPrev = state.previousGradient();
     double[] sPrev = state.innovationVariance();
+    double[] qPrev = state.previousProcessNoise();
     double loss = observation.loss();
     double decay = config.weightDecay();
     int blocks = layout.blockCount();
@@ -141,6 +151,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     double[] nextV = new double[n];
     double[] nextH = shareGradient ? g : new double[n];
     double[] nextS = sPrev.clone();
+    double[] nextQ = qPrev.clone();
     double gainMax = 0.0;
     int skipped = 0;
     double check = 0.0;
@@ -155,7 +166,9 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
         skipped++;
         continue;
       }
-      Recursion c = recursion(dots, o, sPrev[b], q, r, sigma);
+      // A state that did not record the previous Q (an older format) takes this step's Q for it.
+      double qBefore = Double.isNaN(qPrev[b]) ? q : qPrev[b];
+      Recursion c = recursion(dots, o, sPrev[b], qBefore, q, r, sigma);
       double s = c.innovationVariance();
       if (!(s > 0) || !Double.isFinite(s)) {
         return KalmanSetup.refuse(state, Refusal.NON_POSITIVE_COVARIANCE, state.drift());
@@ -164,6 +177,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       double cH = c.gradient();
       double cOld = c.previousGradient();
       nextS[b] = s;
+      nextQ[b] = q;
       double blockLoss = loss + 0.5 * decay * dots[o + PAR];
       double gain = c.move() ? config.target().innovation(k, blockLoss) / s : 0.0;
       for (int i = start; i < end; i++) {
@@ -185,7 +199,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       return KalmanSetup.refuse(state, refusal, state.drift());
     }
     KoalaPlusPlusState after =
-        new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, setup.drift());
+        new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, setup.drift(), nextQ);
     return setup.accept(after, gainMax, skipped, processNoise);
   }
 
@@ -209,9 +223,12 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
    * The recursion for block b from its pass-1 dot products at offset {@code o}: the first visit as
    * configured, else the surrogate update, then the reset guard. H·v follows from the dot products,
    * so S is known before the single pass that writes v, H and θ.
+   *
+   * @param qPrevious Q⁻, the process noise the block's previous visit added (λ_k and v)
+   * @param q Q_k, the process noise of this step (S)
    */
   private Recursion recursion(
-      double[] dots, int o, double sPrevious, double q, double r, double sigma) {
+      double[] dots, int o, double sPrevious, double qPrevious, double q, double r, double sigma) {
     double hh = dots[o + HH];
     boolean first = Double.isNaN(sPrevious);
     double cPrev;
@@ -239,18 +256,19 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       double hvDot = dots[o + H_V];
       double prevPrev = dots[o + PREV_PREV];
       double alpha = hPrevDot / prevPrev;
-      double correction = (hvDot + q * hPrevDot) / sPrevious;
+      double correction = (hvDot + qPrevious * hPrevDot) / sPrevious;
       double w =
           config.symmetric()
               ? (hvDot * prevPrev - dots[o + PREV_V] * hPrevDot) / (prevPrev * prevPrev)
               : 0.0;
       cPrev = alpha - correction;
-      cH = q;
-      cOld = w - q * correction;
+      cH = qPrevious;
+      cOld = w - qPrevious * correction;
       hv = cPrev * hvDot + cH * hh + cOld * hPrevDot;
     }
     double s = hv + q * hh + r;
-    if (config.resetGuard() && !(s > 1e-12 * (r + q * hh))) {
+    // H·v ≤ 0 (S ≤ Q‖H‖² + R): the row points against H and the step could go uphill.
+    if (config.resetGuard() && !(s > q * hh + r)) {
       cPrev = 0.0;
       cH = sigma;
       cOld = 0.0;

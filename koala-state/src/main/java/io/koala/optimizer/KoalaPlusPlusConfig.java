@@ -17,9 +17,10 @@ import io.koala.noise.Target;
  * @param initialisation which reading of the first visit of a block
  *     (docs/algorithms.md#first-visit-of-a-block)
  * @param skipThreshold ε_skip on a block's raw gradient norm
- * @param resetGuard the optional guard (docs/algorithms.md#reset-guard): a block whose S_k is not
- *     clearly positive is reset to v = σH and takes a KOALA-V step (off in the reference; when off
- *     such a step is refused by the divergence guard)
+ * @param resetGuard the optional guard (docs/algorithms.md#reset-guard): a block whose S_k ≤
+ *     Q_k‖H‖² + R_k (the row v points against H, H·v ≤ 0, and the step could go uphill) is reset to
+ *     v = σH and takes a KOALA-V step (off in the reference; when off a step with S_k ≤ 0 is
+ *     refused by the divergence guard)
  */
 public record KoalaPlusPlusConfig(
     BlockLayout layout,

@@ -18,6 +18,7 @@ package io.koala.optimizer;
  * @param weightDecay λ
  * @param momentum κ of KOALA-M, μ of SGD
  * @param symmetric KOALA++'s symmetric surrogate
+ * @param drift the drift tracker's overrides (never null: {@link Drift#UNSET} when none)
  */
 public record OptimizerSpec(
     BlockLayout layout,
@@ -32,10 +33,60 @@ public record OptimizerSpec(
     Double measurementNoiseBeta,
     Double weightDecay,
     Double momentum,
-    Boolean symmetric) {
+    Boolean symmetric,
+    Drift drift) {
+
+  /**
+   * Overrides of the KOALA variants' drift tracker ({@link io.koala.noise.ProcessNoise}), each null
+   * when the preset's value stands.
+   *
+   * @param reference κ, the CUSUM's allowance per observation
+   * @param threshold h, the CUSUM's alarm threshold
+   * @param warmupExamples the warm-up, in examples
+   * @param alarmBoost b, the excess an alarm adds in units of the predicted covariance
+   */
+  public record Drift(
+      Double reference, Double threshold, Integer warmupExamples, Double alarmBoost) {
+
+    /** No override. */
+    public static final Drift UNSET = new Drift(null, null, null, null);
+  }
 
   public OptimizerSpec {
     Checks.notNull(layout, "layout");
+    drift = drift == null ? Drift.UNSET : drift;
+  }
+
+  /** The spec without drift overrides (the constructor of the options before them). */
+  public OptimizerSpec(
+      BlockLayout layout,
+      Double learningRate,
+      Double covariance,
+      Double processNoise,
+      Boolean adaptive,
+      Boolean perExample,
+      Double processNoiseMin,
+      Double processNoiseMax,
+      Double measurementNoise,
+      Double measurementNoiseBeta,
+      Double weightDecay,
+      Double momentum,
+      Boolean symmetric) {
+    this(
+        layout,
+        learningRate,
+        covariance,
+        processNoise,
+        adaptive,
+        perExample,
+        processNoiseMin,
+        processNoiseMax,
+        measurementNoise,
+        measurementNoiseBeta,
+        weightDecay,
+        momentum,
+        symmetric,
+        Drift.UNSET);
   }
 
   /** The preset as it is, over {@code layout}. */
@@ -58,7 +109,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withCovariance(Double p0) {
@@ -75,7 +127,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withProcessNoise(Double q0) {
@@ -92,7 +145,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withAdaptive(Boolean on) {
@@ -109,7 +163,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withPerExample(Boolean on) {
@@ -126,7 +181,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withProcessNoiseBounds(Double min, Double max) {
@@ -143,7 +199,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withMeasurementNoise(Double fixedR) {
@@ -160,7 +217,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withMeasurementNoiseBeta(Double beta) {
@@ -177,7 +235,8 @@ public record OptimizerSpec(
         beta,
         weightDecay,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withWeightDecay(Double lambda) {
@@ -194,7 +253,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         lambda,
         momentum,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withMomentum(Double m) {
@@ -211,7 +271,8 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         m,
-        symmetric);
+        symmetric,
+        drift);
   }
 
   public OptimizerSpec withSymmetric(Boolean on) {
@@ -228,6 +289,25 @@ public record OptimizerSpec(
         measurementNoiseBeta,
         weightDecay,
         momentum,
-        on);
+        on,
+        drift);
+  }
+
+  public OptimizerSpec withDrift(Drift overrides) {
+    return new OptimizerSpec(
+        layout,
+        learningRate,
+        covariance,
+        processNoise,
+        adaptive,
+        perExample,
+        processNoiseMin,
+        processNoiseMax,
+        measurementNoise,
+        measurementNoiseBeta,
+        weightDecay,
+        momentum,
+        symmetric,
+        overrides);
   }
 }

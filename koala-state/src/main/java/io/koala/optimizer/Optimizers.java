@@ -144,16 +144,60 @@ public final class Optimizers {
         : estimated.withBeta(spec.measurementNoiseBeta());
   }
 
-  /** Q from the preset's base, adaptivity and unit, each overridable, and the given bounds. */
+  /**
+   * The drift tracker (and process noise) a KOALA optimizer of {@code kind} gets from {@code
+   * preset} and {@code spec}; SGD and Adam have none and get KOALA-V's (they raise no drift
+   * events).
+   */
+  public static ProcessNoise processNoise(OptimizerKind kind, Preset preset, OptimizerSpec spec) {
+    Checks.notNull(kind, "optimizer");
+    Checks.notNull(preset, "preset");
+    Checks.notNull(spec, "spec");
+    BlockLayout layout = spec.layout();
+    ProcessNoise fromPreset =
+        switch (kind) {
+          case KOALA_M ->
+              (preset == Preset.STREAM
+                      ? KoalaMConfig.stream(layout)
+                      : KoalaMConfig.reference(layout))
+                  .driftNoise();
+          case KOALA_PP ->
+              (preset == Preset.STREAM
+                      ? KoalaPlusPlusConfig.stream(layout)
+                      : KoalaPlusPlusConfig.reference(layout))
+                  .processNoise();
+          default ->
+              (preset == Preset.STREAM
+                      ? KoalaVConfig.stream(layout)
+                      : KoalaVConfig.reference(layout))
+                  .processNoise();
+        };
+    return processNoise(fromPreset, spec);
+  }
+
+  /**
+   * Q from the preset's base, adaptivity and unit, each overridable, the given bounds, and the
+   * drift tracker's overrides on top of the preset's.
+   */
   private static ProcessNoise processNoise(ProcessNoise preset, OptimizerSpec spec) {
     double base = or(spec.processNoise(), preset.base());
     boolean perExample = or(spec.perExample(), preset.perExample());
+    ProcessNoise q;
     if (!or(spec.adaptive(), preset.adaptive())) {
-      return ProcessNoise.constant(base).withPerExample(perExample);
+      q = ProcessNoise.constant(base).withPerExample(perExample);
+    } else {
+      ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
+      q =
+          adaptive.withBounds(
+              or(spec.processNoiseMin(), adaptive.min()),
+              or(spec.processNoiseMax(), adaptive.max()));
     }
-    ProcessNoise adaptive = ProcessNoise.adaptive(base).withPerExample(perExample);
-    return adaptive.withBounds(
-        or(spec.processNoiseMin(), adaptive.min()), or(spec.processNoiseMax(), adaptive.max()));
+    OptimizerSpec.Drift drift = spec.drift();
+    return q.withCusumReference(or(drift.reference(), preset.cusumReference()))
+        .withCusumThreshold(or(drift.threshold(), preset.cusumThreshold()))
+        .withWarmupExamples(
+            drift.warmupExamples() == null ? preset.warmupExamples() : drift.warmupExamples())
+        .withAlarmBoost(or(drift.alarmBoost(), preset.alarmBoost()));
   }
 
   private static double or(Double value, double fallback) {

@@ -5,15 +5,16 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link KoalaPlusPlusState}, format 2 (format 1: no CUSUM reference in the
- * drift state).
+ * Flink serializer of {@link KoalaPlusPlusState}, format 3. Format 2 had no previous process noise
+ * per block (it restores as not recorded: the next visit takes its own Q, as format 2's code did);
+ * format 1 also had no CUSUM reference in the drift state.
  */
 public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlusPlusState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 2;
+  public static final int CURRENT_FORMAT = 3;
 
   public static final KoalaPlusPlusStateSerializer INSTANCE = new KoalaPlusPlusStateSerializer();
 
@@ -34,7 +35,8 @@ public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlu
         s.previousGradient().clone(),
         s.innovationVariance().clone(),
         s.measurementNoise(),
-        s.drift());
+        s.drift(),
+        s.previousProcessNoise().clone());
   }
 
   @Override
@@ -46,18 +48,37 @@ public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlu
     writeArray(s.innovationVariance(), out);
     out.writeDouble(s.measurementNoise());
     writeDrift(s.drift(), out);
+    writeArray(s.previousProcessNoise(), out);
   }
 
   @Override
   protected KoalaPlusPlusState read(int version, DataInputView in) throws IOException {
+    long step = in.readLong();
+    double[] parameters = readArray(in);
+    double[] covarianceRow = readArray(in);
+    double[] previousGradient = readArray(in);
+    double[] innovationVariance = readArray(in);
+    double measurementNoise = in.readDouble();
+    DriftState drift = readDrift(version, 2, in);
+    if (version < 3) {
+      return new KoalaPlusPlusState(
+          step,
+          parameters,
+          covarianceRow,
+          previousGradient,
+          innovationVariance,
+          measurementNoise,
+          drift);
+    }
     return new KoalaPlusPlusState(
-        in.readLong(),
-        readArray(in),
-        readArray(in),
-        readArray(in),
-        readArray(in),
-        in.readDouble(),
-        readDrift(version, 2, in));
+        step,
+        parameters,
+        covarianceRow,
+        previousGradient,
+        innovationVariance,
+        measurementNoise,
+        drift,
+        readArray(in));
   }
 
   @Override

@@ -11,7 +11,7 @@ class ProcessNoiseTest {
 
   @Test
   void constant_keepsQ_whateverTheSurprise() {
-    ProcessNoise q = ProcessNoise.constant(0.5).withMinExamples(1);
+    ProcessNoise q = ProcessNoise.constant(0.5).withMinExamples(1).withWarmupExamples(20);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
       state = q.observe(state, k < 50 ? 0.01 : 100.0, 1.0, 1);
@@ -21,7 +21,8 @@ class ProcessNoiseTest {
 
   @Test
   void adaptive_isClampedToMax_andNeverBelowMin() {
-    ProcessNoise q = ProcessNoise.adaptive(1.0).withMinExamples(1).withBounds(0.5, 3.0);
+    ProcessNoise q =
+        ProcessNoise.adaptive(1.0).withMinExamples(1).withWarmupExamples(20).withBounds(0.5, 3.0);
     DriftState state = q.initialState();
     for (int k = 0; k < 60; k++) {
       state = q.observe(state, 0.01 * (1 + 0.01 * (k % 3)), 1.0, 1);
@@ -35,7 +36,7 @@ class ProcessNoiseTest {
 
   @Test
   void singleOutlier_cannotRaiseAnAlarm() {
-    ProcessNoise q = ProcessNoise.adaptive(1.0).withMinExamples(1);
+    ProcessNoise q = ProcessNoise.adaptive(1.0).withMinExamples(1).withWarmupExamples(20);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
       state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0, 1);
@@ -47,7 +48,7 @@ class ProcessNoiseTest {
 
   @Test
   void sustainedSurprise_alarmsOnce_thenRestarts() {
-    ProcessNoise q = ProcessNoise.constant(1.0).withMinExamples(1);
+    ProcessNoise q = ProcessNoise.constant(1.0).withMinExamples(1).withWarmupExamples(20);
     DriftState state = q.initialState();
     for (int k = 0; k < 100; k++) {
       state = q.observe(state, 0.01 * (1 + 0.1 * Math.sin(k)), 1.0, 1);
@@ -94,7 +95,7 @@ class ProcessNoiseTest {
     // A shift of 2σ: most batches are no 3σ surprise, and a fast level absorbs it within about
     // 10 batches (the old CUSUM of squared surprises against that level missed such shifts);
     // the CUSUM against the held reference accumulates about 1 per batch and must not.
-    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1);
+    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1).withWarmupExamples(20);
     for (long seed = 1; seed <= 20; seed++) {
       java.util.List<Integer> alarms = new java.util.ArrayList<>();
       feed(q, seed, 300, 200, 1.0, alarms);
@@ -108,7 +109,7 @@ class ProcessNoiseTest {
 
   @Test
   void stationaryNoise_raisesNoAlarmIn40000Batches() {
-    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1);
+    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1).withWarmupExamples(20);
     java.util.List<Integer> alarms = new java.util.ArrayList<>();
     for (long seed = 101; seed <= 120; seed++) {
       feed(q, seed, 2_000, Integer.MAX_VALUE, 0.0, alarms);
@@ -118,7 +119,7 @@ class ProcessNoiseTest {
 
   @Test
   void alarm_boostsProcessNoiseByTheBoostTimesThePredictedCovariance() {
-    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1);
+    ProcessNoise q = ProcessNoise.adaptive(0.001).withMinExamples(1).withWarmupExamples(20);
     java.util.List<Integer> alarms = new java.util.ArrayList<>();
     DriftState before = feed(q, 7, 200, Integer.MAX_VALUE, 0.0, alarms);
     assertThat(q.current(before)).isBetween(0.001, 0.0011);
@@ -193,6 +194,39 @@ class ProcessNoiseTest {
       highest = Math.max(highest, perExample.current(b));
     }
     assertThat(highest).as("per-example Q rose with the surprise").isGreaterThan(0.002);
+  }
+
+  @Test
+  void warmup_countsExamples_whateverTheBatchSize() {
+    ProcessNoise q = ProcessNoise.adaptive(0.001); // pools to 8 examples
+    assertThat(q.warmupExamples()).isEqualTo(160);
+    // The first observation past 160 examples is the first that a spike can charge the CUSUM with.
+    assertThat(examplesWhenASpikeFirstCounts(q, 1)).isEqualTo(168);
+    assertThat(examplesWhenASpikeFirstCounts(q, 8)).isEqualTo(168);
+    assertThat(examplesWhenASpikeFirstCounts(q, 16)).isEqualTo(176);
+    assertThat(examplesWhenASpikeFirstCounts(q, 32)).isEqualTo(192);
+  }
+
+  /**
+   * Feeds batches of {@code batch} examples, a noisy level and then one observation's spike, and
+   * returns the examples seen at the end of the first observation whose spike charges the CUSUM.
+   */
+  private static long examplesWhenASpikeFirstCounts(ProcessNoise q, int batch) {
+    int perObservation = Math.max(batch, q.minExamples());
+    for (int spikeAt = 2; spikeAt < 100; spikeAt++) {
+      DriftState state = q.initialState();
+      long examples = 0;
+      while (examples < (long) spikeAt * perObservation) {
+        long observation = examples / perObservation + 1;
+        double loss = observation == spikeAt ? 1e3 : observation % 2 == 0 ? 1.0 : 1.2;
+        state = q.observe(state, loss, 1.0, batch);
+        examples += batch;
+      }
+      if (state.cusum() > 0) {
+        return examples;
+      }
+    }
+    return -1;
   }
 
   @Test

@@ -11,8 +11,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * One fixed instance of every state record with its serializer, and the writer of the saved
- * snapshots under {@code src/test/resources/state-snapshots/v1/} and {@code v2/} (run {@link #main}
- * only when a new format version is introduced, into a new folder; never overwrite a released one).
+ * snapshots under {@code src/test/resources/state-snapshots/v1/}, {@code v2/} and {@code v3/} (run
+ * {@link #main} only when a new format version is introduced, into a new folder, and keep there
+ * only the states whose format changed; never overwrite a released one). v3 holds KOALA++'s format
+ * 3 only.
  */
 final class StateFixtures {
 
@@ -41,7 +43,14 @@ final class StateFixtures {
         "KoalaPlusPlusState",
         new Fixture<>(
             new KoalaPlusPlusState(
-                12, theta, other, third, new double[] {4.5, Double.NaN}, 1.5, DRIFT),
+                12,
+                theta,
+                other,
+                third,
+                new double[] {4.5, Double.NaN},
+                1.5,
+                DRIFT,
+                new double[] {0.03125, Double.NaN}),
             KoalaPlusPlusStateSerializer.INSTANCE));
     fixtures.put(
         "SgdState", new Fixture<>(new SgdState(12, theta, other), SgdStateSerializer.INSTANCE));

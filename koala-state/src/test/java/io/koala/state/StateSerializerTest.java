@@ -164,7 +164,9 @@ class StateSerializerTest {
       // Format 1 had no CUSUM reference (it starts at the loss level) and pooled nothing.
       Object expected =
           migrated
-              ? withReference(e.getValue().state(), StateFixtures.DRIFT.lossLevel())
+              ? withReference(
+                  withoutPreviousProcessNoise(e.getValue().state()),
+                  StateFixtures.DRIFT.lossLevel())
               : e.getValue().state();
       assertThat(back)
           .as(e.getKey())
@@ -175,18 +177,48 @@ class StateSerializerTest {
   }
 
   @Test
-  void savedV2Snapshots_restoreAsIs() throws IOException {
+  void savedV2Snapshots_restore() throws IOException {
     for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
+      // Format 3 added KOALA++'s previous process noise: its format 2 migrates.
+      boolean migrated = e.getKey().equals("KoalaPlusPlusState");
       TypeSerializer<?> restored =
-          checkSnapshot(e.getValue(), resource("v2", e.getKey() + ".snapshot"), false);
+          checkSnapshot(e.getValue(), resource("v2", e.getKey() + ".snapshot"), migrated);
       Object back =
           restored.deserialize(new DataInputDeserializer(resource("v2", e.getKey() + ".state")));
       assertThat(back)
           .as(e.getKey())
           .usingRecursiveComparison()
           .withComparatorForType(Double::compare, Double.class)
-          .isEqualTo(e.getValue().state());
+          .isEqualTo(withoutPreviousProcessNoise(e.getValue().state()));
     }
+  }
+
+  @Test
+  void savedV3KoalaPlusPlusSnapshot_restoresAsIs() throws IOException {
+    Fixture<?> fixture = StateFixtures.all().get("KoalaPlusPlusState");
+    TypeSerializer<?> restored =
+        checkSnapshot(fixture, resource("v3", "KoalaPlusPlusState.snapshot"), false);
+    Object back =
+        restored.deserialize(new DataInputDeserializer(resource("v3", "KoalaPlusPlusState.state")));
+    assertThat(back)
+        .usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .isEqualTo(fixture.state());
+  }
+
+  /** A KOALA++ state as formats before 3 restore it: no previous process noise recorded. */
+  private static Object withoutPreviousProcessNoise(Object state) {
+    if (!(state instanceof KoalaPlusPlusState p)) {
+      return state;
+    }
+    return new KoalaPlusPlusState(
+        p.step(),
+        p.parameters(),
+        p.covarianceRow(),
+        p.previousGradient(),
+        p.innovationVariance(),
+        p.measurementNoise(),
+        p.drift());
   }
 
   /** The states whose format 2 added the drift state's CUSUM reference. */
@@ -231,7 +263,8 @@ class StateSerializerTest {
         p.previousGradient(),
         p.innovationVariance(),
         p.measurementNoise(),
-        f.apply(p.drift()));
+        f.apply(p.drift()),
+        p.previousProcessNoise());
   }
 
   private static <T> TypeSerializer<T> checkSnapshot(Fixture<T> fixture, byte[] bytes)
