@@ -6,6 +6,7 @@ import io.koala.connectors.kafka.KafkaSettings;
 import io.koala.job.JobConfig;
 import io.koala.job.KoalaJob;
 import io.koala.job.KoalaPipeline;
+import io.koala.job.TrainerSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,7 +153,7 @@ public final class KafkaThroughput {
     KoalaPipeline.build(
             decoded,
             config,
-            variant.equals("no-op") ? new ThroughputHarness.NoOpTrainers() : JobConfig::trainer)
+            variant.equals("no-op") ? new ThroughputHarness.NoOpTrainers() : TrainerSpec::trainer)
         .sinkTo(KoalaJob.kafkaSinks(config, settings));
     JobExecutionResult result = env.execute("kafka-" + name);
     return EVENTS / (result.getNetRuntime() / 1000.0);

@@ -5,6 +5,7 @@ import io.koala.connectors.Example;
 import io.koala.connectors.TrainingEvent;
 import io.koala.job.JobConfig;
 import io.koala.job.KoalaPipeline;
+import io.koala.job.TrainerSpec;
 import io.koala.job.TrainingSettings;
 import io.koala.optimizer.Optimizer;
 import io.koala.state.KoalaVState;
@@ -135,7 +136,7 @@ public final class ThroughputHarness {
         new DataGeneratorSource<>(new Events(w), w.events(), TypeInformation.of(Decoded.class));
     var decoded = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events");
     KoalaPipeline.build(
-            decoded, config, variant.equals("no-op") ? new NoOpTrainers() : JobConfig::trainer)
+            decoded, config, variant.equals("no-op") ? new NoOpTrainers() : TrainerSpec::trainer)
         .sinkTo(
             new KoalaPipeline.Sinks(
                 new DiscardingSink<>(),
@@ -163,8 +164,8 @@ public final class ThroughputHarness {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     @Override
-    public Trainer<OptimizerState> create(JobConfig config) {
-      Trainer<OptimizerState> real = config.trainer();
+    public Trainer<OptimizerState> create(TrainerSpec spec) {
+      Trainer<OptimizerState> real = spec.trainer();
       Optimizer<KoalaVState> shape = (Optimizer) real.optimizer();
       return new Trainer<>(real.model(), (Optimizer) new NoOpUpdate(shape), false, 42);
     }

@@ -10,11 +10,8 @@ import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.file.JsonLinesFiles;
 import io.koala.connectors.kafka.KafkaSettings;
 import io.koala.model.Head;
-import io.koala.model.LinearModel;
-import io.koala.model.MlpModel;
 import io.koala.model.Model;
 import io.koala.optimizer.BlockLayout;
-import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.OptimizerSpec;
 import io.koala.optimizer.Optimizers;
 import io.koala.state.ModelStateSerializer;
@@ -248,7 +245,8 @@ public final class JobConfig implements Serializable {
 
   /** The threshold h of the drift statistic, as configured, reported with every drift event. */
   public double driftThreshold() {
-    return Optimizers.processNoise(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec(model()))
+    return Optimizers.processNoise(
+            read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), trainerSpec().overrides())
         .cusumThreshold();
   }
 
@@ -278,20 +276,54 @@ public final class JobConfig implements Serializable {
   }
 
   public Model model() {
-    int d = read(MODEL_FEATURES);
-    return switch (read(MODEL_TYPE)) {
-      case LINEAR -> LinearModel.linearRegression(d);
-      case LOGISTIC -> LinearModel.logisticRegression(d);
-      case SOFTMAX -> LinearModel.softmaxRegression(d, read(MODEL_CLASSES));
-      case MLP -> new MlpModel(d, read(MODEL_HIDDEN), head(), read(MODEL_CLASSES));
-    };
+    return trainerSpec().model();
+  }
+
+  /** What each task needs to build a key's trainer: small and serializable. */
+  public TrainerSpec trainerSpec() {
+    TrainerSpec shape =
+        new TrainerSpec(
+            read(MODEL_TYPE),
+            read(MODEL_FEATURES),
+            read(MODEL_CLASSES),
+            read(MODEL_HIDDEN),
+            read(MODEL_HEAD),
+            read(MODEL_STANDARDISE),
+            read(MODEL_SEED),
+            read(OPTIMIZER),
+            read(OPTIMIZER_DEFAULTS),
+            null);
+    Model model = shape.model();
+    BlockLayout layout =
+        read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
+            ? BlockLayout.global(model.parameterCount())
+            : model.layerwiseLayout();
+    OptimizerSpec overrides =
+        OptimizerSpec.of(layout)
+            .withLearningRate(read(LEARNING_RATE))
+            .withCovariance(read(INITIAL_COVARIANCE))
+            .withProcessNoise(read(PROCESS_NOISE))
+            .withAdaptive(read(PROCESS_NOISE_ADAPTIVE))
+            .withPerExample(read(PROCESS_NOISE_PER_EXAMPLE))
+            .withProcessNoiseBounds(read(PROCESS_NOISE_MIN), read(PROCESS_NOISE_MAX))
+            .withMeasurementNoise(read(MEASUREMENT_NOISE))
+            .withMeasurementNoiseBeta(read(MEASUREMENT_NOISE_BETA))
+            .withWeightDecay(read(WEIGHT_DECAY))
+            .withMomentum(read(MOMENTUM))
+            .withSymmetric(read(SYMMETRIC))
+            .withDrift(
+                new OptimizerSpec.Drift(
+                    read(DRIFT_REFERENCE),
+                    read(DRIFT_THRESHOLD),
+                    read(DRIFT_WARMUP),
+                    read(DRIFT_ALARM_BOOST)));
+    return shape.withOverrides(overrides);
   }
 
   /** The trainer for one key, as configured. */
   public Trainer<OptimizerState> trainer() {
-    Model model = model();
     try {
-      return new Trainer<>(model, optimizer(model), read(MODEL_STANDARDISE), read(MODEL_SEED));
+      return trainerSpec().trainer();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid configuration of koala.optimizer (" + read(OPTIMIZER) + "): " + e.getMessage(),
@@ -301,38 +333,6 @@ public final class JobConfig implements Serializable {
 
   /** The serializer of a key's model state for the configured optimizer. */
   public ModelStateSerializer<OptimizerState> stateSerializer() {
-    return new ModelStateSerializer<>(Optimizers.stateSerializer(read(OPTIMIZER)));
-  }
-
-  /** The configured optimizer: the chosen preset, with every key the user set on top. */
-  private Optimizer<OptimizerState> optimizer(Model model) {
-    return Optimizers.create(read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), spec(model));
-  }
-
-  /** Every optimizer key the user set, over the configured blocks of {@code model}. */
-  private OptimizerSpec spec(Model model) {
-    BlockLayout layout =
-        read(OPTIMIZER_LAYOUT) == Layout.GLOBAL
-            ? BlockLayout.global(model.parameterCount())
-            : model.layerwiseLayout();
-    return new OptimizerSpec(
-        layout,
-        read(LEARNING_RATE),
-        read(INITIAL_COVARIANCE),
-        read(PROCESS_NOISE),
-        read(PROCESS_NOISE_ADAPTIVE),
-        read(PROCESS_NOISE_PER_EXAMPLE),
-        read(PROCESS_NOISE_MIN),
-        read(PROCESS_NOISE_MAX),
-        read(MEASUREMENT_NOISE),
-        read(MEASUREMENT_NOISE_BETA),
-        read(WEIGHT_DECAY),
-        read(MOMENTUM),
-        read(SYMMETRIC),
-        new OptimizerSpec.Drift(
-            read(DRIFT_REFERENCE),
-            read(DRIFT_THRESHOLD),
-            read(DRIFT_WARMUP),
-            read(DRIFT_ALARM_BOOST)));
+    return trainerSpec().stateSerializer();
   }
 }

@@ -107,7 +107,7 @@ public final class KoalaPipeline {
    * function of the input.
    */
   public static Streams build(DataStream<Decoded> decoded, JobConfig config) {
-    return build(decoded, config, JobConfig::trainer);
+    return build(decoded, config, TrainerSpec::trainer);
   }
 
   /** As {@link #build(DataStream, JobConfig)} with another trainer (benchmarks' no-op floor). */

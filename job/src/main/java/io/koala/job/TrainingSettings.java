@@ -32,7 +32,7 @@ public record TrainingSettings(
 
   /** Builds a task's trainer from the configuration (benchmarks swap the configured one). */
   public interface TrainerFactory extends Serializable {
-    Trainer<OptimizerState> create(JobConfig config);
+    Trainer<OptimizerState> create(TrainerSpec spec);
   }
 
   /** Builds a task's trainer; whatever it needs is captured when the settings are made. */
@@ -52,18 +52,19 @@ public record TrainingSettings(
 
   /** The settings of a configured job, with its configured trainer. */
   public static TrainingSettings of(JobConfig config) {
-    return of(config, JobConfig::trainer);
+    return of(config, TrainerSpec::trainer);
   }
 
   /** The settings of a configured job, with another trainer (benchmarks' no-op floor). */
   public static TrainingSettings of(JobConfig config, TrainerFactory factory) {
+    TrainerSpec spec = config.trainerSpec();
     return new TrainingSettings(
         config.batchSize(),
         config.maxDelay(),
         config.snapshotEvery(),
         config.driftThreshold(),
         config.get(KoalaOptions.MODEL_TYPE).toString(),
-        config.stateSerializer(),
-        () -> factory.create(config));
+        spec.stateSerializer(),
+        () -> factory.create(spec));
   }
 }

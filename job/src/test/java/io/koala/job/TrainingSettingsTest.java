@@ -20,6 +20,16 @@ class TrainingSettingsTest {
     assertThat(settings.modelType()).isEqualTo("logistic");
     assertThat(settings.stateSerializer()).isEqualTo(config.stateSerializer());
 
+    // Only what the operator needs travels: no JobConfig, no Flink Configuration inside.
+    String shippedClasses =
+        new String(
+            InstantiationUtil.serializeObject(settings),
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(shippedClasses)
+        .contains("io.koala.job.TrainerSpec")
+        .doesNotContain("io.koala.job.JobConfig")
+        .doesNotContain("org.apache.flink.configuration.Configuration");
+
     TrainingSettings shipped = InstantiationUtil.clone(settings);
     assertThat(shipped.stateSerializer()).isEqualTo(config.stateSerializer());
     assertThat(shipped.trainers().create().optimizer().name())

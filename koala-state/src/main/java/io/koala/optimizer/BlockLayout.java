@@ -1,5 +1,6 @@
 package io.koala.optimizer;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,9 @@ import java.util.Arrays;
  *
  * @param offsets block b covers indices {@code [offsets[b], offsets[b + 1])}; starts at 0
  */
-public record BlockLayout(int[] offsets) {
+public record BlockLayout(int[] offsets) implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   public BlockLayout {
     if (offsets == null || offsets.length < 2 || offsets[0] != 0) {

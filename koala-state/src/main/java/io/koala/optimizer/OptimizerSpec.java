@@ -1,5 +1,7 @@
 package io.koala.optimizer;
 
+import java.io.Serializable;
+
 /**
  * What a caller sets on top of a {@link Preset}: the parameter blocks and overrides, each null when
  * the preset's value stands. A value only applies to the optimizers that have it.
@@ -34,7 +36,10 @@ public record OptimizerSpec(
     Double weightDecay,
     Double momentum,
     Boolean symmetric,
-    Drift drift) {
+    Drift drift)
+    implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /**
    * Overrides of the KOALA variants' drift tracker ({@link io.koala.noise.ProcessNoise}), each null
@@ -45,8 +50,10 @@ public record OptimizerSpec(
    * @param warmupExamples the warm-up, in examples
    * @param alarmBoost b, the excess an alarm adds in units of the predicted covariance
    */
-  public record Drift(
-      Double reference, Double threshold, Integer warmupExamples, Double alarmBoost) {
+  public record Drift(Double reference, Double threshold, Integer warmupExamples, Double alarmBoost)
+      implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** No override. */
     public static final Drift UNSET = new Drift(null, null, null, null);

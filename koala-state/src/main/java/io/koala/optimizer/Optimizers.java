@@ -3,13 +3,7 @@ package io.koala.optimizer;
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
 import io.koala.noise.Target;
-import io.koala.state.AdamStateSerializer;
-import io.koala.state.KoalaMStateSerializer;
-import io.koala.state.KoalaPlusPlusStateSerializer;
-import io.koala.state.KoalaVStateSerializer;
 import io.koala.state.OptimizerState;
-import io.koala.state.SgdStateSerializer;
-import io.koala.state.StateSerializer;
 
 /**
  * Builds every optimizer from a {@link Preset} and an {@link OptimizerSpec} of overrides: the one
@@ -50,20 +44,6 @@ public final class Optimizers {
           case ADAM -> new Adam(adam(spec));
         };
     return (Optimizer<OptimizerState>) optimizer;
-  }
-
-  /** The serializer of the optimizer state of {@code kind}. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static StateSerializer<OptimizerState> stateSerializer(OptimizerKind kind) {
-    StateSerializer<?> serializer =
-        switch (kind) {
-          case KOALA_V -> KoalaVStateSerializer.INSTANCE;
-          case KOALA_M -> KoalaMStateSerializer.INSTANCE;
-          case KOALA_PP -> KoalaPlusPlusStateSerializer.INSTANCE;
-          case SGD -> SgdStateSerializer.INSTANCE;
-          case ADAM -> AdamStateSerializer.INSTANCE;
-        };
-    return (StateSerializer) serializer;
   }
 
   private static KoalaVConfig koalaV(

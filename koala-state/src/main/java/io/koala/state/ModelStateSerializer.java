@@ -41,7 +41,8 @@ public final class ModelStateSerializer<S extends OptimizerState>
     return format;
   }
 
-  TypeSerializer<S> optimizerSerializer() {
+  /** The serializer of the optimizer's part of the state. */
+  public TypeSerializer<S> optimizerSerializer() {
     return optimizer;
   }
 

@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
 import io.koala.noise.Target;
-import io.koala.state.AdamStateSerializer;
-import io.koala.state.KoalaMStateSerializer;
-import io.koala.state.KoalaPlusPlusStateSerializer;
-import io.koala.state.KoalaVStateSerializer;
-import io.koala.state.SgdStateSerializer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,20 +77,6 @@ class OptimizersTest {
     assertThat(Sgd.Config.defaults(LAYOUT)).isEqualTo(new Sgd.Config(LAYOUT, 0.01, 0.9, 0.0));
     assertThat(Adam.Config.defaults(LAYOUT))
         .isEqualTo(new Adam.Config(LAYOUT, 0.001, 0.9, 0.999, 1e-8, 0.0));
-  }
-
-  @Test
-  void stateSerializer_perKind() {
-    assertThat((Object) Optimizers.stateSerializer(OptimizerKind.KOALA_V))
-        .isSameAs(KoalaVStateSerializer.INSTANCE);
-    assertThat((Object) Optimizers.stateSerializer(OptimizerKind.KOALA_M))
-        .isSameAs(KoalaMStateSerializer.INSTANCE);
-    assertThat((Object) Optimizers.stateSerializer(OptimizerKind.KOALA_PP))
-        .isSameAs(KoalaPlusPlusStateSerializer.INSTANCE);
-    assertThat((Object) Optimizers.stateSerializer(OptimizerKind.SGD))
-        .isSameAs(SgdStateSerializer.INSTANCE);
-    assertThat((Object) Optimizers.stateSerializer(OptimizerKind.ADAM))
-        .isSameAs(AdamStateSerializer.INSTANCE);
   }
 
   @Test

@@ -1,0 +1,43 @@
+package io.koala.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.koala.state.AdamStateSerializer;
+import io.koala.state.KoalaMStateSerializer;
+import io.koala.state.KoalaPlusPlusStateSerializer;
+import io.koala.state.KoalaVStateSerializer;
+import io.koala.state.SgdStateSerializer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainerSpecTest {
+
+  @Test
+  void stateSerializer_isTheOptimizersOwn() {
+    Map<String, Object> expected =
+        Map.of(
+            "koala-v", KoalaVStateSerializer.INSTANCE,
+            "koala-m", KoalaMStateSerializer.INSTANCE,
+            "koala-pp", KoalaPlusPlusStateSerializer.INSTANCE,
+            "sgd", SgdStateSerializer.INSTANCE,
+            "adam", AdamStateSerializer.INSTANCE);
+    expected.forEach(
+        (name, serializer) ->
+            assertThat(
+                    (Object)
+                        Fixtures.config(name).trainerSpec().stateSerializer().optimizerSerializer())
+                .as(name)
+                .isSameAs(serializer));
+  }
+
+  @Test
+  void trainer_isTheConfiguredOne() {
+    JobConfig config =
+        Fixtures.config(
+            "koala-pp", "koala.optimizer.covariance", "0.25", "koala.model.type", "mlp");
+    var fromSpec = config.trainerSpec().trainer();
+    assertThat(fromSpec.optimizer().config()).isEqualTo(config.trainer().optimizer().config());
+    assertThat(fromSpec.model().parameterCount())
+        .isEqualTo(config.trainer().model().parameterCount());
+  }
+}
