@@ -113,7 +113,7 @@ public record ProcessNoise(
    * τ_a, the examples over which the resting level anneals by a factor e (with β_Q = 0.7 the
    * stationary Q_k falls by e about every 1,000 examples); fixed a priori, not swept.
    */
-  static final double ANNEAL_EXAMPLES = 300.0;
+  static final double ANNEAL_EXAMPLES = 3000.0;
 
   /**
    * ρ_k, the level Q_k relaxes to without surprise: Q_0 annealed, and, once below Q_0, the current
