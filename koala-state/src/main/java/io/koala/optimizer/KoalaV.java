@@ -106,6 +106,9 @@ public final class KoalaV implements Optimizer<KoalaVState> {
             config.measurementNoise(),
             state.measurementNoise());
     double tuned = tuner == null ? Double.NaN : tuner.next(state.tuner(), g);
+    if (tuner != null && processNoise.isAlarm(setup.drift())) {
+      tuned = tuner.afterAlarm(tuned);
+    }
     double predicted =
         state.covariance()
             + (tuner == null ? setup.processNoise() : tuned * observation.batchSize());
@@ -159,11 +162,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     }
     TunerState tunerState = null;
     if (tuner != null) {
-      double[] step = new double[theta.length];
-      for (int i = 0; i < step.length; i++) {
-        step[i] = next[i] - theta[i];
-      }
-      tunerState = new TunerState(tuned, step);
+      tunerState = new TunerState(tuned, tuner.trace(state.tuner(), theta, next));
     }
     return setup.accept(
         new KoalaVState(k, next, covariance, r, setup.drift(), tunerState),
