@@ -26,10 +26,10 @@ import io.koala.state.TunerState;
  * <p>A_k is a drift alarm of the drift statistic on this batch ({@link ProcessNoise#isAlarm}): the
  * one-step hypergradient sees an abrupt jump only as slowly as consecutive gradients agree, so an
  * alarm lifts Q by A at once and the gradient takes it from there. Known limitation: the one-step
- * signal has the short-horizon bias of hypergradients (Wu et al., ICLR 2018): with single-example
- * batches of a classifier, consecutive gradients correlate through the class structure and Q is
- * tuned too high; and annealing on a stationary stream is slow (about a decade per 40,000 examples
- * on the tests' regression stream).
+ * signal has the short-horizon bias of hypergradients [3]: with single-example batches of a
+ * classifier, consecutive gradients correlate through the class structure and Q is tuned too high;
+ * and annealing on a stationary stream is slow (about a decade per 40,000 examples on the tests'
+ * regression stream).
  *
  * <p>Q_k is per example (a step over B examples adds B·Q_k). Defaults, fixed a priori and not swept
  * on any benchmark stream: Q_0 = 10⁻⁴, the geometric centre of [10⁻⁹, 1] (nine decades); α = 0.05
@@ -39,7 +39,8 @@ import io.koala.state.TunerState;
  *
  * <p>[1] A. G. Baydin, R. Cornish, D. Martínez Rubio, M. Schmidt, F. Wood, Online learning rate
  * adaptation with hypergradient descent, ICLR 2018. [2] H. Kesten, Accelerated stochastic
- * approximation, Ann. Math. Statist. 29(1), 1958.
+ * approximation, Ann. Math. Statist. 29(1), 1958. [3] Y. Wu, M. Ren, R. Liao, R. Grosse,
+ * Understanding short-horizon bias in stochastic meta-optimization, ICLR 2018.
  *
  * @param initial Q_0 per example
  * @param min q_min per example
