@@ -41,6 +41,10 @@ public final class DriftBench {
   static final int[] BATCH_SIZES = {1, 8, 32};
   static final int AFTER = 1_000;
   static final int UNSETTLED = 2_000;
+  static final int SPAM_DIMENSION = 1 << 10;
+  static final String AUTO_ROW = "**koala-v, auto (gradient-tuned Q_k)**";
+  static final String SURPRISE_ROW =
+      "koala-v, two-sided surprise Q_k from 1e-4 in [1e-9, 1] (auto design A)";
 
   /** A stream, its model settings and its drift points (found from the examples' concepts). */
   record Stream(String name, List<LabelledExample> examples, String[] model, boolean regression) {
@@ -69,7 +73,11 @@ public final class DriftBench {
     detectionTable();
   }
 
-  /** The benchmark's streams; weather only when the file is there. */
+  /**
+   * The benchmark's streams: the generated ones, then each real stream whose file is there (the
+   * data directory is the first argument that is not a flag, default ../shared/data; a path ending
+   * in .csv is taken as weather.csv, as before).
+   */
   static List<Stream> streams(String[] args) throws IOException {
     String[] logistic3 = {"koala.model.type", "logistic", "koala.model.features", "3"};
     List<Stream> streams =
@@ -107,16 +115,57 @@ public final class DriftBench {
                       "5"
                     },
                     false)));
-    Path weather = Path.of(args.length > 0 ? args[0] : "../shared/data/weather.csv");
+    Path data = dataDirectory(args);
+    Path weather = weatherFile(args, data);
     if (Files.isRegularFile(weather)) {
       streams.add(
           new Stream(
               "weather (real, NOAA; no known drift points)",
-              weather(weather),
+              RealStreams.csv(weather, "weather"),
               new String[] {"koala.model.type", "logistic", "koala.model.features", "8"},
               false));
     } else {
       System.out.println("(weather.csv not found at " + weather + ": skipped)");
+    }
+    Path outdoor = data.resolve("outdoor.csv");
+    if (Files.isRegularFile(outdoor)) {
+      streams.add(
+          new Stream(
+              "outdoor (real, 40 objects; no known drift points)",
+              RealStreams.csv(outdoor, "outdoor"),
+              softmax(21, 40),
+              false));
+    } else {
+      System.out.println("(outdoor.csv not found at " + outdoor + ": skipped)");
+    }
+    Path keystroke = data.resolve("keystroke.csv");
+    if (Files.isRegularFile(keystroke)) {
+      streams.add(
+          new Stream(
+              "keystroke (real, 4 typists; no known drift points)",
+              RealStreams.csv(keystroke, "keystroke"),
+              softmax(10, 4),
+              false));
+    } else {
+      System.out.println("(keystroke.csv not found at " + keystroke + ": skipped)");
+    }
+    Path spam = data.resolve("spam.jsonl");
+    if (Files.isRegularFile(spam)) {
+      streams.add(
+          new Stream(
+              "spam (real, e-mail; 39,916 sparse words hashed into d = 1,024; not standardised)",
+              RealStreams.hashedJsonLines(spam, SPAM_DIMENSION),
+              new String[] {
+                "koala.model.type",
+                "logistic",
+                "koala.model.features",
+                String.valueOf(SPAM_DIMENSION),
+                "koala.model.standardise",
+                "false"
+              },
+              false));
+    } else {
+      System.out.println("(spam.jsonl not found at " + spam + ": skipped)");
     }
     return streams;
   }
@@ -164,7 +213,18 @@ public final class DriftBench {
                 "koala.optimizer",
                 "koala-v",
                 "koala.optimizer.defaults",
-                "reference"))) {
+                "reference"),
+            new Variant(AUTO_ROW, "koala.optimizer", "koala-v", "koala.optimizer.defaults", "auto"),
+            new Variant(
+                SURPRISE_ROW,
+                "koala.optimizer",
+                "koala-v",
+                "koala.optimizer.process-noise",
+                "1e-4",
+                "koala.optimizer.process-noise.min",
+                "1e-9",
+                "koala.optimizer.process-noise.max",
+                "1"))) {
       Result[] r = new Result[BATCH_SIZES.length];
       for (int b = 0; b < BATCH_SIZES.length; b++) {
         r[b] = run(stream, BATCH_SIZES[b], v.settings());
@@ -172,7 +232,9 @@ public final class DriftBench {
       rows.put(v.name(), r);
     }
     Result[] bestOfAll = new Result[BATCH_SIZES.length];
-    for (String baseline : new String[] {"sgd", "adam"}) {
+    for (String row : new String[] {"sgd", "sgd, momentum 0.9", "adam"}) {
+      String baseline = row.startsWith("sgd") ? "sgd" : "adam";
+      String momentum = row.endsWith("0.9") ? "0.9" : "0";
       Result[] best = new Result[BATCH_SIZES.length];
       String[] chosen = new String[BATCH_SIZES.length];
       double[] rates = baseline.equals("sgd") ? SGD_RATES : ADAM_RATES;
@@ -187,7 +249,7 @@ public final class DriftBench {
                   "koala.optimizer.learning-rate",
                   String.valueOf(rate),
                   "koala.optimizer.momentum",
-                  "0");
+                  momentum);
           if (best[b] == null || better(r, best[b], stream.regression())) {
             best[b] = r;
             chosen[b] = String.valueOf(rate);
@@ -198,8 +260,7 @@ public final class DriftBench {
         }
       }
       rows.put(
-          baseline + ", best of " + rates.length + " rates (" + String.join(" / ", chosen) + ")",
-          best);
+          row + ", best of " + rates.length + " rates (" + String.join(" / ", chosen) + ")", best);
     }
     rows.forEach(
         (name, r) ->
@@ -384,19 +445,33 @@ public final class DriftBench {
     }
   }
 
-  /** NOAA weather (third-party, read from ../shared/data, never copied): 8 features, target. */
-  static List<LabelledExample> weather(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
-    List<LabelledExample> out = new ArrayList<>();
-    for (int i = 1; i < lines.size(); i++) {
-      String[] parts = lines.get(i).split(",");
-      double[] x = new double[parts.length - 1];
-      for (int j = 0; j < x.length; j++) {
-        x[j] = Double.parseDouble(parts[j]);
+  private static String[] softmax(int features, int classes) {
+    return new String[] {
+      "koala.model.type",
+      "softmax",
+      "koala.model.features",
+      String.valueOf(features),
+      "koala.model.classes",
+      String.valueOf(classes)
+    };
+  }
+
+  private static Path dataDirectory(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("--")) {
+        Path p = Path.of(a);
+        return a.endsWith(".csv") ? (p.getParent() == null ? Path.of(".") : p.getParent()) : p;
       }
-      out.add(
-          new LabelledExample("weather", x, Double.parseDouble(parts[parts.length - 1]), i - 1, 0));
     }
-    return out;
+    return Path.of("../shared/data");
+  }
+
+  private static Path weatherFile(String[] args, Path data) {
+    for (String a : args) {
+      if (!a.startsWith("--") && a.endsWith(".csv")) {
+        return Path.of(a);
+      }
+    }
+    return data.resolve("weather.csv");
   }
 }

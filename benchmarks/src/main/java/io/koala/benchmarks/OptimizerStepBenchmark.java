@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of one optimizer step at d parameters, one block ("global") or two blocks ("layerwise": 99 %
  * weights, 1 % biases), beside the floor every KOALA-V step must pay: a squared norm plus an axpy
- * into a new array (immutable state). Each optimizer runs its reference preset.
+ * into a new array (immutable state). Each optimizer runs its reference preset unless {@code -p
+ * preset=auto} (the tuner's cost: {@code -p optimizer=koala-v -p d=10000 -p
+ * preset=reference,auto}).
  *
  * <pre>benchmarks/run OptimizerStepBenchmark -prof gc</pre>
  */
@@ -49,6 +51,10 @@ public class OptimizerStepBenchmark {
   @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
   String optimizer;
 
+  /** The preset (reference: constant Q; auto: KOALA-V's tuned Q, {@code -p preset=auto}). */
+  @Param({"reference"})
+  String preset;
+
   private Optimizer<OptimizerState> opt;
   private OptimizerState state;
   private Observation observation;
@@ -61,7 +67,9 @@ public class OptimizerStepBenchmark {
             : BlockLayout.ofSizes(d - Math.max(1, d / 100), Math.max(1, d / 100));
     opt =
         Optimizers.create(
-            OptimizerKind.byName(optimizer), Preset.REFERENCE, OptimizerSpec.of(blocks));
+            OptimizerKind.byName(optimizer),
+            Preset.valueOf(preset.toUpperCase(java.util.Locale.ROOT)),
+            OptimizerSpec.of(blocks));
     SplittableRandom random = new SplittableRandom(42);
     double[] theta = Floor.vector(random, d, 1.0);
     double[] gradient = Floor.vector(random, d, 0.01);
@@ -69,7 +77,8 @@ public class OptimizerStepBenchmark {
     java.util.Arrays.fill(losses, 0.5);
     observation = new Observation(0.5, losses, gradient);
     state = opt.initialState(theta);
-    // Two steps so that KOALA++ runs its recursion, not its first visit.
+    // Two steps so that KOALA++ runs its recursion, not its first visit (and the tuner has a
+    // last step to compare with).
     for (int k = 0; k < 2; k++) {
       state = opt.step(state, observation).state();
     }

@@ -76,8 +76,9 @@ public final class KoalaOptions {
           .defaultValue(Preset.STREAM)
           .withDescription(
               "The preset that supplies every unset optimizer hyperparameter: stream (the "
-                  + "engine's defaults for drifting streams, adaptive Q_k per example) or reference (the "
-                  + "paper's experiments, constant Q; the golden vectors use them).");
+                  + "engine's defaults for drifting streams, adaptive Q_k per example), reference (the "
+                  + "paper's experiments, constant Q; the golden vectors use them) or auto (each key "
+                  + "tunes its own Q_k per example over nine decades; docs/algorithms.md#auto).");
   public static final ConfigOption<Layout> OPTIMIZER_LAYOUT =
       key("koala.optimizer.layout")
           .enumType(Layout.class)

@@ -26,7 +26,8 @@ import io.koala.state.DriftState;
  *                                                             C' = 0 after an alarm
  *   q̂_k   = (max(0, u_k / τ − 1) + b·[A_k]) · p̂_k            excess attributed to the parameters:
  *                                                             a 3σ surprise, or an alarm, scales p̂
- *   Q_k   = clamp(β_Q Q_{k−1} + (1 − β_Q)(Q_0 + q̂_k / s), q_min, q_max)
+ *   ρ_k   = min(Q_{k−1}, Q_0) · exp(−n_k / τ_a)               resting level, n_k examples observed
+ *   Q_k   = clamp(β_Q Q_{k−1} + (1 − β_Q)(ρ_k + q̂_k / s), q_min, q_max)
  *                                                            s = B (per example) or 1; a step adds s·Q_k
  *   m_k   = β_m m_{k−1} + (1 − β_m) x_k
  *   r_k   = x_k if A_k; r_{k−1} if C_k > 0; m_k otherwise    the reference is held while the CUSUM
@@ -48,7 +49,10 @@ import io.koala.state.DriftState;
  * rather than the innovation variance p̂‖g‖² + R matters: near convergence ‖g‖ is small, and an
  * excess measured against R/‖g‖² would drive the gain to 1, i.e. full Polyak steps on noise, whose
  * overshoot feeds the next surprise (seen as loss bursts on stationary streams before this choice).
- * When surprises stop, q̂ = 0 and Q_k decays geometrically (rate β_Q) back to Q_0.
+ * When surprises stop, q̂ = 0 and Q_k decays geometrically (rate β_Q) back to Q_0 and then, through
+ * the resting level ρ_k, anneals below it toward q_min: by a factor e about every τ_a/(1 − β_Q)
+ * examples (τ_a = 300, fixed a priori). Before this, ρ_k was Q_0 itself, so Q could only rise above
+ * its start and q_min never bound.
  *
  * <p>Start-up: the first observation sets m = x_1; s² is the plain mean of squared surprises until
  * the EMA's memory is reached (β'), winsorised at w s² only after {@code warmupExamples}/2
@@ -109,6 +113,20 @@ public record ProcessNoise(
 
   /** Keeps log(L) finite for a perfect fit. */
   private static final double LOSS_FLOOR = 1e-12;
+
+  /**
+   * τ_a, the examples over which the resting level anneals by a factor e (with β_Q = 0.7 the
+   * stationary Q_k falls by e about every 1,000 examples); fixed a priori, not swept.
+   */
+  static final double ANNEAL_EXAMPLES = 3000.0;
+
+  /**
+   * ρ_k, the level Q_k relaxes to without surprise: Q_0 annealed, and, once below Q_0, the current
+   * Q annealed further, so that a stationary stream takes Q down toward q_min.
+   */
+  private double rest(double q, int examples) {
+    return Math.min(q, base) * Math.exp(-examples / ANNEAL_EXAMPLES);
+  }
 
   public ProcessNoise {
     require(base >= 0 && Double.isFinite(base), "processNoise", base);
@@ -431,7 +449,9 @@ public record ProcessNoise(
       q =
           Math.min(
               max,
-              Math.max(min, processNoiseBeta * q + (1.0 - processNoiseBeta) * (base + excess)));
+              Math.max(
+                  min,
+                  processNoiseBeta * q + (1.0 - processNoiseBeta) * (rest(q, examples) + excess)));
     }
     return new DriftState(q, level, variance, cusum, n, alarms, reference, 0.0, 0);
   }

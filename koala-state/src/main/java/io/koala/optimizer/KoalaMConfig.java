@@ -89,6 +89,15 @@ public record KoalaMConfig(
     return reference(layout).withDriftNoise(ProcessNoise.stream(0.0003));
   }
 
+  /**
+   * The auto preset for KOALA-M (the gradient tuner of KOALA-V is not carried over yet): the stream
+   * preset with its two-sided adaptive drift noise started at 10⁻⁴ per example, the geometric
+   * centre of [10⁻⁹, 1], within which it moves (docs/algorithms.md#auto).
+   */
+  public static KoalaMConfig auto(BlockLayout layout) {
+    return reference(layout).withDriftNoise(ProcessNoise.stream(1e-4).withBounds(1e-9, 1.0));
+  }
+
   public KoalaMConfig withLayout(BlockLayout l) {
     return new KoalaMConfig(
         l,

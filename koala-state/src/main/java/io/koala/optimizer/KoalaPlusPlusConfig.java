@@ -78,6 +78,17 @@ public record KoalaPlusPlusConfig(
     return reference(layout).withProcessNoise(ProcessNoise.stream(0.003)).withResetGuard(true);
   }
 
+  /**
+   * The auto preset for KOALA++ (the gradient tuner of KOALA-V is not carried over yet): the stream
+   * preset with its two-sided adaptive Q started at 10⁻⁴ per example, the geometric centre of
+   * [10⁻⁹, 1], within which it moves, and the reset guard on (docs/algorithms.md#auto).
+   */
+  public static KoalaPlusPlusConfig auto(BlockLayout layout) {
+    return reference(layout)
+        .withProcessNoise(ProcessNoise.stream(1e-4).withBounds(1e-9, 1.0))
+        .withResetGuard(true);
+  }
+
   public KoalaPlusPlusConfig withLayout(BlockLayout l) {
     return new KoalaPlusPlusConfig(
         l,

@@ -2,6 +2,7 @@ package io.koala.optimizer;
 
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
+import io.koala.noise.ProcessNoiseTuner;
 import io.koala.noise.Target;
 
 /**
@@ -15,6 +16,8 @@ import io.koala.noise.Target;
  * @param weightDecay λ
  * @param direction the gradient that moves θ when λ > 0
  * @param skipThreshold ε_skip on a block's raw gradient norm
+ * @param tuner the auto preset's process-noise tuner, or null: Q_k then comes from {@code
+ *     processNoise}
  */
 public record KoalaVConfig(
     BlockLayout layout,
@@ -24,7 +27,30 @@ public record KoalaVConfig(
     Target target,
     double weightDecay,
     Direction direction,
-    double skipThreshold) {
+    double skipThreshold,
+    ProcessNoiseTuner tuner) {
+
+  /** Hyperparameters without a process-noise tuner. */
+  public KoalaVConfig(
+      BlockLayout layout,
+      double initialCovariance,
+      ProcessNoise processNoise,
+      MeasurementNoise measurementNoise,
+      Target target,
+      double weightDecay,
+      Direction direction,
+      double skipThreshold) {
+    this(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        direction,
+        skipThreshold,
+        null);
+  }
 
   public KoalaVConfig {
     Checks.notNull(layout, "layout");
@@ -60,6 +86,30 @@ public record KoalaVConfig(
         .withProcessNoise(ProcessNoise.stream(0.0003));
   }
 
+  /**
+   * Self-tuning: the stream preset's p_0 = 1 with Q_k per example tuned per key from its own stream
+   * ({@link ProcessNoiseTuner#defaults}); the drift statistic runs on a constant Q.
+   */
+  public static KoalaVConfig auto(BlockLayout layout) {
+    return reference(layout)
+        .withInitialCovariance(1.0)
+        .withProcessNoise(ProcessNoise.constant(1e-4).withPerExample(true))
+        .withTuner(ProcessNoiseTuner.defaults());
+  }
+
+  public KoalaVConfig withTuner(ProcessNoiseTuner t) {
+    return new KoalaVConfig(
+        layout,
+        initialCovariance,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        direction,
+        skipThreshold,
+        t);
+  }
+
   public KoalaVConfig withLayout(BlockLayout l) {
     return new KoalaVConfig(
         l,
@@ -69,12 +119,21 @@ public record KoalaVConfig(
         target,
         weightDecay,
         direction,
-        skipThreshold);
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withInitialCovariance(double p0) {
     return new KoalaVConfig(
-        layout, p0, processNoise, measurementNoise, target, weightDecay, direction, skipThreshold);
+        layout,
+        p0,
+        processNoise,
+        measurementNoise,
+        target,
+        weightDecay,
+        direction,
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withProcessNoise(ProcessNoise q) {
@@ -86,12 +145,21 @@ public record KoalaVConfig(
         target,
         weightDecay,
         direction,
-        skipThreshold);
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withMeasurementNoise(MeasurementNoise r) {
     return new KoalaVConfig(
-        layout, initialCovariance, processNoise, r, target, weightDecay, direction, skipThreshold);
+        layout,
+        initialCovariance,
+        processNoise,
+        r,
+        target,
+        weightDecay,
+        direction,
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withTarget(Target t) {
@@ -103,7 +171,8 @@ public record KoalaVConfig(
         t,
         weightDecay,
         direction,
-        skipThreshold);
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withWeightDecay(double lambda) {
@@ -115,7 +184,8 @@ public record KoalaVConfig(
         target,
         lambda,
         direction,
-        skipThreshold);
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withDirection(Direction d) {
@@ -127,7 +197,8 @@ public record KoalaVConfig(
         target,
         weightDecay,
         d,
-        skipThreshold);
+        skipThreshold,
+        tuner);
   }
 
   public KoalaVConfig withSkipThreshold(double threshold) {
@@ -139,6 +210,7 @@ public record KoalaVConfig(
         target,
         weightDecay,
         direction,
-        threshold);
+        threshold,
+        tuner);
   }
 }

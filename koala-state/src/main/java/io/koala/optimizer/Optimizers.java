@@ -2,6 +2,7 @@ package io.koala.optimizer;
 
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
+import io.koala.noise.ProcessNoiseTuner;
 import io.koala.noise.Target;
 import io.koala.state.OptimizerState;
 
@@ -49,9 +50,11 @@ public final class Optimizers {
   private static KoalaVConfig koalaV(
       Preset preset, OptimizerSpec spec, MeasurementNoise r, Target target) {
     KoalaVConfig config =
-        preset == Preset.STREAM
-            ? KoalaVConfig.stream(spec.layout())
-            : KoalaVConfig.reference(spec.layout());
+        switch (preset) {
+          case STREAM -> KoalaVConfig.stream(spec.layout());
+          case REFERENCE -> KoalaVConfig.reference(spec.layout());
+          case AUTO -> autoTuner(KoalaVConfig.auto(spec.layout()), spec);
+        };
     ProcessNoise q = processNoise(config.processNoise(), spec);
     if (spec.covariance() != null) {
       config = config.withInitialCovariance(spec.covariance());
@@ -60,12 +63,32 @@ public final class Optimizers {
     return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
   }
 
+  /**
+   * The auto preset's tuner with the overrides: Q_0 and its bounds; adaptive = false turns the
+   * tuner off (constant Q_0).
+   */
+  private static KoalaVConfig autoTuner(KoalaVConfig config, OptimizerSpec spec) {
+    if (Boolean.FALSE.equals(spec.adaptive())) {
+      return config.withTuner(null);
+    }
+    ProcessNoiseTuner tuner = config.tuner();
+    if (spec.processNoise() != null) {
+      tuner = tuner.withInitial(spec.processNoise());
+    }
+    tuner =
+        tuner.withBounds(
+            or(spec.processNoiseMin(), tuner.min()), or(spec.processNoiseMax(), tuner.max()));
+    return config.withTuner(tuner);
+  }
+
   private static KoalaMConfig koalaM(
       Preset preset, OptimizerSpec spec, MeasurementNoise r, Target target) {
     KoalaMConfig config =
-        preset == Preset.STREAM
-            ? KoalaMConfig.stream(spec.layout())
-            : KoalaMConfig.reference(spec.layout());
+        switch (preset) {
+          case STREAM -> KoalaMConfig.stream(spec.layout());
+          case REFERENCE -> KoalaMConfig.reference(spec.layout());
+          case AUTO -> KoalaMConfig.auto(spec.layout());
+        };
     ProcessNoise q = processNoise(config.driftNoise(), spec);
     if (spec.covariance() != null) {
       config = config.withInitialCovariance(spec.covariance());
@@ -80,9 +103,11 @@ public final class Optimizers {
   private static KoalaPlusPlusConfig koalaPlusPlus(
       Preset preset, OptimizerSpec spec, MeasurementNoise r, Target target) {
     KoalaPlusPlusConfig config =
-        preset == Preset.STREAM
-            ? KoalaPlusPlusConfig.stream(spec.layout())
-            : KoalaPlusPlusConfig.reference(spec.layout());
+        switch (preset) {
+          case STREAM -> KoalaPlusPlusConfig.stream(spec.layout());
+          case REFERENCE -> KoalaPlusPlusConfig.reference(spec.layout());
+          case AUTO -> KoalaPlusPlusConfig.auto(spec.layout());
+        };
     ProcessNoise q = processNoise(config.processNoise(), spec);
     if (spec.covariance() != null) {
       config = config.withInitialCovariance(spec.covariance());

@@ -8,7 +8,24 @@ package io.koala.state;
  * @param covariance p_k, after the update of step k
  * @param measurementNoise R_k
  * @param drift the surprise tracker holding Q_k
+ * @param tuner the auto preset's tuned Q_k and last step, or null when Q is not tuned
  */
 public record KoalaVState(
-    long step, double[] parameters, double covariance, double measurementNoise, DriftState drift)
-    implements OptimizerState {}
+    long step,
+    double[] parameters,
+    double covariance,
+    double measurementNoise,
+    DriftState drift,
+    TunerState tuner)
+    implements OptimizerState {
+
+  /** A state without a process-noise tuner. */
+  public KoalaVState(
+      long step,
+      double[] parameters,
+      double covariance,
+      double measurementNoise,
+      DriftState drift) {
+    this(step, parameters, covariance, measurementNoise, drift, null);
+  }
+}

@@ -5,15 +5,15 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link KoalaVState}, format 2 (format 1: no CUSUM reference in the drift
- * state).
+ * Flink serializer of {@link KoalaVState}, format 3 (format 2: no tuner state, read as none; format
+ * 1: no CUSUM reference in the drift state either).
  */
 public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 2;
+  public static final int CURRENT_FORMAT = 3;
 
   public static final KoalaVStateSerializer INSTANCE = new KoalaVStateSerializer();
 
@@ -28,7 +28,14 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
   @Override
   public KoalaVState copy(KoalaVState s) {
     return new KoalaVState(
-        s.step(), s.parameters().clone(), s.covariance(), s.measurementNoise(), s.drift());
+        s.step(),
+        s.parameters().clone(),
+        s.covariance(),
+        s.measurementNoise(),
+        s.drift(),
+        s.tuner() == null
+            ? null
+            : new TunerState(s.tuner().processNoise(), s.tuner().lastStep().clone()));
   }
 
   @Override
@@ -38,12 +45,23 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
     out.writeDouble(s.covariance());
     out.writeDouble(s.measurementNoise());
     writeDrift(s.drift(), out);
+    out.writeBoolean(s.tuner() != null);
+    if (s.tuner() != null) {
+      out.writeDouble(s.tuner().processNoise());
+      writeArray(s.tuner().lastStep(), out);
+    }
   }
 
   @Override
   protected KoalaVState read(int version, DataInputView in) throws IOException {
-    return new KoalaVState(
-        in.readLong(), readArray(in), in.readDouble(), in.readDouble(), readDrift(version, 2, in));
+    long step = in.readLong();
+    double[] parameters = readArray(in);
+    double covariance = in.readDouble();
+    double r = in.readDouble();
+    DriftState drift = readDrift(version, 2, in);
+    TunerState tuner =
+        version >= 3 && in.readBoolean() ? new TunerState(in.readDouble(), readArray(in)) : null;
+    return new KoalaVState(step, parameters, covariance, r, drift, tuner);
   }
 
   @Override

@@ -48,7 +48,9 @@ class OptimizersTest {
               .withSymmetric(false));
 
   @ParameterizedTest
-  @EnumSource(Preset.class)
+  @EnumSource(
+      value = Preset.class,
+      names = {"STREAM", "REFERENCE"})
   void create_everyKindAndOverride_buildsTheJobConfigsOfBefore(Preset preset) {
     for (OptimizerKind kind : OptimizerKind.values()) {
       for (OptimizerSpec spec : SPECS) {

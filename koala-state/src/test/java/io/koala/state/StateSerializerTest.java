@@ -179,8 +179,10 @@ class StateSerializerTest {
   @Test
   void savedV2Snapshots_restore() throws IOException {
     for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
-      // Format 3 added KOALA++'s previous process noise: its format 2 migrates.
-      boolean migrated = e.getKey().equals("KoalaPlusPlusState");
+      // Format 3 added KOALA++'s previous process noise and KOALA-V's auto tuner state: their
+      // format 2 migrates (read with the new fields absent).
+      boolean migrated =
+          e.getKey().equals("KoalaPlusPlusState") || e.getKey().equals("KoalaVState");
       TypeSerializer<?> restored =
           checkSnapshot(e.getValue(), resource("v2", e.getKey() + ".snapshot"), migrated);
       Object back =
