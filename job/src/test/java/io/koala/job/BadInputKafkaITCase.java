@@ -2,9 +2,9 @@ package io.koala.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.connectors.BadInputCorpus;
+import io.koala.connectors.DeadLetter;
+import io.koala.connectors.JsonOutputReader;
 import io.koala.connectors.TrainingEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,8 +28,6 @@ class BadInputKafkaITCase {
   @RegisterExtension static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
 
   @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The corpus profile: softmax over red/green/blue, no default key, small limits. */
   private static final String[] PROFILE = {
@@ -96,10 +94,10 @@ class BadInputKafkaITCase {
 
     Map<String, String> reasonBySource = new HashMap<>();
     for (var r : mixed.readCommitted(mixed.deadLetters)) {
-      JsonNode n = JSON.readTree(r.value());
-      String source = n.get("source").asText();
+      DeadLetter dead = JsonOutputReader.deadLetter(r.value());
+      String source = dead.source();
       assertThat(reasonBySource).as("dead letter of %s once", source).doesNotContainKey(source);
-      reasonBySource.put(source, n.get("reason").get("code").asText());
+      reasonBySource.put(source, dead.reason());
     }
     assertThat(reasonBySource).hasSize(corpus.size());
     badAt.forEach(

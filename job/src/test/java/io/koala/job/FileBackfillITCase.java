@@ -2,9 +2,12 @@ package io.koala.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.koala.connectors.DeadLetter;
+import io.koala.connectors.JsonOutputReader;
+import io.koala.connectors.ModelSnapshot;
+import io.koala.connectors.PredictionResult;
 import io.koala.connectors.TrainingEvent;
+import io.koala.connectors.TrainingMetrics;
 import io.koala.job.cli.KoalaCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -29,14 +33,8 @@ class FileBackfillITCase {
               .setNumberSlotsPerTaskManager(2)
               .build());
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static List<JsonNode> read(Path file) throws Exception {
-    List<JsonNode> nodes = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
-      nodes.add(JSON.readTree(line));
-    }
-    return nodes;
+  private static <T> List<T> read(Path file, Function<String, T> reader) throws Exception {
+    return JsonOutputReader.readAll(file, reader);
   }
 
   @Test
@@ -75,30 +73,31 @@ class FileBackfillITCase {
             new PrintStream(stderr));
     assertThat(code).as(stderr.toString()).isZero();
 
-    List<JsonNode> models = read(out.resolve("models.jsonl"));
-    List<JsonNode> metrics = read(out.resolve("metrics.jsonl"));
-    List<JsonNode> predictions = read(out.resolve("predictions.jsonl"));
-    List<JsonNode> dead = read(out.resolve("dead-letters.jsonl"));
+    List<ModelSnapshot> models = read(out.resolve("models.jsonl"), JsonOutputReader::snapshot);
+    List<TrainingMetrics> metrics = read(out.resolve("metrics.jsonl"), JsonOutputReader::metrics);
+    List<PredictionResult> predictions =
+        read(out.resolve("predictions.jsonl"), JsonOutputReader::prediction);
+    List<DeadLetter> dead = read(out.resolve("dead-letters.jsonl"), JsonOutputReader::deadLetter);
     // 50 examples per key in batches of 8: 6 full batches + 1 partial flushed at the end.
     assertThat(metrics).hasSize(4 * 7);
-    assertThat(models.stream().filter(m -> m.get("version").asLong() == 7)).hasSize(4);
-    assertThat(models.stream().filter(m -> m.get("version").asLong() == 5)).hasSize(4);
+    assertThat(models.stream().filter(m -> m.version() == 7)).hasSize(4);
+    assertThat(models.stream().filter(m -> m.version() == 5)).hasSize(4);
     assertThat(models)
         .allSatisfy(
             m -> {
-              assertThat(m.get("optimizer").asText()).isEqualTo("koala-v");
-              assertThat(m.get("params")).hasSize(4);
-              assertThat(m.get("state").get("covariance").asDouble()).isPositive();
+              assertThat(m.optimizer()).isEqualTo("koala-v");
+              assertThat(m.params()).hasSize(4);
+              assertThat(m.covariance()).isPositive();
             });
     assertThat(predictions)
-        .extracting(p -> p.get("id").asText())
+        .extracting(PredictionResult::id)
         .containsExactlyInAnyOrder("ask-1", "ask-2");
-    assertThat(predictions).allSatisfy(p -> assertThat(p.get("variance").asDouble()).isPositive());
+    assertThat(predictions).allSatisfy(p -> assertThat(p.variance()).isPositive());
     assertThat(dead)
-        .extracting(d -> d.get("reason").get("code").asText())
+        .extracting(DeadLetter::reason)
         .containsExactlyInAnyOrder("WRONG_TYPE", "MALFORMED_JSON");
     assertThat(dead)
-        .extracting(d -> d.get("source").asText())
+        .extracting(DeadLetter::source)
         .containsExactlyInAnyOrder("history.jsonl:4", "history.jsonl:11");
     assertThat(Files.readAllLines(out.resolve("drift.jsonl"))).isEmpty();
     assertThat(stdout.toString()).contains("outputs in");
@@ -129,13 +128,13 @@ class FileBackfillITCase {
             new PrintStream(new ByteArrayOutputStream()));
     assertThat(code).isZero();
     // 50 tenants of 200 examples, batches of 32: 6 full batches and 1 partial each.
-    assertThat(read(out.resolve("metrics.jsonl"))).hasSize(50 * 7);
-    List<JsonNode> models = read(out.resolve("models.jsonl"));
-    assertThat(models.stream().map(m -> m.get("key").asText()).distinct()).hasSize(50);
-    assertThat(models).allSatisfy(m -> assertThat(m.get("examples").asLong()).isEqualTo(200));
+    assertThat(read(out.resolve("metrics.jsonl"), JsonOutputReader::metrics)).hasSize(50 * 7);
+    List<ModelSnapshot> models = read(out.resolve("models.jsonl"), JsonOutputReader::snapshot);
+    assertThat(models.stream().map(ModelSnapshot::key).distinct()).hasSize(50);
+    assertThat(models).allSatisfy(m -> assertThat(m.examples()).isEqualTo(200));
     double accuracy =
-        read(out.resolve("metrics.jsonl")).stream()
-            .mapToDouble(m -> m.get("accuracy").asDouble())
+        read(out.resolve("metrics.jsonl"), JsonOutputReader::metrics).stream()
+            .mapToDouble(TrainingMetrics::accuracy)
             .average()
             .orElseThrow();
     assertThat(accuracy).as("mean prequential accuracy").isGreaterThan(0.6);
@@ -173,12 +172,12 @@ class FileBackfillITCase {
             new PrintStream(new ByteArrayOutputStream()),
             new PrintStream(new ByteArrayOutputStream()));
     assertThat(code).isZero();
-    assertThat(read(out.resolve("metrics.jsonl"))).hasSize(2 * 5);
-    assertThat(read(out.resolve("predictions.jsonl"))).hasSize(1);
-    List<JsonNode> dead = read(out.resolve("dead-letters.jsonl"));
+    assertThat(read(out.resolve("metrics.jsonl"), JsonOutputReader::metrics)).hasSize(2 * 5);
+    assertThat(read(out.resolve("predictions.jsonl"), JsonOutputReader::prediction)).hasSize(1);
+    List<DeadLetter> dead = read(out.resolve("dead-letters.jsonl"), JsonOutputReader::deadLetter);
     assertThat(dead).hasSize(1);
-    assertThat(dead.get(0).get("reason").get("code").asText()).isEqualTo("WRONG_TYPE");
-    assertThat(dead.get(0).get("source").asText()).isEqualTo("history.csv:8");
+    assertThat(dead.get(0).reason()).isEqualTo("WRONG_TYPE");
+    assertThat(dead.get(0).source()).isEqualTo("history.csv:8");
   }
 
   @Test

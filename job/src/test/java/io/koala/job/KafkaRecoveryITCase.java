@@ -2,9 +2,9 @@ package io.koala.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.koala.connectors.Decoded;
 import io.koala.connectors.JsonEventDecoder;
+import io.koala.connectors.JsonOutputReader;
 import io.koala.connectors.TrainingEvent;
 import io.koala.connectors.kafka.KafkaConnectors;
 import io.koala.connectors.kafka.KafkaSettings;
@@ -35,8 +35,6 @@ class KafkaRecoveryITCase {
   @RegisterExtension static final MiniClusterExtension CLUSTER = KafkaBroker.miniCluster();
 
   @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Fails the first time it meets each scheduled origin (state outlives tasks: same JVM). */
   static final class FailAtOrigin implements MapFunction<Decoded, Decoded> {
@@ -101,7 +99,7 @@ class KafkaRecoveryITCase {
     Map<String, Integer> perVersion = new HashMap<>();
     for (var r : models) {
       perVersion.merge(
-          r.key() + "@" + JSON.readTree(r.value()).get("version").asLong(), 1, Integer::sum);
+          r.key() + "@" + JsonOutputReader.snapshot(r.value()).version(), 1, Integer::sum);
     }
     assertThat(perVersion.values())
         .as("snapshots visible once (failures at %s)", FailAtOrigin.SCHEDULE)
