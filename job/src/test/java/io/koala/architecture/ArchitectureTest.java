@@ -2,10 +2,16 @@ package io.koala.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,11 +58,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "io.koala.connectors..",
-            "io.koala.job..",
-            "io.koala.data..",
-            "io.koala.evaluation..",
-            "io.koala.benchmarks..")
+            "io.koala.connectors..", "io.koala.job..", "io.koala.data..", "io.koala.evaluation..")
         .check(main);
   }
 
@@ -67,8 +69,7 @@ class ArchitectureTest {
         .resideInAPackage("io.koala.connectors..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(
-            "io.koala.job..", "io.koala.data..", "io.koala.evaluation..", "io.koala.benchmarks..")
+        .resideInAnyPackage("io.koala.job..", "io.koala.data..", "io.koala.evaluation..")
         .check(main);
   }
 
@@ -110,16 +111,14 @@ class ArchitectureTest {
   @Test
   void nothingBelowTheJob_namesAJobKey() throws Exception {
     // "koala.<key>" inside a string literal, not the io.koala package name.
-    java.util.regex.Pattern jobKey =
-        java.util.regex.Pattern.compile("\"[^\"]*(?<!io\\.)koala\\.[a-z]");
-    java.util.List<String> found = new java.util.ArrayList<>();
+    Pattern jobKey = Pattern.compile("\"[^\"]*(?<!io\\.)koala\\.[a-z]");
+    List<String> found = new ArrayList<>();
     for (String module : new String[] {"koala-state", "connectors", "test-data"}) {
-      java.nio.file.Path sources = java.nio.file.Path.of("..", module, "src", "main", "java");
-      try (var files = java.nio.file.Files.walk(sources)) {
-        for (java.nio.file.Path file :
-            (Iterable<java.nio.file.Path>)
-                files.filter(p -> p.toString().endsWith(".java"))::iterator) {
-          var lines = java.nio.file.Files.readAllLines(file);
+      Path sources = Path.of("..", module, "src", "main", "java");
+      try (var files = Files.walk(sources)) {
+        for (Path file :
+            (Iterable<Path>) files.filter(p -> p.toString().endsWith(".java"))::iterator) {
+          var lines = Files.readAllLines(file);
           for (int i = 0; i < lines.size(); i++) {
             if (jobKey.matcher(lines.get(i)).find()) {
               found.add(file + ":" + (i + 1) + ": " + lines.get(i).trim());
@@ -128,8 +127,6 @@ class ArchitectureTest {
         }
       }
     }
-    org.assertj.core.api.Assertions.assertThat(found)
-        .as("koala.* keys named below the job")
-        .isEmpty();
+    assertThat(found).as("koala.* keys named below the job").isEmpty();
   }
 }
