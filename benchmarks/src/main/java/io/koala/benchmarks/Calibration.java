@@ -66,10 +66,10 @@ public final class Calibration {
         new Stream(
             "multiclass, 5 classes (1 drift)",
             DriftingStream.multiclass("m", 1, 20_000, 4, 5, 10_000),
-            softmax(4, 5)));
+            DriftStreams.softmax(4, 5)));
     addCsv(classifiers, data, "weather", logistic(8));
-    addCsv(classifiers, data, "outdoor", softmax(21, 40));
-    addCsv(classifiers, data, "keystroke", softmax(10, 4));
+    addCsv(classifiers, data, "outdoor", DriftStreams.softmax(21, 40));
+    addCsv(classifiers, data, "keystroke", DriftStreams.softmax(10, 4));
     classification(classifiers);
   }
 
@@ -79,14 +79,6 @@ public final class Calibration {
 
   private static String[] logistic(int features) {
     return new String[] {"koala.model.type", "logistic", "koala.model.features", "" + features};
-  }
-
-  private static String[] softmax(int features, int classes) {
-    return new String[] {
-      "koala.model.type", "softmax",
-      "koala.model.features", "" + features,
-      "koala.model.classes", "" + classes
-    };
   }
 
   private static void addCsv(List<Stream> streams, Path data, String name, String[] model)
