@@ -128,6 +128,7 @@ public final class CsvEventDecoder implements RecordDecoder {
         throw new Rejection(
             Reason.MISSING_KEY, "the record names no key and no default key is set");
       }
+      Payloads.checkKey(k, limits);
       long t = TrainingEvent.NO_TIMESTAMP;
       if (ts >= 0 && !fields.get(ts).isEmpty()) {
         try {

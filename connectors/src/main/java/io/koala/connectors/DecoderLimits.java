@@ -10,6 +10,8 @@ package io.koala.connectors;
  * @param maxRecordBytes largest accepted record
  * @param maxFeatures most named features in one example
  * @param maxBatch most examples in one pre-batched message
+ * @param maxKeyBytes longest accepted model key, in UTF-8 bytes: every key becomes a model in
+ *     state, so a producer must not be able to fill it with huge junk keys
  */
 public record DecoderLimits(
     int features,
@@ -18,14 +20,38 @@ public record DecoderLimits(
     String defaultKey,
     int maxRecordBytes,
     int maxFeatures,
-    int maxBatch)
+    int maxBatch,
+    int maxKeyBytes)
     implements java.io.Serializable {
+
+  /** The limits with the default longest key. */
+  public DecoderLimits(
+      int features,
+      int classes,
+      java.util.List<String> classNames,
+      String defaultKey,
+      int maxRecordBytes,
+      int maxFeatures,
+      int maxBatch) {
+    this(
+        features,
+        classes,
+        classNames,
+        defaultKey,
+        maxRecordBytes,
+        maxFeatures,
+        maxBatch,
+        DEFAULT_MAX_KEY_BYTES);
+  }
+
+  /** Longer than any tenant, device or segment id we know of, short enough to bound the state. */
+  public static final int DEFAULT_MAX_KEY_BYTES = 1024;
 
   public DecoderLimits {
     if (features < 1) {
       throw new IllegalArgumentException("the model needs at least one feature, was " + features);
     }
-    if (maxRecordBytes < 16 || maxFeatures < 1 || maxBatch < 1) {
+    if (maxRecordBytes < 16 || maxFeatures < 1 || maxBatch < 1 || maxKeyBytes < 1) {
       throw new IllegalArgumentException(
           "the decoder limits must be positive (records of at least 16 bytes)");
     }

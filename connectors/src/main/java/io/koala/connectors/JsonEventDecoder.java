@@ -153,10 +153,10 @@ public final class JsonEventDecoder implements RecordDecoder {
       if (!node.isTextual() || node.asText().isEmpty()) {
         throw new Rejection(Reason.INVALID_KEY, "key must be a non-empty string");
       }
-      return node.asText();
+      return Payloads.checkKey(node.asText(), limits);
     }
     if (recordKey != null && !recordKey.isEmpty()) {
-      return recordKey;
+      return Payloads.checkKey(recordKey, limits);
     }
     if (limits.defaultKey() != null) {
       return limits.defaultKey();

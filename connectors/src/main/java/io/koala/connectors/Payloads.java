@@ -38,6 +38,20 @@ public final class Payloads {
     return null;
   }
 
+  /** The key when its UTF-8 form fits the limit; a {@link Reason#KEY_TOO_LONG} reject otherwise. */
+  static String checkKey(String key, DecoderLimits limits) throws Rejection {
+    // A UTF-8 char takes at most 3 bytes per UTF-16 unit: count only when it could matter.
+    if (key.length() * 3L > limits.maxKeyBytes()) {
+      int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > limits.maxKeyBytes()) {
+        throw new Rejection(
+            Reason.KEY_TOO_LONG,
+            "key of " + bytes + " bytes exceeds the key length limit of " + limits.maxKeyBytes());
+      }
+    }
+    return key;
+  }
+
   /** The bytes as text when they are valid UTF-8, else null (malformed input is reported). */
   public static String utf8(byte[] bytes) {
     try {

@@ -34,6 +34,8 @@ public record Reject(Reason reason, String message) {
     /** A CSV record whose field count differs from the header's. */
     WRONG_COLUMN_COUNT,
     /** The batch decoded, but the divergence guard refused its step. */
-    STEP_REFUSED
+    STEP_REFUSED,
+    /** A model key longer than the decoder's limit (every key would become a model in state). */
+    KEY_TOO_LONG
   }
 }

@@ -16,7 +16,7 @@ public final class BadInputCorpus {
 
   /** The decoder profile of the corpus (see its README). */
   public static DecoderLimits limits() {
-    return new DecoderLimits(3, 3, List.of("red", "green", "blue"), null, 4096, 8, 4);
+    return new DecoderLimits(3, 3, List.of("red", "green", "blue"), null, 4096, 8, 4, 256);
   }
 
   /** The corpus folder, found from a module folder or the repository root. */

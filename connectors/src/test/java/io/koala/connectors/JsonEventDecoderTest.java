@@ -22,6 +22,28 @@ class JsonEventDecoderTest {
   }
 
   @Test
+  void keyOverTheLimit_fromTheRecordOrFromKafka_isKeyTooLong_andAtTheLimitIsAccepted() {
+    var decoder =
+        new JsonEventDecoder(new DecoderLimits(3, 2, List.of(), "default", 4096, 8, 4, 8));
+    String row = ",\"features\":[1,2,3],\"label\":1}";
+    assertThat(decode(decoder, "{\"key\":\"12345678\"" + row).ok()).isTrue();
+    Decoded tooLong = decode(decoder, "{\"key\":\"123456789\"" + row);
+    assertThat(tooLong.ok()).isFalse();
+    assertThat(tooLong.reject().reason()).isEqualTo(Reason.KEY_TOO_LONG);
+    assertThat(tooLong.reject().message()).contains("9 bytes").contains("limit of 8");
+    // Four two-byte characters are 8 bytes; five are 10, though only 5 chars.
+    assertThat(decode(decoder, "{\"key\":\"éééé\"" + row).ok()).isTrue();
+    assertThat(decode(decoder, "{\"key\":\"ééééé\"" + row).reject().reason())
+        .isEqualTo(Reason.KEY_TOO_LONG);
+    Decoded fromKafka =
+        decoder.decode(
+            "{\"features\":[1,2,3],\"label\":1}".getBytes(StandardCharsets.UTF_8),
+            "t/0/1",
+            "a-kafka-key-too-long");
+    assertThat(fromKafka.reject().reason()).isEqualTo(Reason.KEY_TOO_LONG);
+  }
+
+  @Test
   void labelledExample_decodesEveryField() {
     Decoded d =
         decode(

@@ -59,6 +59,7 @@ public final class JobConfig implements Serializable {
     positive(MAX_RECORD_BYTES);
     positive(MAX_FEATURES);
     positive(MAX_BATCH);
+    positive(MAX_KEY_BYTES);
     if (csv() && read(CSV_DELIMITER).length() != 1) {
       throw bad(CSV_DELIMITER, "must be one character, was \"" + read(CSV_DELIMITER) + "\"");
     }
@@ -268,7 +269,8 @@ public final class JobConfig implements Serializable {
         defaultKey == null || defaultKey.isEmpty() ? null : defaultKey,
         read(MAX_RECORD_BYTES),
         read(MAX_FEATURES),
-        read(MAX_BATCH));
+        read(MAX_BATCH),
+        read(MAX_KEY_BYTES));
   }
 
   private Head head() {

@@ -3,6 +3,7 @@ package io.koala.job;
 import static io.koala.job.KoalaChoices.*;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import io.koala.connectors.DecoderLimits;
 import io.koala.connectors.kafka.StartingOffsets;
 import io.koala.optimizer.OptimizerKind;
 import io.koala.optimizer.Preset;
@@ -351,4 +352,11 @@ public final class KoalaOptions {
           .intType()
           .defaultValue(10_000)
           .withDescription("Most examples in one pre-batched message.");
+  public static final ConfigOption<Integer> MAX_KEY_BYTES =
+      key("koala.limits.max-key-bytes")
+          .intType()
+          .defaultValue(DecoderLimits.DEFAULT_MAX_KEY_BYTES)
+          .withDescription(
+              "Longest accepted model key, in UTF-8 bytes: every key becomes a model in state, so "
+                  + "a longer one is dead-lettered as KEY_TOO_LONG.");
 }

@@ -45,6 +45,8 @@ class BadInputKafkaITCase {
     "8",
     "koala.limits.max-batch",
     "4",
+    "koala.limits.max-key-bytes",
+    "256",
     "koala.batch.size",
     "8"
   };
