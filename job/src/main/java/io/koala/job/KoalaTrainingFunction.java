@@ -10,6 +10,7 @@ import io.koala.state.PendingBatch;
 import io.koala.state.PendingBatchSerializer;
 import io.koala.state.PendingRow;
 import io.koala.state.PendingRowSerializer;
+import io.koala.training.Isolation;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
 import java.time.Duration;
@@ -213,9 +214,32 @@ public final class KoalaTrainingFunction
       x[i] = waiting.get(i).features();
       y[i] = waiting.get(i).label();
     }
-    train(new Batch(x, y), ts, open.firstOrigin(), open.lastOrigin(), ctx, out);
+    String key = ctx.getCurrentKey();
+    Batch batch = new Batch(x, y);
+    // Examples that arrived one by one are isolated when their step is refused: the good ones
+    // train, the offenders alone go to the dead letters.
+    ModelState<OptimizerState> state = current();
+    for (Isolation.Attempt<OptimizerState> attempt : Isolation.train(trainer, state, batch)) {
+      state = attempt.outcome().state();
+      String offenders =
+          attempt.batch().size() == batch.size()
+              ? null
+              : "example " + (attempt.offset() + 1) + " of " + batch.size() + " of the batch";
+      emit(
+          key,
+          attempt.outcome(),
+          attempt.batch(),
+          offenders,
+          ts,
+          open.firstOrigin(),
+          open.lastOrigin(),
+          ctx,
+          out);
+    }
+    model.update(state);
   }
 
+  /** A pre-batched message: exactly one step, refused or not, as the input contract says. */
   private void train(
       Batch batch,
       long ts,
@@ -224,16 +248,30 @@ public final class KoalaTrainingFunction
       Context ctx,
       Collector<ModelSnapshot> out)
       throws Exception {
-    String key = ctx.getCurrentKey();
     TrainingOutcome<OptimizerState> outcome = trainer.train(current(), batch);
+    model.update(outcome.state());
+    emit(ctx.getCurrentKey(), outcome, batch, null, ts, firstOrigin, lastOrigin, ctx, out);
+  }
+
+  /** The outputs of one step: metrics, and a dead letter, a drift event or a snapshot. */
+  private void emit(
+      String key,
+      TrainingOutcome<OptimizerState> outcome,
+      Batch batch,
+      String part,
+      long ts,
+      String firstOrigin,
+      String lastOrigin,
+      Context ctx,
+      Collector<ModelSnapshot> out) {
     ModelState<OptimizerState> next = outcome.state();
-    model.update(next);
     batches.inc();
     ctx.output(Outputs.METRICS, records.metrics(key, outcome, ts));
     if (!outcome.report().accepted()) {
       refused.inc();
       ctx.output(
-          Outputs.DEAD_LETTERS, records.refused(key, outcome, batch, firstOrigin, lastOrigin));
+          Outputs.DEAD_LETTERS,
+          records.refused(key, outcome, batch, part, firstOrigin, lastOrigin));
       return;
     }
     if (outcome.report().driftDetected()) {

@@ -73,11 +73,26 @@ final class OutputRecords {
       Batch batch,
       String firstOrigin,
       String lastOrigin) {
+    return refused(key, outcome, batch, null, firstOrigin, lastOrigin);
+  }
+
+  /**
+   * A refused step over {@code part} of a batch (null: the whole batch) as a dead letter, with the
+   * refused examples in the input format.
+   */
+  DeadLetter refused(
+      String key,
+      TrainingOutcome<OptimizerState> outcome,
+      Batch batch,
+      String part,
+      String firstOrigin,
+      String lastOrigin) {
     String source =
         firstOrigin.equals(lastOrigin) ? firstOrigin : firstOrigin + " .. " + lastOrigin;
+    String why = outcome.report().refusal().message();
     return new DeadLetter(
         STEP_REFUSED,
-        outcome.report().refusal().message(),
+        part == null ? why : why + " (" + part + ")",
         source,
         JsonOutput.encodeBatch(key, batch).getBytes(StandardCharsets.UTF_8));
   }

@@ -137,7 +137,8 @@ class KoalaTrainingFunctionTest {
   }
 
   @Test
-  void refusedStep_keepsTheModel_marksMetrics_andSendsTheBatchToDeadLetters() throws Exception {
+  void refusedStep_keepsTheModel_marksMetrics_andSendsEachRefusedExampleToDeadLetters()
+      throws Exception {
     var h =
         harness(Fixtures.config("koala-v", "koala.batch.size", "2"))
             .feed(Fixtures.stream(11, 1, 4));
@@ -146,15 +147,59 @@ class KoalaTrainingFunctionTest {
     h.send(Fixtures.labelled("key-0", new double[] {huge, -huge, huge}, 0, 9, "x:2"));
     h.feed(Fixtures.stream(12, 1, 2));
     List<TrainingMetrics> metrics = h.sideOutput(Outputs.METRICS);
+    // The batch of two is refused, then each of its examples alone: neither can be taken.
     assertThat(metrics)
         .extracting(TrainingMetrics::rejected)
-        .containsExactly(false, false, true, false);
-    assertThat(metrics).extracting(TrainingMetrics::version).containsExactly(1L, 2L, 2L, 3L);
+        .containsExactly(false, false, true, true, false);
+    assertThat(metrics).extracting(TrainingMetrics::version).containsExactly(1L, 2L, 2L, 2L, 3L);
     List<DeadLetter> dead = h.sideOutput(Outputs.DEAD_LETTERS);
-    assertThat(dead).hasSize(1);
-    assertThat(dead.get(0).reason()).isEqualTo("STEP_REFUSED");
-    assertThat(dead.get(0).source()).isEqualTo("x:1 .. x:2");
-    assertThat(new String(dead.get(0).payload())).contains("\"batch\"").contains("1.0E300");
+    assertThat(dead).hasSize(2);
+    assertThat(dead).extracting(DeadLetter::reason).containsOnly("STEP_REFUSED");
+    assertThat(dead).extracting(DeadLetter::source).containsOnly("x:1 .. x:2");
+    assertThat(dead.get(0).message()).endsWith("(example 1 of 2 of the batch)");
+    assertThat(dead.get(1).message()).endsWith("(example 2 of 2 of the batch)");
+    assertThat(new String(dead.get(0).payload()))
+        .contains("\"batch\"")
+        .contains("[1.0E300,1.0E300,1.0E300]")
+        .doesNotContain("-1.0E300");
+    assertThat(new String(dead.get(1).payload())).contains("[1.0E300,-1.0E300,1.0E300]");
+  }
+
+  @Test
+  void oneHugeExampleInABatch_theOthersTrain_andOnlyItIsDeadLettered() throws Exception {
+    JobConfig config = Fixtures.config("koala-v", "koala.batch.size", "8");
+    List<TrainingEvent> good = Fixtures.stream(21, 1, 14);
+    // A first batch, so that the model predicts something; then 3 good, the same huge example
+    // with either label, 3 good. The model gets one of the two labels wrong: that example's loss
+    // and gradient overflow and its step is refused; the other's gradient vanishes.
+    var h = harness(config).feed(good.subList(0, 11));
+    double[] huge = {1e308, -1e308, 1e308};
+    h.send(Fixtures.labelled("key-0", huge, 1, 9, "bad:1"));
+    h.send(Fixtures.labelled("key-0", huge, 0, 9, "bad:0"));
+    h.feed(good.subList(11, 14));
+    List<TrainingMetrics> second = h.sideOutput(Outputs.METRICS);
+    second = second.subList(1, second.size());
+    assertThat(
+            second.stream().filter(m -> !m.rejected()).mapToLong(TrainingMetrics::examples).sum())
+        .as("examples trained in the second batch")
+        .isEqualTo(7L);
+    assertThat(
+            second.stream().filter(TrainingMetrics::rejected).mapToLong(TrainingMetrics::examples))
+        .containsExactly(1L);
+    List<DeadLetter> dead = h.sideOutput(Outputs.DEAD_LETTERS);
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.reason()).isEqualTo("STEP_REFUSED");
+              assertThat(d.message()).matches(".*\\(example [45] of 8 of the batch\\)");
+              assertThat(new String(d.payload())).contains("1.0E308");
+            });
+    // Accepted steps carry the version on; every parameter of the model stays finite.
+    assertThat(second.stream().filter(m -> !m.rejected()).map(TrainingMetrics::version).toList())
+        .isSorted()
+        .doesNotHaveDuplicates();
+    assertThat(java.util.Arrays.stream(h.finish().get("key-0"))).allMatch(Double::isFinite);
   }
 
   @ParameterizedTest
