@@ -3,6 +3,7 @@ package io.koala.evaluation;
 import io.koala.data.LabelledExample;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
+import io.koala.training.Isolation;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
 import java.util.ArrayList;
@@ -44,10 +45,17 @@ public final class Replay {
     for (int start = 0; start < examples.size(); start += batchSize) {
       int size = Math.min(batchSize, examples.size() - start);
       before.accept(state, examples.subList(start, start + size));
-      TrainingOutcome<S> outcome =
-          trainer.train(state, LabelledExample.batch(examples, start, start + size));
-      state = outcome.state();
-      trace.batch(size, outcome.accuracy(), outcome.loss(), outcome.report().driftDetected());
+      // As the job does: a refused batch is retried by halves (Isolation), each part a step.
+      for (Isolation.Attempt<S> attempt :
+          Isolation.train(trainer, state, LabelledExample.batch(examples, start, start + size))) {
+        TrainingOutcome<S> outcome = attempt.outcome();
+        state = outcome.state();
+        trace.batch(
+            attempt.batch().size(),
+            outcome.accuracy(),
+            outcome.loss(),
+            outcome.report().driftDetected());
+      }
     }
     return trace.build();
   }
