@@ -23,7 +23,8 @@ final class StateFixtures {
   /** A fixture: a state and the serializer that stores it. */
   record Fixture<T>(T state, StateSerializer<T> serializer) {}
 
-  static final DriftState DRIFT = new DriftState(1.25, -3.5, 0.375, 2.5, 40, 1, -3.25, 1.5, 3);
+  static final DriftState DRIFT =
+      DriftState.initial(1.25).withTracker(1.25, -3.5, 0.375, 2.5, 40, 1, -3.25, 1.5, 3);
 
   static Map<String, Fixture<?>> all() {
     double[] theta = Streams.randomVector(1, 7, 1.0);
