@@ -4,7 +4,7 @@ import io.koala.state.DriftState;
 
 /**
  * Process noise Q_k for drifting streams: constant (the reference), or adapted online from the
- * surprise of the prequential loss, with a CUSUM drift statistic on the same surprise.
+ * surprise of the prequential loss and lifted once by each drift alarm.
  *
  * <h2>Implementation notes</h2>
  *
@@ -20,26 +20,18 @@ import io.koala.state.DriftState;
  * <pre>
  *   ν_k   = x_k − m_{k−1}                                   surprise
  *   u_k   = max(0, ν_k)² / s²_{k−1}                          normalised one-sided surprise
- *   z_k   = (x_k − r_{k−1}) / s_{k−1}                        standardised shift from the reference
- *   C_k   = max(0, C'_{k−1} + min(z_k, z_max) − κ)          one-sided CUSUM [3] of the shift;
- *                                                             drift alarm A_k when C_k > h;
- *                                                             C' = 0 after an alarm
  *   q̂_k   = (max(0, u_k / τ − 1) + b·[A_k]) · p̂_k            excess attributed to the parameters:
  *                                                             a 3σ surprise, or an alarm, scales p̂
  *   ρ_k   = min(Q_{k−1}, Q_0) · exp(−n_k / τ_a)               resting level, n_k examples observed
  *   Q_k   = clamp(β_Q Q_{k−1} + (1 − β_Q)(ρ_k + q̂_k / s), q_min, q_max)
  *                                                            s = B (per example) or 1; a step adds s·Q_k
  *   m_k   = β_m m_{k−1} + (1 − β_m) x_k
- *   r_k   = x_k if A_k; r_{k−1} if C_k > 0; m_k otherwise    the reference is held while the CUSUM
- *                                                             holds evidence, so it does not chase
- *                                                             the shift it tests
  *   s²_k  = β' s²_{k−1} + (1 − β') min(ν_k², w s²_{k−1}),   β' = min(β_s, 1 − 1/(k − 1))
  * </pre>
  *
  * <p>Alarms A_k come from the {@link DriftDetector}, a Bernoulli CUSUM on the per-example
- * prequential errors whose threshold follows from a designed false-alarm rate. When a caller gives
- * only losses (no per-example errors), the CUSUM C_k of z_k above is the fallback, with κ = 1, h =
- * 18, z_max = 6 fixed (fitted once to the multi-key concept stream: its null is not calibrated).
+ * prequential errors whose threshold follows from a designed false-alarm rate; when a caller gives
+ * only losses, from the {@link LossCusum} on x_k.
  *
  * <p>p̂_k is the optimizer's predicted covariance before this batch: p_{k−1} + Q_{k−1} for KOALA-V,
  * P̂00 for KOALA-M, σ + Q_{k−1} for KOALA++ (which keeps no isotropic covariance). Scaling p̂
@@ -60,17 +52,13 @@ import io.koala.state.DriftState;
  *
  * <p>References: [1] R. Mehra, On the identification of variances and adaptive Kalman filtering,
  * IEEE TAC 15(2), 1970. [2] A. Mohamed, K. Schwarz, Adaptive Kalman filtering for INS/GPS, J.
- * Geodesy 73, 1999. [3] E. S. Page, Continuous inspection schemes, Biometrika 41, 1954.
+ * Geodesy 73, 1999.
  *
  * @param adaptive whether Q_k adapts; when false Q_k = Q_0 and only the drift statistic runs
  * @param base Q_0, where Q starts and decays back to
  * @param min q_min
  * @param max q_max
  * @param processNoiseBeta β_Q
- * @param levelBeta β_m
- * @param surpriseBeta β_s
- * @param surpriseThreshold τ, the normalised surprise beyond which Q rises
- * @param winsorisation w
  * @param detector the drift detector on the prequential errors
  * @param warmupExamples examples before Q may rise or an alarm be raised (the observations that
  *     hold them, counted as observations × this observation's examples: exact for a constant batch
@@ -89,21 +77,18 @@ public record ProcessNoise(
     double min,
     double max,
     double processNoiseBeta,
-    double levelBeta,
-    double surpriseBeta,
-    double surpriseThreshold,
-    double winsorisation,
     DriftDetector detector,
     int warmupExamples,
     boolean perExample,
     double alarmBoost,
     int minExamples) {
 
-  /** The loss CUSUM's κ, h and z_max (the fallback without per-example errors; fixed). */
-  private static final double LOSS_CUSUM_REFERENCE = 1.0;
+  /** β_m, β_s, τ and w (fixed a priori, see the class notes). */
+  private static final double LEVEL_BETA = 0.9;
 
-  private static final double LOSS_CUSUM_THRESHOLD = 18.0;
-  private static final double SURPRISE_CAP = 6.0;
+  private static final double SURPRISE_BETA = 0.99;
+  private static final double SURPRISE_THRESHOLD = 9.0;
+  private static final double WINSORISATION = 9.0;
 
   /** Keeps log(L) finite for a perfect fit. */
   private static final double LOSS_FLOOR = 1e-12;
@@ -130,10 +115,6 @@ public record ProcessNoise(
         "processNoise.max (must be >= base)",
         max);
     require(processNoiseBeta >= 0 && processNoiseBeta < 1, "processNoise.beta", processNoiseBeta);
-    require(levelBeta >= 0 && levelBeta < 1, "drift.level-beta", levelBeta);
-    require(surpriseBeta >= 0 && surpriseBeta < 1, "drift.surprise-beta", surpriseBeta);
-    require(surpriseThreshold > 0, "processNoise.surprise-threshold", surpriseThreshold);
-    require(winsorisation >= 1, "drift.winsorisation", winsorisation);
     if (detector == null) {
       throw new IllegalArgumentException("invalid drift detector: null");
     }
@@ -161,10 +142,6 @@ public record ProcessNoise(
         Math.min(base, 1e-8),
         Math.max(base, 1e4),
         0.7,
-        0.9,
-        0.99,
-        9.0,
-        9.0,
         DriftDetector.DEFAULTS,
         160,
         false,
@@ -187,10 +164,6 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         detector,
         warmupExamples,
         perExample,
@@ -205,10 +178,6 @@ public record ProcessNoise(
         newMin,
         newMax,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         detector,
         warmupExamples,
         perExample,
@@ -224,10 +193,6 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         detector,
         warmupExamples,
         on,
@@ -243,10 +208,6 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         detector,
         warmupExamples,
         perExample,
@@ -262,10 +223,6 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         newDetector,
         warmupExamples,
         perExample,
@@ -281,10 +238,6 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         detector,
         examples,
         perExample,
@@ -300,10 +253,6 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
         detector,
         warmupExamples,
         perExample,
@@ -315,14 +264,9 @@ public record ProcessNoise(
     return DriftState.initial(base);
   }
 
-  /** The loss CUSUM's allowance κ per observation, in baseline deviations (fixed a priori). */
-  public double cusumReference() {
-    return LOSS_CUSUM_REFERENCE;
-  }
-
   /** The loss CUSUM's alarm threshold h (fixed; the fallback without per-example errors). */
   public double cusumThreshold() {
-    return LOSS_CUSUM_THRESHOLD;
+    return LossCusum.THRESHOLD;
   }
 
   /** Whether the batch that produced {@code state} raised a drift alarm. */
@@ -337,7 +281,7 @@ public record ProcessNoise(
   public double statistic(DriftState state) {
     return state.monitoredExamples() > 0 || state.errorCusum() > 0
         ? detector.normalised(state)
-        : state.cusum() / LOSS_CUSUM_THRESHOLD;
+        : state.cusum() / LossCusum.THRESHOLD;
   }
 
   /** Q_k in the state's unit: per step, or per example with {@link #perExample}. */
@@ -373,34 +317,19 @@ public record ProcessNoise(
       int batchSize,
       PrequentialErrors errors) {
     boolean detected = errors != null;
-    if (detected) {
-      state = detector.observe(state, errors, warmupExamples);
-    }
+    state = detected ? detector.observe(state, errors, warmupExamples) : state.withAlarm(false);
     boolean errorAlarm = detected && state.alarm();
     long pooled = state.pendingExamples() + batchSize;
     double pooledLoss = state.pendingLoss() + Math.max(loss, 0.0) * batchSize;
     if (pooled < minExamples && !errorAlarm) {
       // Not an observation yet: Q and the statistic stand (an alarm is not repeated).
-      DriftState pending =
-          state.withTracker(
-              state.processNoise(),
-              state.lossLevel(),
-              state.surpriseVariance(),
-              state.cusum() > LOSS_CUSUM_THRESHOLD ? 0.0 : state.cusum(),
-              state.observations(),
-              state.alarms(),
-              state.reference(),
-              pooledLoss,
-              pooled);
-      return detected ? pending : withAlarm(pending, false);
+      return state.withPending(LossCusum.restart(state), pooledLoss, pooled);
     }
     int examples = (int) pooled;
     long n = state.observations() + 1;
     double x = Math.log(pooledLoss / pooled + LOSS_FLOOR);
     if (n == 1) {
-      DriftState first =
-          state.withTracker(state.processNoise(), x, 0.0, 0.0, n, state.alarms(), x, 0.0, 0);
-      return detected ? first : withAlarm(first, false);
+      return state.withTracker(state.processNoise(), x, 0.0, 0.0, n, state.alarms(), x, 0.0, 0);
     }
     double previousVariance = state.surpriseVariance();
     double surprise = x - state.lossLevel();
@@ -408,44 +337,30 @@ public record ProcessNoise(
     double u =
         previousVariance > 0
             ? positive * positive / previousVariance
-            : (positive > 0 ? SURPRISE_CAP * SURPRISE_CAP : 0.0);
-    double level = levelBeta * state.lossLevel() + (1.0 - levelBeta) * x;
+            : (positive > 0 ? LossCusum.CAP * LossCusum.CAP : 0.0);
+    double level = LEVEL_BETA * state.lossLevel() + (1.0 - LEVEL_BETA) * x;
     // Bias-corrected start: a plain mean of the first 1/(1 − β_s) samples, then the EMA.
-    double beta = Math.min(surpriseBeta, 1.0 - 1.0 / (n - 1));
+    double beta = Math.min(SURPRISE_BETA, 1.0 - 1.0 / (n - 1));
     // The warm-up in examples: n observations of this one's size (exact for a constant B).
     double sample =
         (n - 1) * examples > warmupExamples / 2
-            ? Math.min(surprise * surprise, winsorisation * previousVariance)
+            ? Math.min(surprise * surprise, WINSORISATION * previousVariance)
             : surprise * surprise;
     double variance = beta * previousVariance + (1.0 - beta) * sample;
     if (n * examples <= warmupExamples) {
-      DriftState early =
-          state.withTracker(
-              state.processNoise(), level, variance, 0.0, n, state.alarms(), level, 0.0, 0);
-      return detected ? early : withAlarm(early, false);
+      return state.withTracker(
+          state.processNoise(), level, variance, 0.0, n, state.alarms(), level, 0.0, 0);
     }
-    double cusum = 0.0;
-    double reference = level;
-    boolean alarm = errorAlarm;
-    long alarms = state.alarms();
-    if (!detected) {
-      // The fallback: a CUSUM of the standardised shift of the loss from a reference that is held
-      // while the CUSUM holds evidence (so that it does not chase the shift it tests).
-      double z =
-          previousVariance > 0
-              ? (x - state.reference()) / Math.sqrt(previousVariance)
-              : (x > state.reference() ? SURPRISE_CAP : 0.0);
-      double restart = state.cusum() > LOSS_CUSUM_THRESHOLD ? 0.0 : state.cusum();
-      cusum = Math.max(0.0, restart + Math.min(z, SURPRISE_CAP) - LOSS_CUSUM_REFERENCE);
-      alarm = cusum > LOSS_CUSUM_THRESHOLD;
-      alarms = alarm ? alarms + 1 : alarms;
-      // After an alarm the new concept's loss is the reference; without evidence it follows m.
-      reference = alarm ? x : cusum > 0 ? state.reference() : level;
-    }
+    LossCusum.Step fallback =
+        detected
+            ? new LossCusum.Step(0.0, false, level)
+            : LossCusum.step(state, x, previousVariance, level);
+    boolean alarm = detected ? errorAlarm : fallback.alarm();
+    long alarms = state.alarms() + (detected || !alarm ? 0 : 1);
     double q = state.processNoise();
     if (adaptive) {
       // A 3σ surprise raises Q at once; an alarm raises it too (sustained, smaller surprises).
-      double factor = Math.max(0.0, u / surpriseThreshold - 1.0) + (alarm ? alarmBoost : 0.0);
+      double factor = Math.max(0.0, u / SURPRISE_THRESHOLD - 1.0) + (alarm ? alarmBoost : 0.0);
       double excess = factor * predictedCovariance / (perExample ? examples : 1);
       if (!Double.isFinite(excess)) {
         excess = max;
@@ -457,17 +372,8 @@ public record ProcessNoise(
                   min,
                   processNoiseBeta * q + (1.0 - processNoiseBeta) * (rest(q, examples) + excess)));
     }
-    DriftState next = state.withTracker(q, level, variance, cusum, n, alarms, reference, 0.0, 0);
-    return detected ? next : withAlarm(next, alarm);
-  }
-
-  private static DriftState withAlarm(DriftState state, boolean alarm) {
-    return state.withDetector(
-        state.errorRate(),
-        state.residualScale(),
-        state.errorCusum(),
-        state.monitoredExamples(),
-        alarm,
-        state.alarms());
+    return state
+        .withTracker(q, level, variance, fallback.cusum(), n, alarms, fallback.reference(), 0.0, 0)
+        .withAlarm(alarm);
   }
 }

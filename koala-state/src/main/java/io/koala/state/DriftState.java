@@ -96,6 +96,25 @@ public record DriftState(
         alarm);
   }
 
+  /** The state with the alarm flag set to {@code raised}. */
+  public DriftState withAlarm(boolean raised) {
+    return withDetector(errorRate, residualScale, errorCusum, monitoredExamples, raised, alarms);
+  }
+
+  /** The state with a batch pooled (not yet an observation) and the loss CUSUM at {@code c}. */
+  public DriftState withPending(double c, double loss, long examples) {
+    return withTracker(
+        processNoise,
+        lossLevel,
+        surpriseVariance,
+        c,
+        observations,
+        alarms,
+        reference,
+        loss,
+        examples);
+  }
+
   boolean isFinite() {
     return Double.isFinite(processNoise)
         && Double.isFinite(lossLevel)
