@@ -158,9 +158,14 @@ public record DriftDetector(double shift, double threshold, double falseAlarmRat
     return state.withDetector(rate, scale, s, n, false, state.alarms());
   }
 
-  /** The statistic in units of its threshold: an alarm when it exceeds 1. */
+  /**
+   * The statistic in units of its threshold: above 1 exactly when the batch alarmed. (h is taken at
+   * p̂₀ after the batch, the batch was tested at p̂₀ before it; the clamp keeps the two
+   * consistent.)
+   */
   public double normalised(DriftState state) {
     long n = state.alarm() ? MEMORY : state.monitoredExamples();
-    return state.errorCusum() / threshold(inControlRate(state.errorRate(), n));
+    double ratio = state.errorCusum() / threshold(inControlRate(state.errorRate(), n));
+    return state.alarm() ? Math.max(ratio, Math.nextUp(1.0)) : Math.min(ratio, 1.0);
   }
 }

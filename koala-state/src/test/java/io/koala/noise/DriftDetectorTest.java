@@ -131,6 +131,23 @@ class DriftDetectorTest {
   }
 
   @Test
+  void normalisedStatistic_exceedsOneExactlyWhenABatchAlarms() {
+    SplittableRandom random = new SplittableRandom(5);
+    DriftState state = DriftState.initial(0.0);
+    int alarms = 0;
+    for (int k = 0; k < 2_000; k++) {
+      double[] wrong = new double[8];
+      for (int i = 0; i < 8; i++) {
+        wrong[i] = random.nextDouble() < (k < 1_000 ? 0.1 : 0.4) ? 1.0 : 0.0;
+      }
+      state = DETECTOR.observe(state, PrequentialErrors.misclassifications(wrong), WARMUP);
+      alarms += state.alarm() ? 1 : 0;
+      assertThat(DETECTOR.normalised(state) > 1).isEqualTo(state.alarm());
+    }
+    assertThat(alarms).isPositive();
+  }
+
+  @Test
   void invalidSettings_areRefused() {
     assertThatThrownBy(() -> DETECTOR.withShift(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> DETECTOR.withThreshold(-1))
