@@ -13,7 +13,6 @@ import io.koala.model.Head;
 import io.koala.model.Model;
 import io.koala.optimizer.BlockLayout;
 import io.koala.optimizer.OptimizerSpec;
-import io.koala.optimizer.Optimizers;
 import io.koala.state.ModelStateSerializer;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
@@ -244,11 +243,12 @@ public final class JobConfig implements Serializable {
     return read(option).guarantee();
   }
 
-  /** The threshold h of the drift statistic, as configured, reported with every drift event. */
+  /**
+   * The threshold of the drift statistic reported with every drift event: 1, since the statistic is
+   * reported in units of its threshold (each key's h follows its in-control error rate).
+   */
   public double driftThreshold() {
-    return Optimizers.processNoise(
-            read(OPTIMIZER), read(OPTIMIZER_DEFAULTS), trainerSpec().overrides())
-        .cusumThreshold();
+    return 1.0;
   }
 
   public DecoderLimits decoderLimits() {
@@ -318,7 +318,8 @@ public final class JobConfig implements Serializable {
                     read(DRIFT_REFERENCE),
                     read(DRIFT_THRESHOLD),
                     read(DRIFT_WARMUP),
-                    read(DRIFT_ALARM_BOOST)));
+                    read(DRIFT_ALARM_BOOST),
+                    read(DRIFT_FALSE_ALARM_RATE)));
     return shape.withOverrides(overrides);
   }
 

@@ -164,16 +164,27 @@ public final class KoalaOptions {
           .doubleType()
           .noDefaultValue()
           .withDescription(
-              "κ, the drift CUSUM's allowance per observation, in baseline deviations of the "
-                  + "log loss (koala-v, koala-m, koala-pp)."
+              "δ, the rise of the prequential error rate the drift CUSUM is designed to detect "
+                  + "(between zero and one; for regression the rate of residuals beyond twice "
+                  + "their in-control scale; koala-v, koala-m, koala-pp)."
                   + FROM_PRESET);
   public static final ConfigOption<Double> DRIFT_THRESHOLD =
       key("koala.drift.threshold")
           .doubleType()
           .noDefaultValue()
           .withDescription(
-              "h, the drift CUSUM's alarm threshold: a drift event is written when the statistic "
-                  + "exceeds it."
+              "h, the drift CUSUM's alarm threshold in nats of log-likelihood ratio; unset, each "
+                  + "key derives it from koala.drift.false-alarm-rate and its in-control error "
+                  + "rate."
+                  + FROM_PRESET);
+  public static final ConfigOption<Double> DRIFT_FALSE_ALARM_RATE =
+      key("koala.drift.false-alarm-rate")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription(
+              "The designed false drift alarms per hundred thousand in-control examples, from "
+                  + "which h "
+                  + "is derived (docs/algorithms.md#drift-statistic)."
                   + FROM_PRESET);
   public static final ConfigOption<Integer> DRIFT_WARMUP =
       key("koala.drift.warmup")
@@ -181,7 +192,7 @@ public final class KoalaOptions {
           .noDefaultValue()
           .withDescription(
               "Examples (not batches) a key sees before its drift statistic may alarm or its "
-                  + "adaptive Q_k rise."
+                  + "adaptive Q_k rise; the drift statistic warms up again after each alarm."
                   + FROM_PRESET);
   public static final ConfigOption<Double> DRIFT_ALARM_BOOST =
       key("koala.drift.alarm-boost")

@@ -254,7 +254,8 @@ class JobConfigTest {
             KoalaOptions.DRIFT_REFERENCE,
             KoalaOptions.DRIFT_THRESHOLD,
             KoalaOptions.DRIFT_WARMUP,
-            KoalaOptions.DRIFT_ALARM_BOOST);
+            KoalaOptions.DRIFT_ALARM_BOOST,
+            KoalaOptions.DRIFT_FALSE_ALARM_RATE);
     for (var option : presetSupplied) {
       var entry = OptionCatalog.find(option.key()).orElseThrow();
       assertThat(option.hasDefaultValue()).as(option.key()).isFalse();
@@ -299,20 +300,19 @@ class JobConfigTest {
   }
 
   @Test
-  void driftThreshold_isTheConfiguredH_elseThePresets() {
-    double preset = io.koala.noise.ProcessNoise.adaptive(1.0).cusumThreshold();
-    assertThat(Fixtures.config("koala-v").driftThreshold()).isEqualTo(preset);
+  void driftThreshold_isOne_theStatisticBeingInUnitsOfItsThreshold() {
+    assertThat(Fixtures.config("koala-v").driftThreshold()).isEqualTo(1.0);
     for (String optimizer : List.of("koala-v", "koala-m", "koala-pp")) {
       assertThat(Fixtures.config(optimizer, "koala.drift.threshold", "7.5").driftThreshold())
           .as(optimizer)
-          .isEqualTo(7.5);
+          .isEqualTo(1.0);
     }
   }
 
   @Test
   void driftOptions_reachTheTracker() {
     var spec = io.koala.optimizer.OptimizerSpec.of(io.koala.optimizer.BlockLayout.global(1));
-    var drift = new io.koala.optimizer.OptimizerSpec.Drift(0.5, 12.0, 640, 20.0);
+    var drift = new io.koala.optimizer.OptimizerSpec.Drift(0.5, 12.0, 640, 20.0, 2.0);
     for (var kind :
         List.of(
             io.koala.optimizer.OptimizerKind.KOALA_V,
@@ -320,14 +320,14 @@ class JobConfigTest {
             io.koala.optimizer.OptimizerKind.KOALA_PP)) {
       for (var preset : io.koala.optimizer.Preset.values()) {
         var q = io.koala.optimizer.Optimizers.processNoise(kind, preset, spec.withDrift(drift));
-        assertThat(q.cusumReference()).as("%s %s", kind, preset).isEqualTo(0.5);
-        assertThat(q.cusumThreshold()).isEqualTo(12.0);
+        assertThat(q.detector().shift()).as("%s %s", kind, preset).isEqualTo(0.5);
+        assertThat(q.detector().threshold()).isEqualTo(12.0);
+        assertThat(q.detector().falseAlarmRate()).isEqualTo(2.0);
         assertThat(q.warmupExamples()).isEqualTo(640);
         assertThat(q.alarmBoost()).isEqualTo(20.0);
         var unset = io.koala.optimizer.Optimizers.processNoise(kind, preset, spec);
         var factory = io.koala.noise.ProcessNoise.adaptive(1.0);
-        assertThat(unset.cusumReference()).isEqualTo(factory.cusumReference());
-        assertThat(unset.cusumThreshold()).isEqualTo(factory.cusumThreshold());
+        assertThat(unset.detector()).isEqualTo(factory.detector());
         assertThat(unset.warmupExamples()).isEqualTo(factory.warmupExamples());
         assertThat(unset.alarmBoost()).isEqualTo(factory.alarmBoost());
       }
@@ -342,7 +342,7 @@ class JobConfigTest {
             "koala.drift.alarm-boost",
             "0");
     assertThat(config.trainer().optimizer().config().toString())
-        .contains("cusumReference=0.5")
+        .contains("shift=0.5")
         .contains("warmupExamples=640")
         .contains("alarmBoost=0.0");
   }
@@ -350,7 +350,7 @@ class JobConfigTest {
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({
     "koala.drift.reference, 0, drift.reference",
-    "koala.drift.reference, 6, drift.surprise-cap",
+    "koala.drift.reference, 6, drift.reference",
     "koala.drift.threshold, -1, drift.threshold",
     "koala.drift.warmup, 0, drift.warmup",
     "koala.drift.alarm-boost, -1, drift.alarm-boost",

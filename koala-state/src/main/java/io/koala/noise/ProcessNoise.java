@@ -4,7 +4,7 @@ import io.koala.state.DriftState;
 
 /**
  * Process noise Q_k for drifting streams: constant (the reference), or adapted online from the
- * surprise of the prequential loss, with a CUSUM drift statistic on the same surprise.
+ * surprise of the prequential loss and lifted once by each drift alarm.
  *
  * <h2>Implementation notes</h2>
  *
@@ -20,29 +20,18 @@ import io.koala.state.DriftState;
  * <pre>
  *   ν_k   = x_k − m_{k−1}                                   surprise
  *   u_k   = max(0, ν_k)² / s²_{k−1}                          normalised one-sided surprise
- *   z_k   = (x_k − r_{k−1}) / s_{k−1}                        standardised shift from the reference
- *   C_k   = max(0, C'_{k−1} + min(z_k, z_max) − κ)          one-sided CUSUM [3] of the shift;
- *                                                             drift alarm A_k when C_k > h;
- *                                                             C' = 0 after an alarm
  *   q̂_k   = (max(0, u_k / τ − 1) + b·[A_k]) · p̂_k            excess attributed to the parameters:
  *                                                             a 3σ surprise, or an alarm, scales p̂
  *   ρ_k   = min(Q_{k−1}, Q_0) · exp(−n_k / τ_a)               resting level, n_k examples observed
  *   Q_k   = clamp(β_Q Q_{k−1} + (1 − β_Q)(ρ_k + q̂_k / s), q_min, q_max)
  *                                                            s = B (per example) or 1; a step adds s·Q_k
  *   m_k   = β_m m_{k−1} + (1 − β_m) x_k
- *   r_k   = x_k if A_k; r_{k−1} if C_k > 0; m_k otherwise    the reference is held while the CUSUM
- *                                                             holds evidence, so it does not chase
- *                                                             the shift it tests
  *   s²_k  = β' s²_{k−1} + (1 − β') min(ν_k², w s²_{k−1}),   β' = min(β_s, 1 − 1/(k − 1))
  * </pre>
  *
- * <p>Two signals, because drifts come in two shapes. A jump that makes single batches 3σ surprising
- * raises Q at once through u_k. A shift of the loss by a fraction of a batch's noise, the usual
- * case for classification (a drift that costs 20 points of accuracy moves a batch of 8's log loss
- * by about one σ), is invisible batch by batch but accumulates in the CUSUM of z_k against the held
- * reference. (An earlier CUSUM of u_k against the fast level m_k saw 3 of 24 such drifts at B = 8;
- * this one sees 17, with no false alarm: the drift benchmark's alarm table in
- * benchmarks/README.md.)
+ * <p>Alarms A_k come from the {@link DriftDetector}, a Bernoulli CUSUM on the per-example
+ * prequential errors whose threshold follows from a designed false-alarm rate; when a caller gives
+ * only losses, from the {@link LossCusum} on x_k.
  *
  * <p>p̂_k is the optimizer's predicted covariance before this batch: p_{k−1} + Q_{k−1} for KOALA-V,
  * P̂00 for KOALA-M, σ + Q_{k−1} for KOALA++ (which keeps no isotropic covariance). Scaling p̂
@@ -58,30 +47,19 @@ import io.koala.state.DriftState;
  * the EMA's memory is reached (β'), winsorised at w s² only after {@code warmupExamples}/2
  * examples; for the observations within the first {@code warmupExamples} examples only m, r and s²
  * learn. The warm-up counts examples, so that it covers the same stretch of stream at every batch
- * size: 160, the 20 observations of 8 examples it was chosen with (B = 8, and B = 1, 2 and 4, which
- * pool to 8); at B = 32 that is 5 observations where it was 20. z_max − κ &lt; h means no single
- * outlier batch raises an alarm. Defaults: τ = 9 (3σ), β_s = 0.99, w = 9, chosen on fixed-seed
- * regression streams (d = 5, batches of 8 to 32, 40 runs of 600 batches, true weights jumping at
- * batch 300 in half of them); κ = 1, h = 18, z_max = 6, chosen on the multi-key concept stream
- * ({@code DriftingStream.multiKeyConcepts}) as the most sensitive setting that raises no alarm on
- * those regression streams' stationary runs.
+ * size. Defaults: τ = 9 (3σ), β_s = 0.99, w = 9, chosen on fixed-seed regression streams (d = 5,
+ * batches of 8 to 32, 40 runs of 600 batches, true weights jumping at batch 300 in half of them).
  *
  * <p>References: [1] R. Mehra, On the identification of variances and adaptive Kalman filtering,
  * IEEE TAC 15(2), 1970. [2] A. Mohamed, K. Schwarz, Adaptive Kalman filtering for INS/GPS, J.
- * Geodesy 73, 1999. [3] E. S. Page, Continuous inspection schemes, Biometrika 41, 1954.
+ * Geodesy 73, 1999.
  *
  * @param adaptive whether Q_k adapts; when false Q_k = Q_0 and only the drift statistic runs
  * @param base Q_0, where Q starts and decays back to
  * @param min q_min
  * @param max q_max
  * @param processNoiseBeta β_Q
- * @param levelBeta β_m
- * @param surpriseBeta β_s
- * @param surpriseThreshold τ, the normalised surprise beyond which Q rises
- * @param winsorisation w
- * @param cusumReference κ, the allowance per batch
- * @param cusumThreshold h
- * @param surpriseCap z_max
+ * @param detector the drift detector on the prequential errors
  * @param warmupExamples examples before Q may rise or an alarm be raised (the observations that
  *     hold them, counted as observations × this observation's examples: exact for a constant batch
  *     size); winsorisation of s² starts after half of them
@@ -99,17 +77,18 @@ public record ProcessNoise(
     double min,
     double max,
     double processNoiseBeta,
-    double levelBeta,
-    double surpriseBeta,
-    double surpriseThreshold,
-    double winsorisation,
-    double cusumReference,
-    double cusumThreshold,
-    double surpriseCap,
+    DriftDetector detector,
     int warmupExamples,
     boolean perExample,
     double alarmBoost,
     int minExamples) {
+
+  /** β_m, β_s, τ and w (fixed a priori, see the class notes). */
+  private static final double LEVEL_BETA = 0.9;
+
+  private static final double SURPRISE_BETA = 0.99;
+  private static final double SURPRISE_THRESHOLD = 9.0;
+  private static final double WINSORISATION = 9.0;
 
   /** Keeps log(L) finite for a perfect fit. */
   private static final double LOSS_FLOOR = 1e-12;
@@ -136,16 +115,9 @@ public record ProcessNoise(
         "processNoise.max (must be >= base)",
         max);
     require(processNoiseBeta >= 0 && processNoiseBeta < 1, "processNoise.beta", processNoiseBeta);
-    require(levelBeta >= 0 && levelBeta < 1, "drift.level-beta", levelBeta);
-    require(surpriseBeta >= 0 && surpriseBeta < 1, "drift.surprise-beta", surpriseBeta);
-    require(surpriseThreshold > 0, "processNoise.surprise-threshold", surpriseThreshold);
-    require(winsorisation >= 1, "drift.winsorisation", winsorisation);
-    require(cusumReference > 0, "drift.reference", cusumReference);
-    require(cusumThreshold > 0, "drift.threshold", cusumThreshold);
-    require(
-        surpriseCap > cusumReference,
-        "drift.surprise-cap (must be > drift.reference)",
-        surpriseCap);
+    if (detector == null) {
+      throw new IllegalArgumentException("invalid drift detector: null");
+    }
     require(warmupExamples >= 1, "drift.warmup (examples)", warmupExamples);
     require(alarmBoost >= 0 && Double.isFinite(alarmBoost), "drift.alarm-boost", alarmBoost);
     require(minExamples >= 1, "drift.min-examples", minExamples);
@@ -170,13 +142,7 @@ public record ProcessNoise(
         Math.min(base, 1e-8),
         Math.max(base, 1e4),
         0.7,
-        0.9,
-        0.99,
-        9.0,
-        9.0,
-        1.0,
-        18.0,
-        6.0,
+        DriftDetector.DEFAULTS,
         160,
         false,
         100.0,
@@ -198,13 +164,7 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        cusumThreshold,
-        surpriseCap,
+        detector,
         warmupExamples,
         perExample,
         alarmBoost,
@@ -218,13 +178,7 @@ public record ProcessNoise(
         newMin,
         newMax,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        cusumThreshold,
-        surpriseCap,
+        detector,
         warmupExamples,
         perExample,
         alarmBoost,
@@ -239,13 +193,7 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        cusumThreshold,
-        surpriseCap,
+        detector,
         warmupExamples,
         on,
         alarmBoost,
@@ -260,55 +208,22 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        cusumThreshold,
-        surpriseCap,
+        detector,
         warmupExamples,
         perExample,
         boost,
         minExamples);
   }
 
-  /** The CUSUM's allowance κ per observation, in baseline deviations. */
-  public ProcessNoise withCusumReference(double reference) {
+  /** The drift detector on the prequential errors. */
+  public ProcessNoise withDetector(DriftDetector newDetector) {
     return new ProcessNoise(
         adaptive,
         base,
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        reference,
-        cusumThreshold,
-        surpriseCap,
-        warmupExamples,
-        perExample,
-        alarmBoost,
-        minExamples);
-  }
-
-  /** The CUSUM's alarm threshold h. */
-  public ProcessNoise withCusumThreshold(double threshold) {
-    return new ProcessNoise(
-        adaptive,
-        base,
-        min,
-        max,
-        processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        threshold,
-        surpriseCap,
+        newDetector,
         warmupExamples,
         perExample,
         alarmBoost,
@@ -323,13 +238,7 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        cusumThreshold,
-        surpriseCap,
+        detector,
         examples,
         perExample,
         alarmBoost,
@@ -344,13 +253,7 @@ public record ProcessNoise(
         min,
         max,
         processNoiseBeta,
-        levelBeta,
-        surpriseBeta,
-        surpriseThreshold,
-        winsorisation,
-        cusumReference,
-        cusumThreshold,
-        surpriseCap,
+        detector,
         warmupExamples,
         perExample,
         alarmBoost,
@@ -361,9 +264,24 @@ public record ProcessNoise(
     return DriftState.initial(base);
   }
 
+  /** The loss CUSUM's alarm threshold h (fixed; the fallback without per-example errors). */
+  public double cusumThreshold() {
+    return LossCusum.THRESHOLD;
+  }
+
   /** Whether the batch that produced {@code state} raised a drift alarm. */
   public boolean isAlarm(DriftState state) {
-    return state.cusum() > cusumThreshold;
+    return state.alarm();
+  }
+
+  /**
+   * The drift statistic in units of its threshold (an alarm when it exceeds 1): the error CUSUM's
+   * once the detector has seen errors, else the loss CUSUM's.
+   */
+  public double statistic(DriftState state) {
+    return state.monitoredExamples() > 0 || state.errorCusum() > 0
+        ? detector.normalised(state)
+        : state.cusum() / LossCusum.THRESHOLD;
   }
 
   /** Q_k in the state's unit: per step, or per example with {@link #perExample}. */
@@ -376,35 +294,42 @@ public record ProcessNoise(
     return perExample ? current(state) * batchSize : current(state);
   }
 
+  /** {@link #observe(DriftState, double, double, int, PrequentialErrors)} without errors. */
+  public DriftState observe(
+      DriftState state, double loss, double predictedCovariance, int batchSize) {
+    return observe(state, loss, predictedCovariance, batchSize, null);
+  }
+
   /**
-   * Observes the prequential loss of batch k and returns the state holding Q_k.
+   * Observes the prequential loss of batch k (and its per-example errors) and returns the state
+   * holding Q_k.
    *
    * @param loss L_k at the evaluation point, before the step
    * @param predictedCovariance p̂_k, the optimizer's predicted covariance (see the class notes)
    * @param batchSize examples in the batch (the unit of Q with {@link #perExample})
+   * @param errors the batch's prequential errors for the {@link DriftDetector}, or null: then the
+   *     loss CUSUM raises the alarms
    */
   public DriftState observe(
-      DriftState state, double loss, double predictedCovariance, int batchSize) {
+      DriftState state,
+      double loss,
+      double predictedCovariance,
+      int batchSize,
+      PrequentialErrors errors) {
+    boolean detected = errors != null;
+    state = detected ? detector.observe(state, errors, warmupExamples) : state.withAlarm(false);
+    boolean errorAlarm = detected && state.alarm();
     long pooled = state.pendingExamples() + batchSize;
     double pooledLoss = state.pendingLoss() + Math.max(loss, 0.0) * batchSize;
-    if (pooled < minExamples) {
+    if (pooled < minExamples && !errorAlarm) {
       // Not an observation yet: Q and the statistic stand (an alarm is not repeated).
-      return new DriftState(
-          state.processNoise(),
-          state.lossLevel(),
-          state.surpriseVariance(),
-          isAlarm(state) ? 0.0 : state.cusum(),
-          state.observations(),
-          state.alarms(),
-          state.reference(),
-          pooledLoss,
-          pooled);
+      return state.withPending(LossCusum.restart(state), pooledLoss, pooled);
     }
     int examples = (int) pooled;
     long n = state.observations() + 1;
     double x = Math.log(pooledLoss / pooled + LOSS_FLOOR);
     if (n == 1) {
-      return new DriftState(state.processNoise(), x, 0.0, 0.0, n, state.alarms(), x, 0.0, 0);
+      return state.withTracker(state.processNoise(), x, 0.0, 0.0, n, state.alarms(), x, 0.0, 0);
     }
     double previousVariance = state.surpriseVariance();
     double surprise = x - state.lossLevel();
@@ -412,36 +337,30 @@ public record ProcessNoise(
     double u =
         previousVariance > 0
             ? positive * positive / previousVariance
-            : (positive > 0 ? surpriseCap * surpriseCap : 0.0);
-    double level = levelBeta * state.lossLevel() + (1.0 - levelBeta) * x;
+            : (positive > 0 ? LossCusum.CAP * LossCusum.CAP : 0.0);
+    double level = LEVEL_BETA * state.lossLevel() + (1.0 - LEVEL_BETA) * x;
     // Bias-corrected start: a plain mean of the first 1/(1 − β_s) samples, then the EMA.
-    double beta = Math.min(surpriseBeta, 1.0 - 1.0 / (n - 1));
+    double beta = Math.min(SURPRISE_BETA, 1.0 - 1.0 / (n - 1));
     // The warm-up in examples: n observations of this one's size (exact for a constant B).
     double sample =
         (n - 1) * examples > warmupExamples / 2
-            ? Math.min(surprise * surprise, winsorisation * previousVariance)
+            ? Math.min(surprise * surprise, WINSORISATION * previousVariance)
             : surprise * surprise;
     double variance = beta * previousVariance + (1.0 - beta) * sample;
     if (n * examples <= warmupExamples) {
-      return new DriftState(
+      return state.withTracker(
           state.processNoise(), level, variance, 0.0, n, state.alarms(), level, 0.0, 0);
     }
-    // The CUSUM of the standardised shift of the loss from a reference that is held while the
-    // CUSUM holds evidence (so that it does not chase the shift it tests).
-    double z =
-        previousVariance > 0
-            ? (x - state.reference()) / Math.sqrt(previousVariance)
-            : (x > state.reference() ? surpriseCap : 0.0);
-    double restart = isAlarm(state) ? 0.0 : state.cusum();
-    double cusum = Math.max(0.0, restart + Math.min(z, surpriseCap) - cusumReference);
-    boolean alarm = cusum > cusumThreshold;
-    long alarms = alarm ? state.alarms() + 1 : state.alarms();
-    // After an alarm the new concept's loss is the reference; without evidence it follows m.
-    double reference = alarm ? x : cusum > 0 ? state.reference() : level;
+    LossCusum.Step fallback =
+        detected
+            ? new LossCusum.Step(0.0, false, level)
+            : LossCusum.step(state, x, previousVariance, level);
+    boolean alarm = detected ? errorAlarm : fallback.alarm();
+    long alarms = state.alarms() + (detected || !alarm ? 0 : 1);
     double q = state.processNoise();
     if (adaptive) {
       // A 3σ surprise raises Q at once; an alarm raises it too (sustained, smaller surprises).
-      double factor = Math.max(0.0, u / surpriseThreshold - 1.0) + (alarm ? alarmBoost : 0.0);
+      double factor = Math.max(0.0, u / SURPRISE_THRESHOLD - 1.0) + (alarm ? alarmBoost : 0.0);
       double excess = factor * predictedCovariance / (perExample ? examples : 1);
       if (!Double.isFinite(excess)) {
         excess = max;
@@ -453,6 +372,8 @@ public record ProcessNoise(
                   min,
                   processNoiseBeta * q + (1.0 - processNoiseBeta) * (rest(q, examples) + excess)));
     }
-    return new DriftState(q, level, variance, cusum, n, alarms, reference, 0.0, 0);
+    return state
+        .withTracker(q, level, variance, fallback.cusum(), n, alarms, fallback.reference(), 0.0, 0)
+        .withAlarm(alarm);
   }
 }

@@ -46,7 +46,11 @@ record KalmanSetup(
     int examples = observation.batchSize();
     DriftState seen =
         processNoise.observe(
-            drift, loss, priorCovariance + processNoise.forBatch(drift, examples), examples);
+            drift,
+            loss,
+            priorCovariance + processNoise.forBatch(drift, examples),
+            examples,
+            observation.errors());
     double q = processNoise.forBatch(seen, examples);
     double innovation = target.innovation(k, loss);
     double targetLoss = loss - innovation;
@@ -65,8 +69,9 @@ record KalmanSetup(
   }
 
   /** The divergence guard's refusal: the unchanged state, reporting its drift statistic. */
-  static <S> StepResult<S> refuse(S state, Refusal refusal, DriftState drift) {
-    return new StepResult<>(state, StepReport.refused(refusal, drift.cusum()));
+  static <S> StepResult<S> refuse(
+      S state, Refusal refusal, DriftState drift, ProcessNoise processNoise) {
+    return new StepResult<>(state, StepReport.refused(refusal, processNoise.statistic(drift)));
   }
 
   /**
@@ -94,6 +99,6 @@ record KalmanSetup(
             skippedBlocks,
             null,
             processNoise.isAlarm(drift),
-            drift.cusum()));
+            processNoise.statistic(drift)));
   }
 }

@@ -109,7 +109,7 @@ public final class KoalaM implements Optimizer<KoalaMState> {
     }
     BlockNorms norms = BlockNorms.of(layout, g, nextTheta, decay);
     if (!KalmanSetup.observable(loss, norms)) {
-      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift(), driftNoise);
     }
 
     double qRaw = Math.sqrt(distance) / n;
@@ -187,7 +187,7 @@ public final class KoalaM implements Optimizer<KoalaMState> {
             Double.isFinite(check) && Double.isFinite(q00 + q01 + q11 + r + weightNoise),
             q00 > 0 && q11 > 0);
     if (refusal != null) {
-      return KalmanSetup.refuse(state, refusal, state.drift());
+      return KalmanSetup.refuse(state, refusal, state.drift(), driftNoise);
     }
     KoalaMState after =
         new KoalaMState(

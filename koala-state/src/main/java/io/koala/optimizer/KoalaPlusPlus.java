@@ -123,7 +123,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       total += dots[DOTS * b + HH];
     }
     if (!KalmanSetup.observable(loss, total)) {
-      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift(), processNoise);
     }
     KalmanSetup setup =
         KalmanSetup.of(
@@ -171,7 +171,8 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
       Recursion c = recursion(dots, o, sPrev[b], qBefore, q, r, sigma);
       double s = c.innovationVariance();
       if (!(s > 0) || !Double.isFinite(s)) {
-        return KalmanSetup.refuse(state, Refusal.NON_POSITIVE_COVARIANCE, state.drift());
+        return KalmanSetup.refuse(
+            state, Refusal.NON_POSITIVE_COVARIANCE, state.drift(), processNoise);
       }
       double cPrev = c.previousRow();
       double cH = c.gradient();
@@ -196,7 +197,7 @@ public final class KoalaPlusPlus implements Optimizer<KoalaPlusPlusState> {
     }
     Refusal refusal = setup.divergence(Double.isFinite(check), true);
     if (refusal != null) {
-      return KalmanSetup.refuse(state, refusal, state.drift());
+      return KalmanSetup.refuse(state, refusal, state.drift(), processNoise);
     }
     KoalaPlusPlusState after =
         new KoalaPlusPlusState(k, nextTheta, nextV, nextH, nextS, r, setup.drift(), nextQ);

@@ -93,7 +93,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     BlockNorms norms =
         decay == 0.0 ? BlockNorms.withoutDecay(layout, g) : BlockNorms.of(layout, g, theta, decay);
     if (!KalmanSetup.observable(loss, norms)) {
-      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift());
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift(), processNoise);
     }
     KalmanSetup setup =
         KalmanSetup.of(
@@ -158,7 +158,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     Refusal refusal =
         setup.divergence(Double.isFinite(check) && Double.isFinite(covariance), covariance > 0);
     if (refusal != null) {
-      return KalmanSetup.refuse(state, refusal, state.drift());
+      return KalmanSetup.refuse(state, refusal, state.drift(), processNoise);
     }
     TunerState tunerState = null;
     if (tuner != null) {

@@ -45,18 +45,29 @@ public record OptimizerSpec(
    * Overrides of the KOALA variants' drift tracker ({@link io.koala.noise.ProcessNoise}), each null
    * when the preset's value stands.
    *
-   * @param reference κ, the CUSUM's allowance per observation
-   * @param threshold h, the CUSUM's alarm threshold
+   * @param reference δ, the rise of the error rate the detector's CUSUM is designed for
+   * @param threshold h, the CUSUM's alarm threshold (null: from the false-alarm rate)
    * @param warmupExamples the warm-up, in examples
    * @param alarmBoost b, the excess an alarm adds in units of the predicted covariance
+   * @param falseAlarmRate the designed false alarms per 100,000 in-control examples
    */
-  public record Drift(Double reference, Double threshold, Integer warmupExamples, Double alarmBoost)
+  public record Drift(
+      Double reference,
+      Double threshold,
+      Integer warmupExamples,
+      Double alarmBoost,
+      Double falseAlarmRate)
       implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** No override. */
-    public static final Drift UNSET = new Drift(null, null, null, null);
+    public static final Drift UNSET = new Drift(null, null, null, null, null);
+
+    /** Overrides without a false-alarm rate. */
+    public Drift(Double reference, Double threshold, Integer warmupExamples, Double alarmBoost) {
+      this(reference, threshold, warmupExamples, alarmBoost, null);
+    }
   }
 
   public OptimizerSpec {

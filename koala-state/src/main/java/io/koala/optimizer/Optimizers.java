@@ -1,5 +1,6 @@
 package io.koala.optimizer;
 
+import io.koala.noise.DriftDetector;
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
 import io.koala.noise.ProcessNoiseTuner;
@@ -198,8 +199,12 @@ public final class Optimizers {
               or(spec.processNoiseMax(), adaptive.max()));
     }
     OptimizerSpec.Drift drift = spec.drift();
-    return q.withCusumReference(or(drift.reference(), preset.cusumReference()))
-        .withCusumThreshold(or(drift.threshold(), preset.cusumThreshold()))
+    DriftDetector detector = preset.detector();
+    return q.withDetector(
+            new DriftDetector(
+                or(drift.reference(), detector.shift()),
+                or(drift.threshold(), detector.threshold()),
+                or(drift.falseAlarmRate(), detector.falseAlarmRate())))
         .withWarmupExamples(
             drift.warmupExamples() == null ? preset.warmupExamples() : drift.warmupExamples())
         .withAlarmBoost(or(drift.alarmBoost(), preset.alarmBoost()));

@@ -10,7 +10,8 @@ package io.koala.optimizer;
  * @param skippedBlocks how many blocks the skip rule left untouched
  * @param refusal why the divergence guard refused the step, or null when it was taken
  * @param driftDetected whether the drift statistic crossed its threshold at this step
- * @param driftStatistic the drift statistic after this step (NaN when not tracked)
+ * @param driftStatistic the drift statistic after this step, in units of its alarm threshold (NaN
+ *     when not tracked)
  */
 public record StepReport(
     double target,

@@ -5,15 +5,15 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link KoalaMState}, format 2 (format 1: no CUSUM reference in the drift
- * state).
+ * Flink serializer of {@link KoalaMState}, format 3 (format 2: no error detector in the drift
+ * state, which then starts afresh; format 1: no CUSUM reference either).
  */
 public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 2;
+  public static final int CURRENT_FORMAT = 3;
 
   public static final KoalaMStateSerializer INSTANCE = new KoalaMStateSerializer();
 
@@ -66,7 +66,7 @@ public final class KoalaMStateSerializer extends StateSerializer<KoalaMState> {
         in.readDouble(),
         in.readDouble(),
         in.readDouble(),
-        readDrift(version, 2, in));
+        readDrift(version, 2, 3, in));
   }
 
   @Override

@@ -5,16 +5,17 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link KoalaPlusPlusState}, format 3. Format 2 had no previous process noise
- * per block (it restores as not recorded: the next visit takes its own Q, as format 2's code did);
- * format 1 also had no CUSUM reference in the drift state.
+ * Flink serializer of {@link KoalaPlusPlusState}, format 4. Format 3 had no error detector in the
+ * drift state (it starts afresh). Format 2 also had no previous process noise per block (it
+ * restores as not recorded: the next visit takes its own Q, as format 2's code did); format 1 also
+ * had no CUSUM reference in the drift state.
  */
 public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlusPlusState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 3;
+  public static final int CURRENT_FORMAT = 4;
 
   public static final KoalaPlusPlusStateSerializer INSTANCE = new KoalaPlusPlusStateSerializer();
 
@@ -59,7 +60,7 @@ public final class KoalaPlusPlusStateSerializer extends StateSerializer<KoalaPlu
     double[] previousGradient = readArray(in);
     double[] innovationVariance = readArray(in);
     double measurementNoise = in.readDouble();
-    DriftState drift = readDrift(version, 2, in);
+    DriftState drift = readDrift(version, 2, 4, in);
     if (version < 3) {
       return new KoalaPlusPlusState(
           step,

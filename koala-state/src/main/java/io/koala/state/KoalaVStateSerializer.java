@@ -5,15 +5,16 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link KoalaVState}, format 3 (format 2: no tuner state, read as none; format
- * 1: no CUSUM reference in the drift state either).
+ * Flink serializer of {@link KoalaVState}, format 4 (format 3: no error detector in the drift
+ * state, which then starts afresh; format 2: no tuner state either, read as none; format 1: no
+ * CUSUM reference in the drift state either).
  */
 public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 3;
+  public static final int CURRENT_FORMAT = 4;
 
   public static final KoalaVStateSerializer INSTANCE = new KoalaVStateSerializer();
 
@@ -58,7 +59,7 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
     double[] parameters = readArray(in);
     double covariance = in.readDouble();
     double r = in.readDouble();
-    DriftState drift = readDrift(version, 2, in);
+    DriftState drift = readDrift(version, 2, 4, in);
     TunerState tuner =
         version >= 3 && in.readBoolean() ? new TunerState(in.readDouble(), readArray(in)) : null;
     return new KoalaVState(step, parameters, covariance, r, drift, tuner);

@@ -115,14 +115,22 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
     out.writeDouble(drift.reference());
     out.writeDouble(drift.pendingLoss());
     out.writeLong(drift.pendingExamples());
+    out.writeDouble(drift.errorRate());
+    out.writeDouble(drift.residualScale());
+    out.writeDouble(drift.errorCusum());
+    out.writeLong(drift.monitoredExamples());
+    out.writeBoolean(drift.alarm());
   }
 
   /**
-   * Reads a drift state written by a serializer of format {@code version}: from format 2 on it ends
-   * with the CUSUM reference and the pooled loss; before, the reference starts at the loss level
-   * and nothing is pooled.
+   * Reads a drift state written by a serializer of format {@code version}: from format {@code
+   * firstWithReference} on it holds the CUSUM reference and the pooled loss (before, the reference
+   * starts at the loss level and nothing is pooled); from {@code firstWithDetector} on the error
+   * detector's state (before, the detector starts afresh: it re-learns the in-control error rate
+   * over its warm-up, and the restored state reports no alarm).
    */
-  static DriftState readDrift(int version, int firstWithReference, DataInputView in)
+  static DriftState readDrift(
+      int version, int firstWithReference, int firstWithDetector, DataInputView in)
       throws IOException {
     double q = in.readDouble();
     double level = in.readDouble();
@@ -130,18 +138,25 @@ public abstract class StateSerializer<T> extends TypeSerializer<T> {
     double cusum = in.readDouble();
     long observations = in.readLong();
     long alarms = in.readLong();
-    if (version < firstWithReference) {
-      return new DriftState(q, level, variance, cusum, observations, alarms, level, 0.0, 0);
+    DriftState tracker =
+        version < firstWithReference
+            ? DriftState.initial(q)
+                .withTracker(q, level, variance, cusum, observations, alarms, level, 0.0, 0)
+            : DriftState.initial(q)
+                .withTracker(
+                    q,
+                    level,
+                    variance,
+                    cusum,
+                    observations,
+                    alarms,
+                    in.readDouble(),
+                    in.readDouble(),
+                    in.readLong());
+    if (version < firstWithDetector) {
+      return tracker;
     }
-    return new DriftState(
-        q,
-        level,
-        variance,
-        cusum,
-        observations,
-        alarms,
-        in.readDouble(),
-        in.readDouble(),
-        in.readLong());
+    return tracker.withDetector(
+        in.readDouble(), in.readDouble(), in.readDouble(), in.readLong(), in.readBoolean(), alarms);
   }
 }

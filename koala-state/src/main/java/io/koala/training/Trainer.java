@@ -5,6 +5,7 @@ import io.koala.model.Model;
 import io.koala.model.Prediction;
 import io.koala.model.PredictiveDistribution;
 import io.koala.model.Standardiser;
+import io.koala.noise.PrequentialErrors;
 import io.koala.optimizer.Observation;
 import io.koala.optimizer.Optimizer;
 import io.koala.optimizer.StepResult;
@@ -67,7 +68,8 @@ public final class Trainer<S extends OptimizerState> {
         moments == null
             ? raw
             : new Batch(Standardiser.apply(moments, raw.features()), raw.labels());
-    double accuracy = model.isClassifier() ? accuracy(parameters, scored) : Double.NaN;
+    PrequentialErrors errors = errors(parameters, scored);
+    double accuracy = model.isClassifier() ? accuracy(errors) : Double.NaN;
 
     Batch train = scored;
     if (moments != null) {
@@ -75,7 +77,7 @@ public final class Trainer<S extends OptimizerState> {
       train = new Batch(Standardiser.apply(moments, raw.features()), raw.labels());
     }
     double[] point = optimizer.evaluationPoint(state);
-    Observation seen = model.evaluate(point, train);
+    Observation seen = model.evaluate(point, train).withErrors(errors);
     // Prequential loss: at the current parameters on the batch as scored; reuse the training
     // evaluation when it is the same computation.
     double loss =
@@ -106,15 +108,30 @@ public final class Trainer<S extends OptimizerState> {
     return new TrainingOutcome<>(next, result.report(), loss, accuracy, raw.size());
   }
 
-  private double accuracy(double[] parameters, Batch batch) {
-    int correct = 0;
+  /**
+   * The batch's prequential errors at the parameters before the step: 1 where a classifier's
+   * predicted label is wrong, else 0; a regression model's residuals y − ŷ.
+   */
+  private PrequentialErrors errors(double[] parameters, Batch batch) {
+    double[] values = new double[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
       Prediction p = model.predict(parameters, batch.features()[i]);
-      if (model.predictedLabel(p) == batch.labels()[i]) {
-        correct++;
-      }
+      values[i] =
+          model.isClassifier()
+              ? (model.predictedLabel(p) == batch.labels()[i] ? 0.0 : 1.0)
+              : batch.labels()[i] - p.value();
     }
-    return (double) correct / batch.size();
+    return model.isClassifier()
+        ? PrequentialErrors.misclassifications(values)
+        : PrequentialErrors.residuals(values);
+  }
+
+  private static double accuracy(PrequentialErrors errors) {
+    double wrong = 0;
+    for (double e : errors.values()) {
+      wrong += e;
+    }
+    return 1.0 - wrong / errors.size();
   }
 
   /**

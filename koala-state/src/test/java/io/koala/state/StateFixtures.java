@@ -14,7 +14,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * snapshots under {@code src/test/resources/state-snapshots/v1/}, {@code v2/} and {@code v3/} (run
  * {@link #main} only when a new format version is introduced, into a new folder, and keep there
  * only the states whose format changed; never overwrite a released one). v3 holds KOALA++'s format
- * 3 only.
+ * 3 only; v4 holds the formats that added the drift detector (KoalaV 4, KoalaM 3, KoalaPlusPlus 4),
+ * written by {@link DetectorStateSerializerTest#main}.
  */
 final class StateFixtures {
 
@@ -23,7 +24,8 @@ final class StateFixtures {
   /** A fixture: a state and the serializer that stores it. */
   record Fixture<T>(T state, StateSerializer<T> serializer) {}
 
-  static final DriftState DRIFT = new DriftState(1.25, -3.5, 0.375, 2.5, 40, 1, -3.25, 1.5, 3);
+  static final DriftState DRIFT =
+      DriftState.initial(1.25).withTracker(1.25, -3.5, 0.375, 2.5, 40, 1, -3.25, 1.5, 3);
 
   static Map<String, Fixture<?>> all() {
     double[] theta = Streams.randomVector(1, 7, 1.0);

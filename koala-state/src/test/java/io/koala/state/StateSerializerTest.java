@@ -179,10 +179,10 @@ class StateSerializerTest {
   @Test
   void savedV2Snapshots_restore() throws IOException {
     for (Map.Entry<String, Fixture<?>> e : StateFixtures.all().entrySet()) {
-      // Format 3 added KOALA++'s previous process noise and KOALA-V's auto tuner state: their
-      // format 2 migrates (read with the new fields absent).
-      boolean migrated =
-          e.getKey().equals("KoalaPlusPlusState") || e.getKey().equals("KoalaVState");
+      // Format 3 added KOALA++'s previous process noise and KOALA-V's auto tuner state, and the
+      // next format of each KOALA state the drift detector's state: their format 2 migrates (read
+      // with the new fields absent).
+      boolean migrated = KOALA_STATES.contains(e.getKey());
       TypeSerializer<?> restored =
           checkSnapshot(e.getValue(), resource("v2", e.getKey() + ".snapshot"), migrated);
       Object back =
@@ -196,10 +196,11 @@ class StateSerializerTest {
   }
 
   @Test
-  void savedV3KoalaPlusPlusSnapshot_restoresAsIs() throws IOException {
+  void savedV3KoalaPlusPlusSnapshot_restores() throws IOException {
+    // Format 4 added the drift detector's state: format 3 migrates, the detector starting afresh.
     Fixture<?> fixture = StateFixtures.all().get("KoalaPlusPlusState");
     TypeSerializer<?> restored =
-        checkSnapshot(fixture, resource("v3", "KoalaPlusPlusState.snapshot"), false);
+        checkSnapshot(fixture, resource("v3", "KoalaPlusPlusState.snapshot"), true);
     Object back =
         restored.deserialize(new DataInputDeserializer(resource("v3", "KoalaPlusPlusState.state")));
     assertThat(back)
@@ -230,7 +231,7 @@ class StateSerializerTest {
   private static Object withReference(Object state, double reference) {
     java.util.function.Function<DriftState, DriftState> f =
         d ->
-            new DriftState(
+            d.withTracker(
                 d.processNoise(),
                 d.lossLevel(),
                 d.surpriseVariance(),
