@@ -114,218 +114,110 @@ public record OptimizerSpec(
   }
 
   public OptimizerSpec withLearningRate(Double eta) {
-    return new OptimizerSpec(
-        layout,
-        eta,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.learningRate = eta);
   }
 
   public OptimizerSpec withCovariance(Double p0) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        p0,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.covariance = p0);
   }
 
   public OptimizerSpec withProcessNoise(Double q0) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        q0,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.processNoise = q0);
   }
 
   public OptimizerSpec withAdaptive(Boolean on) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        on,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.adaptive = on);
   }
 
   public OptimizerSpec withPerExample(Boolean on) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        on,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.perExample = on);
   }
 
   public OptimizerSpec withProcessNoiseBounds(Double min, Double max) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        min,
-        max,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(
+        f -> {
+          f.processNoiseMin = min;
+          f.processNoiseMax = max;
+        });
   }
 
   public OptimizerSpec withMeasurementNoise(Double fixedR) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        fixedR,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.measurementNoise = fixedR);
   }
 
   public OptimizerSpec withMeasurementNoiseBeta(Double beta) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        beta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.measurementNoiseBeta = beta);
   }
 
   public OptimizerSpec withWeightDecay(Double lambda) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        lambda,
-        momentum,
-        symmetric,
-        drift);
+    return edit(f -> f.weightDecay = lambda);
   }
 
   public OptimizerSpec withMomentum(Double m) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        m,
-        symmetric,
-        drift);
+    return edit(f -> f.momentum = m);
   }
 
   public OptimizerSpec withSymmetric(Boolean on) {
-    return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        on,
-        drift);
+    return edit(f -> f.symmetric = on);
   }
 
   public OptimizerSpec withDrift(Drift overrides) {
+    return edit(f -> f.drift = overrides);
+  }
+
+  /** This spec with the fields {@code change} sets replaced: the one place the withers copy. */
+  private OptimizerSpec edit(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new OptimizerSpec(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        overrides);
+        f.layout,
+        f.learningRate,
+        f.covariance,
+        f.processNoise,
+        f.adaptive,
+        f.perExample,
+        f.processNoiseMin,
+        f.processNoiseMax,
+        f.measurementNoise,
+        f.measurementNoiseBeta,
+        f.weightDecay,
+        f.momentum,
+        f.symmetric,
+        f.drift);
+  }
+
+  /** The components as mutable fields, for {@link #edit}. */
+  private static final class Fields {
+    BlockLayout layout;
+    Double learningRate;
+    Double covariance;
+    Double processNoise;
+    Boolean adaptive;
+    Boolean perExample;
+    Double processNoiseMin;
+    Double processNoiseMax;
+    Double measurementNoise;
+    Double measurementNoiseBeta;
+    Double weightDecay;
+    Double momentum;
+    Boolean symmetric;
+    Drift drift;
+
+    Fields(OptimizerSpec s) {
+      layout = s.layout;
+      learningRate = s.learningRate;
+      covariance = s.covariance;
+      processNoise = s.processNoise;
+      adaptive = s.adaptive;
+      perExample = s.perExample;
+      processNoiseMin = s.processNoiseMin;
+      processNoiseMax = s.processNoiseMax;
+      measurementNoise = s.measurementNoise;
+      measurementNoiseBeta = s.measurementNoiseBeta;
+      weightDecay = s.weightDecay;
+      momentum = s.momentum;
+      symmetric = s.symmetric;
+      drift = s.drift;
+    }
   }
 }
