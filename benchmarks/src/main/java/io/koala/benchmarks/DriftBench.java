@@ -1,6 +1,5 @@
 package io.koala.benchmarks;
 
-import io.koala.data.DriftingStream;
 import io.koala.data.LabelledExample;
 import io.koala.evaluation.DriftScore;
 import io.koala.evaluation.PrequentialSummary;
@@ -63,7 +62,7 @@ public final class DriftBench {
   /** {@code benchmarks/drift-bench --alarms}: only the drift alarm tables. */
   public static void main(String[] args) throws IOException {
     if (args.length > 0 && args[0].equals("--alarms")) {
-      alarmTables();
+      DriftAlarmTables.print();
       return;
     }
     System.out.println(
@@ -72,7 +71,7 @@ public final class DriftBench {
     for (Stream stream : DriftStreams.streams(args)) {
       table(stream);
     }
-    alarmTables();
+    DriftAlarmTables.print();
   }
 
   private static void table(Stream stream) {
@@ -301,174 +300,5 @@ public final class DriftBench {
             .summary(
                 Map.of(stream.name(), trace(stream, batchSize, settings)),
                 Map.of(stream.name(), stream.drifts())));
-  }
-
-  /** KOALA-V's drift alarms (defaults) against the true drifts of two multi-key streams. */
-  /** A drift costs what the constant-Q model loses: the 500 examples before against 200 after. */
-  static final int COST_BEFORE = 500;
-
-  static final int COST_AFTER = 200;
-  static final double MIN_COST = 0.05;
-  static final int WITHIN = 200;
-
-  /**
-   * The drift alarm tables at the defaults, then at a tenth of the designed false-alarm rate (a
-   * sensitivity check, not a tuned default).
-   */
-  private static void alarmTables() {
-    detectionTable("at its defaults");
-    stationaryAlarmTable("at its defaults");
-    String[] strict = {"koala.drift.false-alarm-rate", "0.05"};
-    detectionTable("with koala.drift.false-alarm-rate 0.05", strict);
-    stationaryAlarmTable("with koala.drift.false-alarm-rate 0.05", strict);
-  }
-
-  private static String[] koalaV(String... extra) {
-    String[] settings = new String[extra.length + 2];
-    settings[0] = "koala.optimizer";
-    settings[1] = "koala-v";
-    System.arraycopy(extra, 0, settings, 2, extra.length);
-    return settings;
-  }
-
-  private static void detectionTable(String label, String... extra) {
-    System.out.println();
-    System.out.println("### Drift alarms of KOALA-V " + label + ", against the true drifts");
-    System.out.println();
-    System.out.println(
-        "Multi-key streams, 12 keys × 2,400 examples, two abrupt drifts per key (24 drifts). A "
-            + "drift's cost: KOALA-V's accuracy with constant Q over the 500 examples before it "
-            + "minus over the 200 after. Found: an alarm within 200 (800) examples after the drift. "
-            + "False: an alarm more than 800 examples after every drift before it.");
-    System.out.println();
-    System.out.println(
-        "| stream | B | drifts costing ≥ 5 points | found within 200 | within 800 "
-            + "| median delay (examples) | false alarms |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-    String[] logistic3 = {"koala.model.type", "logistic", "koala.model.features", "3"};
-    for (String name : new String[] {"linear concept jumps", "SEA"}) {
-      List<LabelledExample> all =
-          name.equals("SEA")
-              ? DriftingStream.multiKeySea(7, 12, 2_400)
-              : DriftingStream.multiKeyConcepts(7, 12, 2_400);
-      Map<String, List<LabelledExample>> byKey = Replay.byKey(all);
-      for (int batch : BATCH_SIZES) {
-        int costly = 0;
-        int within = 0;
-        int within800 = 0;
-        int falseAlarms = 0;
-        List<Integer> delays = new java.util.ArrayList<>();
-        for (List<LabelledExample> examples : byKey.values()) {
-          Stream s = new Stream(name, examples, logistic3, false);
-          List<LabelledExample> used = examples.subList(0, examples.size() / batch * batch);
-          List<Integer> alarms = Replay.run(trainer(s, koalaV(extra)), used, batch).alarms();
-          double[] constant =
-              Replay.run(
-                      trainer(
-                          s,
-                          "koala.optimizer",
-                          "koala-v",
-                          "koala.optimizer.process-noise.adaptive",
-                          "false"),
-                      used,
-                      batch)
-                  .accuracy();
-          List<Integer> drifts = s.drifts();
-          for (int t : drifts) {
-            double cost =
-                DriftScore.mean(constant, Math.max(0, t - COST_BEFORE), t)
-                    - DriftScore.mean(constant, t, Math.min(constant.length, t + COST_AFTER));
-            int first = firstAfter(alarms, t, 800);
-            if (cost >= MIN_COST) {
-              costly++;
-              within += first >= 0 && first - t <= WITHIN ? 1 : 0;
-              within800 += first >= 0 ? 1 : 0;
-              if (first >= 0) {
-                delays.add(first - t);
-              }
-            }
-          }
-          for (int alarm : alarms) {
-            boolean explained = false;
-            for (int t : drifts) {
-              explained |= alarm > t && alarm <= t + 800;
-            }
-            falseAlarms += explained ? 0 : 1;
-          }
-        }
-        delays.sort(Integer::compare);
-        System.out.printf(
-            "| %s | %d | %d of 24 | %d of %d | %d of %d | %s | %d |%n",
-            name,
-            batch,
-            costly,
-            within,
-            costly,
-            within800,
-            costly,
-            delays.isEmpty() ? "–" : String.valueOf(delays.get(delays.size() / 2)),
-            falseAlarms);
-      }
-    }
-  }
-
-  private static int firstAfter(List<Integer> alarms, int t, int window) {
-    for (int a : alarms) {
-      if (a > t && a <= t + window) {
-        return a;
-      }
-    }
-    return -1;
-  }
-
-  /** False alarms of KOALA-V on the project's generators without drift. */
-  private static void stationaryAlarmTable(String label, String... extra) {
-    System.out.println();
-    System.out.println("### False drift alarms on stationary streams, KOALA-V " + label);
-    System.out.println();
-    System.out.println(
-        "The generators without drift, 3 seeds × 100,000 examples; every alarm is false, the "
-            + "first ones of a run included. Alarms per 100,000 examples (of 300,000).");
-    System.out.println();
-    System.out.println("| stream | B=1 | B=8 | B=32 |");
-    System.out.println("|---|---:|---:|---:|");
-    List<Stream> streams = new java.util.ArrayList<>();
-    for (long seed = 5; seed <= 7; seed++) {
-      streams.addAll(stationaryStreams(seed));
-    }
-    Map<String, int[]> counts = new LinkedHashMap<>();
-    for (Stream s : streams) {
-      int[] c = counts.computeIfAbsent(s.name(), k -> new int[BATCH_SIZES.length]);
-      for (int b = 0; b < BATCH_SIZES.length; b++) {
-        int batch = BATCH_SIZES[b];
-        List<LabelledExample> used = s.examples().subList(0, s.examples().size() / batch * batch);
-        c[b] += Replay.run(trainer(s, koalaV(extra)), used, batch).alarms().size();
-      }
-    }
-    counts.forEach(
-        (name, c) ->
-            System.out.printf(
-                "| %s | %.1f | %.1f | %.1f |%n", name, c[0] / 3.0, c[1] / 3.0, c[2] / 3.0));
-  }
-
-  private static List<Stream> stationaryStreams(long seed) {
-    return List.of(
-        new Stream(
-            "SEA, no drift (10 % label noise)",
-            DriftingStream.sea("s", seed, 100_000),
-            new String[] {"koala.model.type", "logistic", "koala.model.features", "3"},
-            false),
-        new Stream(
-            "multiclass, 5 classes, no drift",
-            DriftingStream.multiclass("m", seed, 100_000, 4, 5),
-            new String[] {
-              "koala.model.type", "softmax", "koala.model.features", "4", "koala.model.classes", "5"
-            },
-            false),
-        new Stream(
-            "regression, no drift (d = 5, noise σ = 0.1)",
-            DriftingStream.regressionJump("r", seed, 100_000, 5),
-            new String[] {"koala.model.type", "linear", "koala.model.features", "5"},
-            true));
   }
 }
