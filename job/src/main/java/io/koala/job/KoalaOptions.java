@@ -74,12 +74,13 @@ public final class KoalaOptions {
   public static final ConfigOption<Preset> OPTIMIZER_DEFAULTS =
       key("koala.optimizer.defaults")
           .enumType(Preset.class)
-          .defaultValue(Preset.STREAM)
+          .defaultValue(Preset.AUTO)
           .withDescription(
-              "The preset that supplies every unset optimizer hyperparameter: stream (the "
-                  + "engine's defaults for drifting streams, adaptive Q_k per example), reference (the "
-                  + "paper's experiments, constant Q; the golden vectors use them) or auto (each key "
-                  + "tunes its own Q_k per example over nine decades; docs/algorithms.md#auto).");
+              "The preset that supplies every unset optimizer hyperparameter: auto (each key "
+                  + "races three filters over a grid of Q_k per example spanning nine decades and "
+                  + "answers from the best; docs/algorithms.md#auto), stream (adaptive Q_k per "
+                  + "example, the default before auto) or reference (the paper's experiments, "
+                  + "constant Q; the golden vectors use them).");
   public static final ConfigOption<Layout> OPTIMIZER_LAYOUT =
       key("koala.optimizer.layout")
           .enumType(Layout.class)

@@ -15,10 +15,12 @@ import io.koala.state.KoalaPlusPlusStateSerializer;
 import io.koala.state.KoalaVStateSerializer;
 import io.koala.state.ModelStateSerializer;
 import io.koala.state.OptimizerState;
+import io.koala.state.RaceStateSerializer;
 import io.koala.state.SgdStateSerializer;
 import io.koala.state.StateSerializer;
 import io.koala.training.Trainer;
 import java.io.Serializable;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
  * What a task needs to build a key's trainer, and nothing more: the model and the optimizer as
@@ -83,6 +85,11 @@ public record TrainerSpec(
           case SGD -> SgdStateSerializer.INSTANCE;
           case ADAM -> AdamStateSerializer.INSTANCE;
         };
-    return new ModelStateSerializer<>((StateSerializer<OptimizerState>) (StateSerializer) inner);
+    TypeSerializer<OptimizerState> state =
+        (StateSerializer<OptimizerState>) (StateSerializer) inner;
+    if (Optimizers.isRace(optimizer, preset, overrides)) {
+      state = (TypeSerializer<OptimizerState>) (TypeSerializer) new RaceStateSerializer(state);
+    }
+    return new ModelStateSerializer<>(state);
   }
 }

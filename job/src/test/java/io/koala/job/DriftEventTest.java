@@ -27,7 +27,12 @@ class DriftEventTest {
             "koala.batch.size",
             "16",
             "koala.optimizer.process-noise.adaptive",
-            "true");
+            "true",
+            // The stream preset's drift events; under the auto race this regression stream also
+            // raises a second, false alarm about 1,600 examples after the jump (a known limit,
+            // docs/algorithms.md#auto).
+            "koala.optimizer.defaults",
+            "stream");
     var h = TrainingHarness.of(config).open();
     Batch[] drifting = Streams.regression(1, 400, 16, WEIGHTS, JUMPED, 200, 0.1);
     Batch[] steady = Streams.regression(1001, 400, 16, WEIGHTS, WEIGHTS, -1, 0.1);

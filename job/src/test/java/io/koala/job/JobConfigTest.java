@@ -92,9 +92,12 @@ class JobConfigTest {
   void streamDefaults_adaptivePerExampleQ_referenceDefaults_thePapers() {
     // Zero gradients skip every block: after one step p is exactly p0 + the step's Q.
     var zero = new io.koala.optimizer.Observation(0.5, new double[8], new double[4]);
-    var stream = Fixtures.config("koala-v").trainer().optimizer();
-    var afterStream =
-        stream.step(Fixtures.config("koala-v").trainer().initial().optimizer(), zero).state();
+    // The default is the auto race; stream is still there by name.
+    assertThat((Object) Fixtures.config("koala-v").trainer().optimizer())
+        .isInstanceOf(io.koala.optimizer.ProcessNoiseRace.class);
+    JobConfig streamConfig = Fixtures.config("koala-v", "koala.optimizer.defaults", "stream");
+    var stream = streamConfig.trainer().optimizer();
+    var afterStream = stream.step(streamConfig.trainer().initial().optimizer(), zero).state();
     assertThat(stream.covariance(afterStream)).isEqualTo(1.0 + 8 * 0.0003);
     assertThat(((io.koala.optimizer.KoalaV) (Object) stream).config().processNoise())
         .isEqualTo(io.koala.noise.ProcessNoise.adaptive(0.0003).withPerExample(true));
@@ -341,7 +344,13 @@ class JobConfigTest {
             "640",
             "koala.drift.alarm-boost",
             "0");
-    assertThat(config.trainer().optimizer().config().toString())
+    // Under the default auto preset they reach every member of the race.
+    var race = (io.koala.optimizer.ProcessNoiseRace) (Object) config.trainer().optimizer();
+    assertThat(race.level(0).config().toString())
+        .contains("shift=0.5")
+        .contains("warmupExamples=640")
+        .contains("alarmBoost=0.0");
+    assertThat(race.level(9).config().toString())
         .contains("shift=0.5")
         .contains("warmupExamples=640")
         .contains("alarmBoost=0.0");

@@ -22,12 +22,25 @@ class TrainerSpecTest {
             "sgd", SgdStateSerializer.INSTANCE,
             "adam", AdamStateSerializer.INSTANCE);
     expected.forEach(
-        (name, serializer) ->
-            assertThat(
-                    (Object)
-                        Fixtures.config(name).trainerSpec().stateSerializer().optimizerSerializer())
+        (name, serializer) -> {
+          Object own =
+              Fixtures.config(name, "koala.optimizer.defaults", "stream")
+                  .trainerSpec()
+                  .stateSerializer()
+                  .optimizerSerializer();
+          assertThat(own).as(name).isSameAs(serializer);
+          // The default auto preset races three of the KOALA kinds' states.
+          Object byDefault =
+              Fixtures.config(name).trainerSpec().stateSerializer().optimizerSerializer();
+          if (name.startsWith("koala")) {
+            assertThat(byDefault).as(name).isInstanceOf(io.koala.state.RaceStateSerializer.class);
+            assertThat((Object) ((io.koala.state.RaceStateSerializer) byDefault).memberSerializer())
                 .as(name)
-                .isSameAs(serializer));
+                .isSameAs(serializer);
+          } else {
+            assertThat(byDefault).as(name).isSameAs(serializer);
+          }
+        });
   }
 
   @Test

@@ -90,12 +90,11 @@ public record KoalaMConfig(
   }
 
   /**
-   * The auto preset for KOALA-M (the gradient tuner of KOALA-V is not carried over yet): the stream
-   * preset with its two-sided adaptive drift noise started at 10⁻⁴ per example, the geometric
-   * centre of [10⁻⁹, 1], within which it moves (docs/algorithms.md#auto).
+   * A member of the auto preset's race ({@link ProcessNoiseRace}): the reference with a constant
+   * drift noise per example (the race sets its level).
    */
   public static KoalaMConfig auto(BlockLayout layout) {
-    return reference(layout).withDriftNoise(ProcessNoise.stream(1e-4).withBounds(1e-9, 1.0));
+    return reference(layout).withDriftNoise(ProcessNoise.constant(1e-4).withPerExample(true));
   }
 
   public KoalaMConfig withLayout(BlockLayout l) {

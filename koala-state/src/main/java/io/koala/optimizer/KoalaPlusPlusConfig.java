@@ -79,13 +79,12 @@ public record KoalaPlusPlusConfig(
   }
 
   /**
-   * The auto preset for KOALA++ (the gradient tuner of KOALA-V is not carried over yet): the stream
-   * preset with its two-sided adaptive Q started at 10⁻⁴ per example, the geometric centre of
-   * [10⁻⁹, 1], within which it moves, and the reset guard on (docs/algorithms.md#auto).
+   * A member of the auto preset's race ({@link ProcessNoiseRace}): the reference with a constant Q
+   * per example (the race sets its level) and the reset guard on.
    */
   public static KoalaPlusPlusConfig auto(BlockLayout layout) {
     return reference(layout)
-        .withProcessNoise(ProcessNoise.stream(1e-4).withBounds(1e-9, 1.0))
+        .withProcessNoise(ProcessNoise.constant(1e-4).withPerExample(true))
         .withResetGuard(true);
   }
 

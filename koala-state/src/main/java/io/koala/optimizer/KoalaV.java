@@ -1,9 +1,7 @@
 package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
-import io.koala.noise.ProcessNoiseTuner;
 import io.koala.state.KoalaVState;
-import io.koala.state.TunerState;
 
 /**
  * KOALA-V: a Kalman filter over the parameters with an isotropic covariance p·I, observing each
@@ -26,9 +24,9 @@ import io.koala.state.TunerState;
  *   p_k  = p̂_k − p̂_k² max_b h_b                           (p_k = p̂_k when every block is skipped)
  * </pre>
  *
- * <p>With the {@code auto} preset a {@link ProcessNoiseTuner} replaces Q_k: Q_k = B·q_k with q_k
- * tuned per key from the gradient of this batch and the previous step (docs/algorithms.md#auto);
- * the state then also holds q_k and Δθ_k.
+ * <p>With the {@code auto} preset each key races three of these at neighbouring constant Q_k
+ * ({@link ProcessNoiseRace}). A state restored from the earlier gradient tuner's format keeps its
+ * tuner record until its next step, which drops it.
  *
  * <p>Deviations from the reference code: a step where every block is skipped keeps p = p̂ instead
  * of failing (docs/algorithms.md#skip-rule); the divergence guard refuses a step whose observation
@@ -44,13 +42,11 @@ public final class KoalaV implements Optimizer<KoalaVState> {
   private final KoalaVConfig config;
   private final BlockLayout layout;
   private final ProcessNoise processNoise;
-  private final ProcessNoiseTuner tuner;
 
   public KoalaV(KoalaVConfig config) {
     this.config = config;
     this.layout = config.layout();
     this.processNoise = config.processNoise();
-    this.tuner = config.tuner();
   }
 
   public KoalaVConfig config() {
@@ -76,7 +72,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
         config.initialCovariance(),
         config.measurementNoise().initialValue(),
         processNoise.initialState(),
-        tuner == null ? null : tuner.initialState());
+        null);
   }
 
   @Override
@@ -105,13 +101,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
             config.target(),
             config.measurementNoise(),
             state.measurementNoise());
-    double tuned = tuner == null ? Double.NaN : tuner.next(state.tuner(), g);
-    if (tuner != null && processNoise.isAlarm(setup.drift())) {
-      tuned = tuner.afterAlarm(tuned);
-    }
-    double predicted =
-        state.covariance()
-            + (tuner == null ? setup.processNoise() : tuned * observation.batchSize());
+    double predicted = state.covariance() + setup.processNoise();
     double r = setup.measurementNoise();
     long k = setup.step();
 
@@ -160,12 +150,8 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     if (refusal != null) {
       return KalmanSetup.refuse(state, refusal, state.drift(), processNoise);
     }
-    TunerState tunerState = null;
-    if (tuner != null) {
-      tunerState = new TunerState(tuned, tuner.trace(state.tuner(), theta, next));
-    }
     return setup.accept(
-        new KoalaVState(k, next, covariance, r, setup.drift(), tunerState),
+        new KoalaVState(k, next, covariance, r, setup.drift(), null),
         gainMax,
         skipped,
         processNoise);
@@ -183,9 +169,6 @@ public final class KoalaV implements Optimizer<KoalaVState> {
 
   @Override
   public double processNoise(KoalaVState state) {
-    if (tuner != null) {
-      return state.tuner() == null ? tuner.initial() : state.tuner().processNoise();
-    }
     return processNoise.current(state.drift());
   }
 }

@@ -2,7 +2,6 @@ package io.koala.optimizer;
 
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
-import io.koala.noise.ProcessNoiseTuner;
 import io.koala.noise.Target;
 
 /**
@@ -16,8 +15,6 @@ import io.koala.noise.Target;
  * @param weightDecay λ
  * @param direction the gradient that moves θ when λ > 0
  * @param skipThreshold ε_skip on a block's raw gradient norm
- * @param tuner the auto preset's process-noise tuner, or null: Q_k then comes from {@code
- *     processNoise}
  */
 public record KoalaVConfig(
     BlockLayout layout,
@@ -27,30 +24,7 @@ public record KoalaVConfig(
     Target target,
     double weightDecay,
     Direction direction,
-    double skipThreshold,
-    ProcessNoiseTuner tuner) {
-
-  /** Hyperparameters without a process-noise tuner. */
-  public KoalaVConfig(
-      BlockLayout layout,
-      double initialCovariance,
-      ProcessNoise processNoise,
-      MeasurementNoise measurementNoise,
-      Target target,
-      double weightDecay,
-      Direction direction,
-      double skipThreshold) {
-    this(
-        layout,
-        initialCovariance,
-        processNoise,
-        measurementNoise,
-        target,
-        weightDecay,
-        direction,
-        skipThreshold,
-        null);
-  }
+    double skipThreshold) {
 
   public KoalaVConfig {
     Checks.notNull(layout, "layout");
@@ -87,27 +61,11 @@ public record KoalaVConfig(
   }
 
   /**
-   * Self-tuning: the stream preset's p_0 = 1 with Q_k per example tuned per key from its own stream
-   * ({@link ProcessNoiseTuner#defaults}); the drift statistic runs on a constant Q.
+   * A member of the auto preset's race ({@link ProcessNoiseRace}): the reference with a constant Q
+   * per example (the race sets its level).
    */
   public static KoalaVConfig auto(BlockLayout layout) {
-    return reference(layout)
-        .withInitialCovariance(1.0)
-        .withProcessNoise(ProcessNoise.constant(1e-4).withPerExample(true))
-        .withTuner(ProcessNoiseTuner.defaults());
-  }
-
-  public KoalaVConfig withTuner(ProcessNoiseTuner t) {
-    return new KoalaVConfig(
-        layout,
-        initialCovariance,
-        processNoise,
-        measurementNoise,
-        target,
-        weightDecay,
-        direction,
-        skipThreshold,
-        t);
+    return reference(layout).withProcessNoise(ProcessNoise.constant(1e-4).withPerExample(true));
   }
 
   public KoalaVConfig withLayout(BlockLayout l) {
@@ -119,21 +77,12 @@ public record KoalaVConfig(
         target,
         weightDecay,
         direction,
-        skipThreshold,
-        tuner);
+        skipThreshold);
   }
 
   public KoalaVConfig withInitialCovariance(double p0) {
     return new KoalaVConfig(
-        layout,
-        p0,
-        processNoise,
-        measurementNoise,
-        target,
-        weightDecay,
-        direction,
-        skipThreshold,
-        tuner);
+        layout, p0, processNoise, measurementNoise, target, weightDecay, direction, skipThreshold);
   }
 
   public KoalaVConfig withProcessNoise(ProcessNoise q) {
@@ -145,21 +94,12 @@ public record KoalaVConfig(
         target,
         weightDecay,
         direction,
-        skipThreshold,
-        tuner);
+        skipThreshold);
   }
 
   public KoalaVConfig withMeasurementNoise(MeasurementNoise r) {
     return new KoalaVConfig(
-        layout,
-        initialCovariance,
-        processNoise,
-        r,
-        target,
-        weightDecay,
-        direction,
-        skipThreshold,
-        tuner);
+        layout, initialCovariance, processNoise, r, target, weightDecay, direction, skipThreshold);
   }
 
   public KoalaVConfig withTarget(Target t) {
@@ -171,8 +111,7 @@ public record KoalaVConfig(
         t,
         weightDecay,
         direction,
-        skipThreshold,
-        tuner);
+        skipThreshold);
   }
 
   public KoalaVConfig withWeightDecay(double lambda) {
@@ -184,8 +123,7 @@ public record KoalaVConfig(
         target,
         lambda,
         direction,
-        skipThreshold,
-        tuner);
+        skipThreshold);
   }
 
   public KoalaVConfig withDirection(Direction d) {
@@ -197,8 +135,7 @@ public record KoalaVConfig(
         target,
         weightDecay,
         d,
-        skipThreshold,
-        tuner);
+        skipThreshold);
   }
 
   public KoalaVConfig withSkipThreshold(double threshold) {
@@ -210,7 +147,6 @@ public record KoalaVConfig(
         target,
         weightDecay,
         direction,
-        threshold,
-        tuner);
+        threshold);
   }
 }

@@ -40,6 +40,27 @@ public interface Optimizer<S extends OptimizerState> {
   StepResult<S> step(S state, Observation observation);
 
   /**
+   * Where the next batch must be evaluated when the optimizer keeps several candidate models (the
+   * {@code auto} preset's {@link ProcessNoiseRace}): one point per candidate; for every other
+   * optimizer its single {@link #evaluationPoint}. Callers must not modify them.
+   */
+  default double[][] evaluationPoints(S state) {
+    return new double[][] {evaluationPoint(state)};
+  }
+
+  /**
+   * One step from the batch's observations at {@link #evaluationPoints}, in their order; for a
+   * single-point optimizer the same as {@link #step(OptimizerState, Observation)}.
+   */
+  default StepResult<S> step(S state, Observation[] observations) {
+    if (observations.length != 1) {
+      throw new IllegalArgumentException(
+          name() + " takes one observation per step, not " + observations.length);
+    }
+    return step(state, observations[0]);
+  }
+
+  /**
    * An isotropic summary of the parameter covariance (p for KOALA-V, P00 for KOALA-M, the mean
    * Rayleigh quotient H·v/‖H‖² over visited blocks for KOALA++), used for predictive variances; NaN
    * for optimizers without a filter.

@@ -25,6 +25,11 @@ public enum OptimizerKind {
         "unknown optimizer " + name + ": must be koala-v, koala-m, koala-pp, sgd or adam");
   }
 
+  /** Whether this is one of the KOALA variants (a Kalman filter with Q and R). */
+  public boolean isKoala() {
+    return this == KOALA_V || this == KOALA_M || this == KOALA_PP;
+  }
+
   /** The name {@link Optimizer#name} reports. */
   public String optimizerName() {
     return optimizerName;

@@ -3,7 +3,6 @@ package io.koala.optimizer;
 import io.koala.noise.DriftDetector;
 import io.koala.noise.MeasurementNoise;
 import io.koala.noise.ProcessNoise;
-import io.koala.noise.ProcessNoiseTuner;
 import io.koala.noise.Target;
 import io.koala.state.OptimizerState;
 
@@ -37,6 +36,9 @@ public final class Optimizers {
     // configuration error even where it is not used.
     MeasurementNoise r = measurementNoise(spec);
     Target target = Target.reference(or(spec.learningRate(), PresetDefaults.LEARNING_RATE));
+    if (preset == Preset.AUTO && kind.isKoala()) {
+      return race(kind, spec);
+    }
     Optimizer<?> optimizer =
         switch (kind) {
           case KOALA_V -> new KoalaV(koalaV(preset, spec, r, target));
@@ -54,7 +56,7 @@ public final class Optimizers {
         switch (preset) {
           case STREAM -> KoalaVConfig.stream(spec.layout());
           case REFERENCE -> KoalaVConfig.reference(spec.layout());
-          case AUTO -> autoTuner(KoalaVConfig.auto(spec.layout()), spec);
+          case AUTO -> KoalaVConfig.auto(spec.layout());
         };
     ProcessNoise q = processNoise(config.processNoise(), spec);
     if (spec.covariance() != null) {
@@ -65,21 +67,50 @@ public final class Optimizers {
   }
 
   /**
-   * The auto preset's tuner with the overrides: Q_0 and its bounds; adaptive = false turns the
-   * tuner off (constant Q_0).
+   * Whether {@link #create} builds a {@link ProcessNoiseRace} for these (its state is then a {@code
+   * RaceState} of the kind's states): the auto preset of a KOALA variant, unless adaptation is off.
    */
-  private static KoalaVConfig autoTuner(KoalaVConfig config, OptimizerSpec spec) {
-    if (Boolean.FALSE.equals(spec.adaptive())) {
-      return config.withTuner(null);
-    }
-    ProcessNoiseTuner tuner = config.tuner();
+  public static boolean isRace(OptimizerKind kind, Preset preset, OptimizerSpec spec) {
+    return preset == Preset.AUTO && kind.isKoala() && !Boolean.FALSE.equals(spec.adaptive());
+  }
+
+  /**
+   * The auto preset: a {@link ProcessNoiseRace} of the kind's auto members (constant Q per example
+   * at each level) with the overrides; Q_0 and its bounds set the race's start and range, and
+   * adaptive = false keeps a single member at constant Q_0.
+   */
+  @SuppressWarnings("unchecked")
+  private static Optimizer<OptimizerState> race(OptimizerKind kind, OptimizerSpec spec) {
+    ProcessNoiseRace.Settings settings = ProcessNoiseRace.Settings.defaults();
     if (spec.processNoise() != null) {
-      tuner = tuner.withInitial(spec.processNoise());
+      settings = settings.withInitial(spec.processNoise());
     }
-    tuner =
-        tuner.withBounds(
-            or(spec.processNoiseMin(), tuner.min()), or(spec.processNoiseMax(), tuner.max()));
-    return config.withTuner(tuner);
+    settings =
+        settings.withBounds(
+            or(spec.processNoiseMin(), settings.min()), or(spec.processNoiseMax(), settings.max()));
+    OptimizerSpec members =
+        spec.withAdaptive(false).withPerExample(true).withProcessNoiseBounds(null, null);
+    if (Boolean.FALSE.equals(spec.adaptive())) {
+      return member(kind, members.withProcessNoise(settings.initial()));
+    }
+    Optimizer<?> race =
+        new ProcessNoiseRace(settings, q -> member(kind, members.withProcessNoise(q)));
+    return (Optimizer<OptimizerState>) race;
+  }
+
+  /** One member of the auto race (or auto without adaptation): the kind's auto config. */
+  @SuppressWarnings("unchecked")
+  private static Optimizer<OptimizerState> member(OptimizerKind kind, OptimizerSpec spec) {
+    MeasurementNoise r = measurementNoise(spec);
+    Target target = Target.reference(or(spec.learningRate(), PresetDefaults.LEARNING_RATE));
+    Optimizer<?> optimizer =
+        switch (kind) {
+          case KOALA_V -> new KoalaV(koalaV(Preset.AUTO, spec, r, target));
+          case KOALA_M -> new KoalaM(koalaM(Preset.AUTO, spec, r, target));
+          case KOALA_PP -> new KoalaPlusPlus(koalaPlusPlus(Preset.AUTO, spec, r, target));
+          default -> throw new IllegalArgumentException("no auto race for " + kind);
+        };
+    return (Optimizer<OptimizerState>) optimizer;
   }
 
   private static KoalaMConfig koalaM(

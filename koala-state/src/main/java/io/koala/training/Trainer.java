@@ -76,19 +76,26 @@ public final class Trainer<S extends OptimizerState> {
       moments = Standardiser.update(moments, raw.features());
       train = new Batch(Standardiser.apply(moments, raw.features()), raw.labels());
     }
-    double[] point = optimizer.evaluationPoint(state);
-    Observation seen = model.evaluate(point, train).withErrors(errors);
-    // Prequential loss: at the current parameters on the batch as scored; reuse the training
-    // evaluation when it is the same computation.
-    double loss =
-        point == parameters && train == scored
-            ? seen.loss()
-            : model.evaluate(parameters, scored).loss();
+    double[][] points = optimizer.evaluationPoints(state);
+    Observation[] seen = new Observation[points.length];
+    double loss = Double.NaN;
+    for (int m = 0; m < points.length; m++) {
+      seen[m] = model.evaluate(points[m], train).withErrors(errors);
+      // Prequential loss: at the current parameters on the batch as scored; reuse the training
+      // evaluation when it is the same computation.
+      if (points[m] == parameters && train == scored) {
+        loss = seen[m].loss();
+      }
+    }
+    if (Double.isNaN(loss)) {
+      loss = model.evaluate(parameters, scored).loss();
+    }
 
     ResidualMoments residuals = residuals(current, scored);
     ScaleEvidence logitScale = logitScale(current, scored);
 
-    StepResult<S> result = optimizer.step(state, seen);
+    StepResult<S> result =
+        seen.length == 1 ? optimizer.step(state, seen[0]) : optimizer.step(state, seen);
     ModelState<S> next =
         result.report().accepted()
             ? new ModelState<>(

@@ -55,7 +55,8 @@ class MeasurementNoiseTest {
           OptimizerState state = optimizer.initialState(theta);
           for (int k = 0; k < 10_000; k++) {
             var result =
-                optimizer.step(state, new Observation(0.0, new double[] {0.0, 0.0}, new double[5]));
+                step(
+                    optimizer, state, new Observation(0.0, new double[] {0.0, 0.0}, new double[5]));
             assertThat(result.report().accepted()).as("%s step %d", name, k + 1).isTrue();
             state = result.state();
           }
@@ -66,7 +67,8 @@ class MeasurementNoiseTest {
           assertThat(optimizer.covariance(state)).as(name).isFinite().isPositive();
           // A real loss afterwards is still a finite step.
           var after =
-              optimizer.step(
+              step(
+                  optimizer,
                   state,
                   new Observation(
                       0.5, new double[] {0.5, 0.5}, new double[] {1, -1, 0.5, 0.2, 0.1}));
@@ -77,5 +79,13 @@ class MeasurementNoiseTest {
         }
       }
     }
+  }
+
+  /** One step with the same observation at each of the optimizer's evaluation points. */
+  private static io.koala.optimizer.StepResult<OptimizerState> step(
+      Optimizer<OptimizerState> optimizer, OptimizerState state, Observation seen) {
+    Observation[] all = new Observation[optimizer.evaluationPoints(state).length];
+    java.util.Arrays.fill(all, seen);
+    return optimizer.step(state, all);
   }
 }

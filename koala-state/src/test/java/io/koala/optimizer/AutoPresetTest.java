@@ -1,98 +1,187 @@
 package io.koala.optimizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.koala.model.Batch;
 import io.koala.model.LinearModel;
-import io.koala.noise.ProcessNoiseTuner;
-import io.koala.state.KoalaVState;
 import io.koala.state.KoalaVStateSerializer;
 import io.koala.state.OptimizerState;
+import io.koala.state.RaceState;
+import io.koala.state.RaceStateSerializer;
 import io.koala.testing.Streams;
 import java.io.IOException;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The auto preset's tuned process noise: it falls and rises with the stream, and restores. */
+/**
+ * The auto preset's race over Q: it moves down on a stationary stream, to the top on a drift alarm,
+ * keeps what the winner learnt when it moves, and restores exactly.
+ */
 class AutoPresetTest {
 
   private static final double[] WEIGHTS = {1.5, -2, 0.5, 3, 1};
   private static final double[] JUMPED = {-1, 2.5, -1.5, 0, -2};
   private static final LinearModel MODEL = LinearModel.linearRegression(WEIGHTS.length);
 
-  private static Optimizer<OptimizerState> auto() {
-    return Optimizers.create(
-        OptimizerKind.KOALA_V, Preset.AUTO, OptimizerSpec.of(MODEL.layerwiseLayout()));
+  private static ProcessNoiseRace auto(OptimizerKind kind) {
+    return (ProcessNoiseRace)
+        (Optimizer<?>)
+            Optimizers.create(kind, Preset.AUTO, OptimizerSpec.of(MODEL.layerwiseLayout()));
   }
 
-  /** Q_k after each batch. */
-  private static double[] run(Optimizer<OptimizerState> o, Batch[] batches) {
-    OptimizerState state = o.initialState(MODEL.initialParameters(1));
-    double[] q = new double[batches.length];
+  /** One race step on a batch: every member evaluated at its own point. */
+  static RaceState step(ProcessNoiseRace race, RaceState state, Batch batch) {
+    double[][] points = race.evaluationPoints(state);
+    Observation[] seen = new Observation[points.length];
+    for (int m = 0; m < points.length; m++) {
+      seen[m] = MODEL.evaluate(points[m], batch);
+    }
+    return race.step(state, seen).state();
+  }
+
+  /** The centre's grid level after each batch. */
+  private static int[] centres(ProcessNoiseRace race, Batch[] batches) {
+    RaceState state = race.initialState(MODEL.initialParameters(1));
+    int[] centre = new int[batches.length];
     for (int k = 0; k < batches.length; k++) {
-      state = o.step(state, MODEL.evaluate(o.evaluationPoint(state), batches[k])).state();
-      q[k] = o.processNoise(state);
+      state = step(race, state, batches[k]);
+      centre[k] = state.centre();
     }
-    return q;
+    return centre;
   }
 
   @Test
-  void create_auto_koalaVHasTheTunerAndOverridesReachIt() {
-    KoalaVConfig config = (KoalaVConfig) auto().config();
-    assertThat(config.tuner()).isEqualTo(ProcessNoiseTuner.defaults());
-    assertThat(config.tuner().max() / config.tuner().min()).isGreaterThanOrEqualTo(1e5);
-    KoalaVConfig overridden =
-        (KoalaVConfig)
-            Optimizers.create(
-                    OptimizerKind.KOALA_V,
-                    Preset.AUTO,
-                    OptimizerSpec.of(MODEL.layerwiseLayout()).withProcessNoise(1e-3))
-                .config();
-    assertThat(overridden.tuner().initial()).isEqualTo(1e-3);
-  }
-
-  @Test
-  void step_stationaryNoisyStream_tunesProcessNoiseDown() {
-    for (long seed = 1; seed <= 3; seed++) {
-      double[] q = run(auto(), Streams.regression(seed, 3_000, 16, WEIGHTS, WEIGHTS, -1, 0.5));
-      double peak = java.util.Arrays.stream(q).max().getAsDouble();
-      // It first rises while the model is far off, then anneals (slowly: about a decade in 40,000
-      // examples here) below where it started.
-      assertThat(q[2999]).as("seed %d", seed).isLessThan(1e-4 / 2).isLessThan(peak / 10);
+  void create_auto_racesEveryKoalaKindOverNineDecades_andOverridesReachIt() {
+    for (OptimizerKind kind :
+        new OptimizerKind[] {
+          OptimizerKind.KOALA_V, OptimizerKind.KOALA_M, OptimizerKind.KOALA_PP
+        }) {
+      ProcessNoiseRace race = auto(kind);
+      assertThat(race.name()).isEqualTo(kind.optimizerName());
+      assertThat(race.settings()).isEqualTo(ProcessNoiseRace.Settings.defaults());
+      assertThat(race.settings().max() / race.settings().min()).isGreaterThanOrEqualTo(1e5);
+      // Every member is the kind's auto config at its own constant Q per example.
+      Record lowest = race.level(0).config();
+      io.koala.noise.ProcessNoise q =
+          switch (kind) {
+            case KOALA_V -> ((KoalaVConfig) lowest).processNoise();
+            case KOALA_M -> ((KoalaMConfig) lowest).driftNoise();
+            default -> ((KoalaPlusPlusConfig) lowest).processNoise();
+          };
+      assertThat(q.adaptive()).isFalse();
+      assertThat(q.perExample()).isTrue();
+      assertThat(q.base()).isEqualTo(1e-9);
     }
+    OptimizerSpec spec = OptimizerSpec.of(MODEL.layerwiseLayout());
+    ProcessNoiseRace started =
+        (ProcessNoiseRace)
+            (Optimizer<?>)
+                Optimizers.create(OptimizerKind.KOALA_V, Preset.AUTO, spec.withProcessNoise(1e-2));
+    assertThat(started.initialState(new double[6]).centre()).isEqualTo(7);
+    assertThat(Optimizers.create(OptimizerKind.KOALA_V, Preset.AUTO, spec.withAdaptive(false)))
+        .isInstanceOf(KoalaV.class);
+    assertThat(Optimizers.isRace(OptimizerKind.SGD, Preset.AUTO, spec)).isFalse();
   }
 
+  /**
+   * KOALA-V and KOALA-M anneal: two decades or more below the start. (KOALA++'s race stays within a
+   * level of its start on this stream: its per-block covariance does not shrink as 1/k, so a lower
+   * Q does not lower its loss here.)
+   */
   @Test
-  void step_jump_tunesProcessNoiseUpAfterIt() {
-    for (long seed = 1; seed <= 3; seed++) {
-      double[] q = run(auto(), Streams.regression(seed, 600, 16, WEIGHTS, JUMPED, 300, 0.5));
-      double after = 0;
-      for (int k = 300; k < 400; k++) {
-        after = Math.max(after, q[k]);
+  void step_stationaryNoisyStream_movesTheRaceDown() {
+    for (OptimizerKind kind : new OptimizerKind[] {OptimizerKind.KOALA_V, OptimizerKind.KOALA_M}) {
+      for (long seed = 1; seed <= 3; seed++) {
+        ProcessNoiseRace race = auto(kind);
+        int start = race.initialState(new double[6]).centre();
+        int[] centre =
+            centres(race, Streams.regression(seed, 1_500, 16, WEIGHTS, WEIGHTS, -1, 0.5));
+        assertThat(centre[centre.length - 1])
+            .as("%s seed %d", kind, seed)
+            .isLessThanOrEqualTo(start - 2);
       }
-      assertThat(after).as("seed %d", seed).isGreaterThan(10 * q[299]);
     }
+  }
+
+  @Test
+  void step_jump_raisesTheRaceAfterIt() {
+    for (long seed = 1; seed <= 3; seed++) {
+      int[] centre =
+          centres(
+              auto(OptimizerKind.KOALA_V),
+              Streams.regression(seed, 1_200, 16, WEIGHTS, JUMPED, 800, 0.5));
+      int after = 0;
+      for (int k = 800; k < 850; k++) {
+        after = Math.max(after, centre[k]);
+      }
+      assertThat(after).as("seed %d", seed).isGreaterThanOrEqualTo(centre[799] + 2);
+    }
+  }
+
+  @Test
+  void step_aMove_keepsTheWinnersStateAndItsEvidence() {
+    ProcessNoiseRace race = auto(OptimizerKind.KOALA_V);
+    Batch[] batches = Streams.regression(5, 400, 8, WEIGHTS, WEIGHTS, -1, 0.5);
+    RaceState state = race.initialState(MODEL.initialParameters(1));
+    int moves = 0;
+    for (Batch batch : batches) {
+      RaceState next = step(race, state, batch);
+      if (next.centre() != state.centre()) {
+        // The step each member took on this batch, then the shift: recompute the members' steps.
+        double[][] points = race.evaluationPoints(state);
+        OptimizerState[] stepped = new OptimizerState[3];
+        for (int m = 0; m < 3; m++) {
+          Optimizer<OptimizerState> member = race.level(state.centre() + m - 1);
+          stepped[m] = member.step(state.members()[m], MODEL.evaluate(points[m], batch)).state();
+        }
+        boolean up = next.centre() > state.centre();
+        int winner = up ? 2 : 0;
+        assertThat(next.members()[1]).usingRecursiveComparison().isEqualTo(stepped[winner]);
+        assertThat(next.members()[up ? 2 : 0])
+            .usingRecursiveComparison()
+            .isEqualTo(stepped[winner]);
+        assertThat(next.members()[up ? 0 : 2]).usingRecursiveComparison().isEqualTo(stepped[1]);
+        moves++;
+      }
+      state = next;
+    }
+    assertThat(moves).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void step_singleObservation_isRefusedWithAMessage() {
+    ProcessNoiseRace race = auto(OptimizerKind.KOALA_V);
+    RaceState state = race.initialState(new double[6]);
+    Observation seen =
+        MODEL.evaluate(
+            state.parameters(), Streams.regression(1, 1, 4, WEIGHTS, WEIGHTS, -1, 0.1)[0]);
+    assertThatThrownBy(() -> race.step(state, seen))
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("evaluationPoints");
   }
 
   @Test
   void snapshotRestore_midStream_continuesExactly() throws IOException {
-    Optimizer<OptimizerState> o = auto();
-    Batch[] batches = Streams.regression(4, 200, 8, WEIGHTS, JUMPED, 100, 0.3);
-    OptimizerState straight = o.initialState(MODEL.initialParameters(1));
-    OptimizerState restored = straight;
+    ProcessNoiseRace race = auto(OptimizerKind.KOALA_V);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    RaceStateSerializer serializer =
+        new RaceStateSerializer(
+            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE);
+    Batch[] batches = Streams.regression(4, 400, 8, WEIGHTS, JUMPED, 200, 0.3);
+    RaceState straight = race.initialState(MODEL.initialParameters(1));
+    RaceState restored = straight;
     for (int k = 0; k < batches.length; k++) {
-      straight = o.step(straight, MODEL.evaluate(o.evaluationPoint(straight), batches[k])).state();
-      restored = o.step(restored, MODEL.evaluate(o.evaluationPoint(restored), batches[k])).state();
+      straight = step(race, straight, batches[k]);
+      restored = step(race, restored, batches[k]);
       if (k % 50 == 49) {
         DataOutputSerializer out = new DataOutputSerializer(256);
-        KoalaVStateSerializer.INSTANCE.serialize((KoalaVState) restored, out);
-        restored =
-            KoalaVStateSerializer.INSTANCE.deserialize(
-                new DataInputDeserializer(out.getCopyOfBuffer()));
+        serializer.serialize(restored, out);
+        restored = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
       }
     }
-    assertThat(((KoalaVState) straight).tuner()).isNotNull();
+    assertThat(straight.centre()).isNotEqualTo(race.initialState(new double[6]).centre());
     assertThat(restored)
         .usingRecursiveComparison()
         .withComparatorForType(Double::compare, Double.class)
