@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cost of one optimizer step at d parameters, one block ("global") or two blocks ("layerwise": 99 %
  * weights, 1 % biases), beside the floor every KOALA-V step must pay: a squared norm plus an axpy
  * into a new array (immutable state). Each optimizer runs its reference preset unless {@code -p
- * preset=auto} (the tuner's cost: {@code -p optimizer=koala-v -p d=10000 -p
- * preset=reference,auto}).
+ * preset=auto} (the race's three member steps on one observation each, without the model
+ * evaluations: {@code -p optimizer=koala-v -p d=10000 -p preset=reference,auto}; the whole
+ * per-batch cost with the evaluations is {@link TrainerStepBenchmark}'s).
  *
  * <pre>benchmarks/run OptimizerStepBenchmark -prof gc</pre>
  */
@@ -51,13 +52,14 @@ public class OptimizerStepBenchmark {
   @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
   String optimizer;
 
-  /** The preset (reference: constant Q; auto: KOALA-V's tuned Q, {@code -p preset=auto}). */
+  /** The preset (reference: constant Q; auto: the race over Q, {@code -p preset=auto}). */
   @Param({"reference"})
   String preset;
 
   private Optimizer<OptimizerState> opt;
   private OptimizerState state;
   private Observation observation;
+  private Observation[] observations;
 
   @Setup
   public void setUp() {
@@ -77,15 +79,16 @@ public class OptimizerStepBenchmark {
     java.util.Arrays.fill(losses, 0.5);
     observation = new Observation(0.5, losses, gradient);
     state = opt.initialState(theta);
-    // Two steps so that KOALA++ runs its recursion, not its first visit (and the tuner has a
-    // last step to compare with).
+    observations = new Observation[opt.evaluationPoints(state).length];
+    java.util.Arrays.fill(observations, observation);
+    // Two steps so that KOALA++ runs its recursion, not its first visit.
     for (int k = 0; k < 2; k++) {
-      state = opt.step(state, observation).state();
+      state = opt.step(state, observations).state();
     }
   }
 
   @Benchmark
   public StepResult<OptimizerState> step() {
-    return opt.step(state, observation);
+    return opt.step(state, observations);
   }
 }

@@ -40,6 +40,16 @@ public interface Optimizer<S extends OptimizerState> {
   StepResult<S> step(S state, Observation observation);
 
   /**
+   * The parameters whose prequential errors feed the drift detector: the answering parameters for
+   * most optimizers; for the {@code auto} race its lowest-Q member, the stable learner that keeps
+   * the old concept longest, so that a jump shows in its errors first and most clearly. Callers
+   * must not modify it.
+   */
+  default double[] monitoredPoint(S state) {
+    return state.parameters();
+  }
+
+  /**
    * Where the next batch must be evaluated when the optimizer keeps several candidate models (the
    * {@code auto} preset's {@link ProcessNoiseRace}): one point per candidate; for every other
    * optimizer its single {@link #evaluationPoint}. Callers must not modify them.

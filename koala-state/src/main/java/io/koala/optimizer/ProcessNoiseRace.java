@@ -32,14 +32,16 @@ import java.util.function.DoubleFunction;
  * model, not a restart. The answering member (the leader) is the one with the lowest μ (the
  * centre's is 0 by definition), recomputed after every batch.
  *
- * <p>A drift alarm of the members' drift detector (they share the served model's prequential
- * errors, so they alarm together) is a signal to the race, not a second mechanism: the evidence
- * gathered on the old concept is dropped, and the triple moves to the top of the grid at once,
- * every member a copy of the upper one (the fastest learner of the three). After an abrupt jump the
- * cost of too low a Q is many points for as long as the race climbs (one level per n_min batches),
- * while too high a Q costs tenths of a point for as long as it descends; so the race starts the
- * descent from the top and lets the evidence bring Q back to the new concept's level. A false alarm
- * costs that descent.
+ * <p>The drift detector watches the lowest-Q member ({@link #monitoredPoint}): the stable learner
+ * of the triple keeps the old concept longest, so a jump shows in its prequential errors first and
+ * most clearly (the served leader adapts faster and hides part of it; this is the paired-learner
+ * idea of Bach and Maloof [1]). Every member's detector sees those same errors, so they alarm
+ * together. An alarm is a signal to the race, not a second mechanism: the evidence gathered on the
+ * old concept is dropped, and the triple moves to the top of the grid at once, every member a copy
+ * of the upper one (the fastest learner of the three). After an abrupt jump the cost of too low a Q
+ * is many points for as long as the race climbs (one level per n_min batches), while too high a Q
+ * costs tenths of a point for as long as it descends; so the race starts the descent from the top
+ * and lets the evidence bring Q back to the new concept's level. A false alarm costs that descent.
  *
  * <p>Defaults, fixed before the first benchmark run and not swept: the grid of the previous {@code
  * auto} tuner, [10⁻⁹, 1] per example (nine decades), with c = 10 (a decade per member) and the
@@ -214,6 +216,12 @@ public final class ProcessNoiseRace implements Optimizer<RaceState> {
   @Override
   public double[] evaluationPoint(RaceState state) {
     return member(state, state.leader()).evaluationPoint(state.leaderState());
+  }
+
+  /** The lowest-Q member's parameters: the stable learner of the triple. */
+  @Override
+  public double[] monitoredPoint(RaceState state) {
+    return state.members()[0].parameters();
   }
 
   @Override

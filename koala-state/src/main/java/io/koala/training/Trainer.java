@@ -76,11 +76,15 @@ public final class Trainer<S extends OptimizerState> {
       moments = Standardiser.update(moments, raw.features());
       train = new Batch(Standardiser.apply(moments, raw.features()), raw.labels());
     }
+    // The drift detector's errors: the served model's, or those of the point the optimizer
+    // monitors for drift.
+    double[] watched = optimizer.monitoredPoint(state);
+    PrequentialErrors monitored = watched == parameters ? errors : errors(watched, scored);
     double[][] points = optimizer.evaluationPoints(state);
     Observation[] seen = new Observation[points.length];
     double loss = Double.NaN;
     for (int m = 0; m < points.length; m++) {
-      seen[m] = model.evaluate(points[m], train).withErrors(errors);
+      seen[m] = model.evaluate(points[m], train).withErrors(monitored);
       // Prequential loss: at the current parameters on the batch as scored; reuse the training
       // evaluation when it is the same computation.
       if (points[m] == parameters && train == scored) {

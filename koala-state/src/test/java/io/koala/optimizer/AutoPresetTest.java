@@ -187,4 +187,27 @@ class AutoPresetTest {
         .withComparatorForType(Double::compare, Double.class)
         .isEqualTo(straight);
   }
+
+  @Test
+  void serializedState_isThreeMembersAndTheEvidence() throws IOException {
+    ProcessNoiseRace race = auto(OptimizerKind.KOALA_V);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    RaceStateSerializer serializer =
+        new RaceStateSerializer(
+            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE);
+    RaceState state = race.initialState(MODEL.initialParameters(1));
+    for (Batch batch : Streams.regression(6, 50, 8, WEIGHTS, WEIGHTS, -1, 0.3)) {
+      state = step(race, state, batch);
+    }
+    DataOutputSerializer whole = new DataOutputSerializer(256);
+    serializer.serialize(state, whole);
+    int members = 0;
+    for (OptimizerState m : state.members()) {
+      DataOutputSerializer one = new DataOutputSerializer(256);
+      KoalaVStateSerializer.INSTANCE.serialize((io.koala.state.KoalaVState) m, one);
+      members += one.length();
+    }
+    // step, centre, leader, the evidence array (its length and 8 doubles)
+    assertThat(whole.length()).isEqualTo(members + 8 + 4 + 4 + 4 + 8 * 8);
+  }
 }
