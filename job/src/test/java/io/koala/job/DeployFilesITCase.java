@@ -6,7 +6,7 @@ import static io.koala.job.DeployFiles.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.koala.job.cli.KoalaCommand;
+import io.koala.job.cli.KoalaApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.apache.kafka.server.config.AbstractKafkaConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker/ as far as it can be checked without a container engine (there is none here): every file
@@ -67,7 +68,7 @@ class DeployFilesITCase {
     Path jar = DeployFiles.sourceOf(JAR_IN_IMAGE).orElseThrow();
     assertThat(jar).isEqualTo(ROOT.resolve("job/target/koala-job.jar"));
     try (JarFile file = new JarFile(jar.toFile())) {
-      assertThat(file.getEntry(KoalaCommand.class.getName().replace('.', '/') + ".class"))
+      assertThat(file.getEntry(KoalaApplication.class.getName().replace('.', '/') + ".class"))
           .isNotNull();
       assertThat(file.getEntry("io/koala/connectors/file/LineFileSource.class")).isNotNull();
       // Provided, so from the image's flink-dist: nothing has to be added to /opt/flink/lib.
@@ -93,7 +94,7 @@ class DeployFilesITCase {
     Map<String, Object> compose = DeployFiles.yaml(DOCKER.resolve("docker-compose.yml"));
     List<String> command = at(compose, "services", "jobmanager", "command");
     assertThat(command.subList(0, 3))
-        .containsExactly("standalone-job", "--job-classname", KoalaCommand.class.getName());
+        .containsExactly("standalone-job", "--job-classname", KoalaApplication.class.getName());
     JobConfig config = jobConfig(command.subList(3, command.size()));
     assertThat(config.get(KoalaOptions.SOURCE)).isEqualTo(KoalaChoices.SourceKind.KAFKA);
     assertThat(config.backfillFiles())
@@ -183,6 +184,23 @@ class DeployFilesITCase {
     assertThat(at(session, "services", "jobmanager").toString()).isEqualTo("{command=jobmanager}");
     assertThat(Files.readString(DOCKER.resolve("docker-compose.session.yml")))
         .contains("flink run -d " + JAR_IN_IMAGE + " train --config /opt/koala/koala.yaml");
+  }
+
+  @Test
+  void theApplicationEntry_runsTheJob_andReturnsFromMain(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("out");
+    KoalaApplication.main(
+        new String[] {
+          "train",
+          "--koala.file.input",
+          ROOT.resolve("test-data/streams/multikey.jsonl").toString(),
+          "--koala.output.dir",
+          out.toString(),
+          "--koala.model.features",
+          "3"
+        });
+    // Returned (no System.exit), and the job ran: 50 tenants, each with its final snapshot.
+    assertThat(TestLines.finalModels(out.resolve("models.jsonl"))).hasSize(50);
   }
 
   /** The job's configuration from {@code train --config FILE [--key value ...]} in the image. */

@@ -4,7 +4,7 @@ import static io.koala.job.DeployFiles.DOCKER;
 import static io.koala.job.DeployFiles.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.koala.job.cli.KoalaCommand;
+import io.koala.job.cli.KoalaApplication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ class KubernetesDeployITCase {
     // Application mode: the job runs in its own cluster from the image's jar, with our main.
     assertThat(job)
         .containsEntry("jarURI", "local:///opt/flink/usrlib/koala-job.jar")
-        .containsEntry("entryClass", KoalaCommand.class.getName())
+        .containsEntry("entryClass", KoalaApplication.class.getName())
         .containsEntry("upgradeMode", "savepoint")
         .containsEntry("state", "running");
     assertThat(DeployFiles.sourceOf("/opt/flink/usrlib/koala-job.jar")).isPresent();
