@@ -87,6 +87,11 @@ class DeployFilesITCase {
         .containsEntry("metrics.reporter.prom.port", REPORTER_PORT);
     DeployFiles.checkFlinkSettings(settings);
     assertThat(dockerfile).contains("EXPOSE " + REPORTER_PORT);
+    // The compose volume's mount point exists in the image and belongs to Flink's user.
+    assertThat(dockerfile)
+        .contains("mkdir -p /var/koala/checkpoints /var/koala/savepoints")
+        .contains("chown -R flink:flink /var/koala")
+        .containsPattern("USER flink\\s+EXPOSE");
   }
 
   @Test

@@ -97,6 +97,9 @@ class KubernetesDeployITCase {
 
     // The metrics port is the reporter's, and the state directories are on the mounted volume.
     List<Map<String, Object>> containers = at(spec, "podTemplate", "spec", "containers");
+    assertThat(at(spec, "podTemplate", "spec", "securityContext", "fsGroup").toString())
+        .as("the image's flink group may write the claim")
+        .isEqualTo("9999");
     Map<String, Object> main = containers.get(0);
     assertThat(main).containsEntry("name", "flink-main-container");
     assertThat(main.get("ports").toString())
