@@ -54,6 +54,24 @@ class DeployFilesITCase {
   }
 
   @Test
+  void everyKoalaKeyNamedInTheFiles_isAnOption() throws Exception {
+    Pattern key = Pattern.compile("(?<![\\w.])koala\\.[a-z][A-Za-z0-9.-]*[A-Za-z0-9]");
+    List<String> named = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(DOCKER)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        Matcher m = key.matcher(Files.readString(file));
+        while (m.find()) {
+          if (!m.group().matches(".*\\.(yaml|yml|json)")) { // file names, not keys
+            named.add(m.group());
+          }
+        }
+      }
+    }
+    assertThat(named).contains("koala.source.backfill.path");
+    assertThat(named).allSatisfy(k -> assertThat(OptionCatalog.known(k)).as(k).isTrue());
+  }
+
+  @Test
   void dockerfile_isTheFlinkImageOfTheBuild_copiesFilesThatExist_andEnablesPrometheus()
       throws Exception {
     String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
