@@ -141,6 +141,19 @@ class BackfillThenKafkaITCase {
     List<String> settings = new ArrayList<>(List.of(topics.settings()));
     settings.addAll(List.of("koala.source.backfill.path", history.toString()));
     KoalaJob.buildKafkaJob(env, Fixtures.config("koala-v", settings.toArray(String[]::new)));
+    // One reader, and routing and event time chained to it: each key's history and live events
+    // reach its trainer through one channel (the trainers keep the job's parallelism).
+    Map<String, Integer> parallelism = new HashMap<>();
+    for (var node : env.getStreamGraph(false).getStreamNodes()) {
+      if (node.getTransformationUID() != null) {
+        parallelism.put(node.getTransformationUID(), node.getParallelism());
+      }
+    }
+    assertThat(parallelism)
+        .containsEntry("koala-backfill-source", 1)
+        .containsEntry(KoalaPipeline.UID_DECODE, 1)
+        .containsEntry(KoalaPipeline.UID_WATERMARKS, 1)
+        .containsEntry(KoalaPipeline.UID_TRAIN, 2);
     env.execute("backfill-cli-" + topics.input);
     // 42 examples per key in batches of 4: 11 batches, snapshots at 2, 4, ..., 10 and 11.
     List<ModelSnapshot> models = snapshots(topics);
