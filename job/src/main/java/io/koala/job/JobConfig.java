@@ -62,6 +62,12 @@ public final class JobConfig implements Serializable {
     if (csv() && read(CSV_DELIMITER).length() != 1) {
       throw bad(CSV_DELIMITER, "must be one character, was \"" + read(CSV_DELIMITER) + "\"");
     }
+    if (read(BACKFILL_PATH) != null) {
+      if (read(SOURCE) != SourceKind.KAFKA) {
+        throw bad(BACKFILL_PATH, "needs koala.source = kafka (the live part after the history)");
+      }
+      backfillFiles();
+    }
     if (read(SOURCE) == SourceKind.KAFKA) {
       if (csv() && read(CSV_COLUMNS) == null) {
         throw bad(CSV_COLUMNS, "is required for CSV records from Kafka");
@@ -196,6 +202,26 @@ public final class JobConfig implements Serializable {
       return JsonLinesFiles.resolve(read(FILE_INPUT), csv());
     } catch (IllegalArgumentException e) {
       throw bad(FILE_INPUT, e.getMessage());
+    }
+  }
+
+  /**
+   * The history files of {@code koala.source.backfill.path} (one file, or the folder's files in
+   * name order), or an empty list when the job reads Kafka only.
+   */
+  public List<Path> backfillFiles() {
+    String path = read(BACKFILL_PATH);
+    if (path == null) {
+      return List.of();
+    }
+    try {
+      List<Path> files = JsonLinesFiles.resolve(path, csv());
+      if (JsonLinesFiles.countLines(files) == 0) {
+        throw new IllegalArgumentException("the history " + path + " holds no line");
+      }
+      return files;
+    } catch (IllegalArgumentException e) {
+      throw bad(BACKFILL_PATH, e.getMessage());
     }
   }
 

@@ -4,6 +4,7 @@ import io.koala.connectors.Decoded;
 import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.file.JsonLinesFileSink;
 import io.koala.connectors.file.JsonLinesFiles;
+import io.koala.connectors.file.LineFileSource;
 import io.koala.connectors.file.LineReader;
 import io.koala.connectors.kafka.KafkaConnectors;
 import io.koala.connectors.kafka.KafkaSettings;
@@ -13,6 +14,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.base.source.hybrid.HybridSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -54,17 +57,49 @@ public final class KoalaJob {
         .setParallelism(1);
   }
 
-  /** Adds the Kafka-to-Kafka job to {@code env}; offsets live in Flink's checkpoints. */
+  /**
+   * Adds the Kafka-to-Kafka job to {@code env}; offsets live in Flink's checkpoints. With {@code
+   * koala.source.backfill.path} the source is a {@link HybridSource}: the history files, then the
+   * Kafka topics.
+   */
   public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig config) {
     KafkaSettings settings = kafkaSettings(config);
     RecordDecoder decoder = config.decoder(null);
+    KafkaSource<Decoded> kafka = KafkaConnectors.source(settings, decoder);
     DataStream<Decoded> decoded =
-        env.fromSource(
-                KafkaConnectors.source(settings, decoder),
-                WatermarkStrategy.noWatermarks(),
-                "koala-kafka-events")
-            .uid("koala-kafka-source");
+        config.backfillFiles().isEmpty()
+            ? env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "koala-kafka-events")
+                .uid("koala-kafka-source")
+            : backfillThenKafka(env, config, kafka);
     KoalaPipeline.build(decoded, config).sinkTo(kafkaSinks(config, settings));
+  }
+
+  /**
+   * The history files, then Kafka, as one source with one reader: HybridSource starts the Kafka
+   * source only once every history line has been read, and the single reader sends each key's
+   * history and then its live events through one channel, so the trainer sees them in that order
+   * (no gap, no duplicate, the models of one job over the concatenated input). A checkpoint holds
+   * which of the two is being read and its position (the line, or the Kafka offsets).
+   */
+  static DataStream<Decoded> backfillThenKafka(
+      StreamExecutionEnvironment env, JobConfig config, KafkaSource<Decoded> kafka) {
+    List<Path> files = config.backfillFiles();
+    RecordDecoder decoder =
+        config.decoder(
+            config.csv()
+                ? JsonLinesFiles.csvHeader(files, config.get(KoalaOptions.CSV_DELIMITER).charAt(0))
+                : null);
+    HybridSource<Decoded> source =
+        HybridSource.builder(new LineFileSource(files, decoder, config.csv()))
+            .addSource(kafka)
+            .build();
+    return env.fromSource(
+            source,
+            WatermarkStrategy.noWatermarks(),
+            "koala-backfill-then-kafka",
+            TypeInformation.of(Decoded.class))
+        .uid("koala-backfill-source")
+        .setParallelism(1);
   }
 
   /** The Kafka settings of {@code koala.kafka.*}, client properties included. */

@@ -227,6 +227,14 @@ public final class KoalaOptions {
           .enumType(SourceKind.class)
           .defaultValue(SourceKind.FILE)
           .withDescription("Where events come from.");
+  public static final ConfigOption<String> BACKFILL_PATH =
+      key("koala.source.backfill.path")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "With koala.source = kafka: a .jsonl (.csv) file or folder of history that the job "
+                  + "trains on first, then it continues from the Kafka topics (one HybridSource, "
+                  + "read by one reader). Unset: Kafka only.");
   public static final ConfigOption<String> FILE_INPUT =
       key("koala.file.input")
           .stringType()
