@@ -305,12 +305,14 @@ public final class ProcessNoiseRace implements Optimizer<RaceState> {
     e[o + 3] = a * e[o + 3] + d * d;
   }
 
-  /** The standardised evidence z of an outer member (0 without enough of it); negative: it wins. */
+  /**
+   * The standardised evidence z of an outer member (NaN without enough of it); negative: it wins.
+   */
   private double z(double[] e, int side) {
     int o = side * RaceState.EVIDENCE;
     double w = e[o];
     if (w <= 0 || w * w / e[o + 1] < settings.minBatches()) {
-      return 0.0;
+      return Double.NaN;
     }
     double mean = e[o + 2] / w;
     double variance = e[o + 3] / w - mean * mean;
@@ -321,15 +323,18 @@ public final class ProcessNoiseRace implements Optimizer<RaceState> {
     return mean / Math.sqrt(variance / n);
   }
 
-  /** +1: move up, −1: move down, 0: stay. */
+  /** +1: move up, −1: move down, 0: stay (the more significant side wins when both qualify). */
   private int move(double[] e) {
     double lower = z(e, 0);
     double upper = z(e, 1);
-    double best = Math.min(lower, upper);
-    if (best > -settings.threshold()) {
-      return 0;
+    double t = settings.threshold();
+    if (upper <= -t && !(lower < upper)) {
+      return 1;
     }
-    return upper <= lower ? 1 : -1;
+    if (lower <= -t) {
+      return -1;
+    }
+    return 0;
   }
 
   /**
