@@ -41,6 +41,7 @@ public final class DriftBench {
   static final String DEFAULT_ROW = "**koala-v, defaults (auto: a race over Q_k)**";
   static final String STREAM_ROW = "koala-v, `stream` (the previous default: adaptive Q_k)";
   static final String REFERENCE_ROW = "koala-v, the paper's reference defaults";
+  static final String MLP_ROW = "koala-v, MLP (hidden 16) at the defaults";
 
   /** A stream, its model settings and its drift points (found from the examples' concepts). */
   record Stream(String name, List<LabelledExample> examples, String[] model, boolean regression) {
@@ -89,31 +90,45 @@ public final class DriftBench {
             + "| recovery B=1/8/32 (examples; never) |");
     System.out.println("|---|---:|---:|---:|---|---|---|");
     Map<String, Result[]> rows = new LinkedHashMap<>();
-    for (Variant v :
-        List.of(
-            new Variant(DEFAULT_ROW, "koala.optimizer", "koala-v"),
-            new Variant(
-                STREAM_ROW, "koala.optimizer", "koala-v", "koala.optimizer.defaults", "stream"),
-            new Variant(
-                REFERENCE_ROW,
-                "koala.optimizer",
-                "koala-v",
-                "koala.optimizer.defaults",
-                "reference"),
-            new Variant("koala-m, defaults (auto)", "koala.optimizer", "koala-m"),
-            new Variant(
-                "koala-m, `stream`",
-                "koala.optimizer",
-                "koala-m",
-                "koala.optimizer.defaults",
-                "stream"),
-            new Variant("koala-pp, defaults (auto)", "koala.optimizer", "koala-pp"),
-            new Variant(
-                "koala-pp, `stream`",
-                "koala.optimizer",
-                "koala-pp",
-                "koala.optimizer.defaults",
-                "stream"))) {
+    List<Variant> variants =
+        new java.util.ArrayList<>(
+            List.of(
+                new Variant(DEFAULT_ROW, "koala.optimizer", "koala-v"),
+                new Variant(
+                    STREAM_ROW, "koala.optimizer", "koala-v", "koala.optimizer.defaults", "stream"),
+                new Variant(
+                    REFERENCE_ROW,
+                    "koala.optimizer",
+                    "koala-v",
+                    "koala.optimizer.defaults",
+                    "reference"),
+                new Variant("koala-m, defaults (auto)", "koala.optimizer", "koala-m"),
+                new Variant(
+                    "koala-m, `stream`",
+                    "koala.optimizer",
+                    "koala-m",
+                    "koala.optimizer.defaults",
+                    "stream"),
+                new Variant("koala-pp, defaults (auto)", "koala.optimizer", "koala-pp"),
+                new Variant(
+                    "koala-pp, `stream`",
+                    "koala.optimizer",
+                    "koala-pp",
+                    "koala.optimizer.defaults",
+                    "stream")));
+    if (stream.name().startsWith("weather") || stream.name().startsWith("outdoor")) {
+      // The bar for the MLP: at its defaults at least the linear model at its defaults.
+      variants.add(
+          new Variant(
+              MLP_ROW,
+              "koala.optimizer",
+              "koala-v",
+              "koala.model.type",
+              "mlp",
+              "koala.model.head",
+              stream.name().startsWith("outdoor") ? "softmax" : "logistic"));
+    }
+    for (Variant v : variants) {
       Result[] r = new Result[BATCH_SIZES.length];
       for (int b = 0; b < BATCH_SIZES.length; b++) {
         r[b] = run(stream, BATCH_SIZES[b], v.settings());

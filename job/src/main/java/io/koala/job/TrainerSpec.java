@@ -88,7 +88,11 @@ public record TrainerSpec(
     TypeSerializer<OptimizerState> state =
         (StateSerializer<OptimizerState>) (StateSerializer) inner;
     if (Optimizers.isRace(optimizer, preset, overrides)) {
-      state = (TypeSerializer<OptimizerState>) (TypeSerializer) new RaceStateSerializer(state);
+      int start =
+          ((io.koala.optimizer.ProcessNoiseRace)
+                  (io.koala.optimizer.Optimizer<?>) Optimizers.create(optimizer, preset, overrides))
+              .startCentre();
+      state = new RaceStateSerializer(state, start);
     }
     return new ModelStateSerializer<>(state);
   }

@@ -91,6 +91,46 @@ class SavedOperatorStateTest {
     }
   }
 
+  /**
+   * A savepoint of one filter (here the reference preset's, as every saved layout) restored under
+   * the default auto preset: each key's race adopts the restored filter as all three members and
+   * trains on. On the heap the trainer adopts the old objects; through a savepoint the race's
+   * serializer adopts them as it writes; both paths give the same models.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"koala-v", "koala-m", "koala-pp"})
+  void savedSnapshotOfOneFilter_restoresUnderAuto_byAdoption(String optimizer) throws Exception {
+    JobConfig auto = Fixtures.config(optimizer, "koala.model.standardise", "true");
+    assertThat(auto.trainerSpec().stateSerializer().optimizerSerializer())
+        .isInstanceOf(io.koala.state.RaceStateSerializer.class);
+    OperatorSubtaskState saved =
+        OperatorSnapshotUtil.readStateHandle(resource(CURRENT_LAYOUT, optimizer).toString());
+    List<TrainingEvent> rest = events().subList(SPLIT, events().size());
+    Map<String, double[]> onHeap;
+    try (var restored = TrainingHarness.of(auto).restore(saved)) {
+      onHeap = restored.feed(rest).finish();
+    }
+    OperatorSubtaskState rewritten;
+    try (var heap = TrainingHarness.of(auto).restore(saved)) {
+      rewritten = heap.savepoint();
+    }
+    Map<String, double[]> onRocksDb;
+    try (var restored = TrainingHarness.of(auto, Backend.ROCKSDB).restore(rewritten)) {
+      onRocksDb = restored.feed(rest).finish();
+    }
+    Map<String, double[]> asReference;
+    try (var restored = TrainingHarness.of(config(optimizer)).restore(saved)) {
+      asReference = restored.feed(rest).finish();
+    }
+    assertThat(onHeap.keySet()).isEqualTo(asReference.keySet()).isEqualTo(onRocksDb.keySet());
+    for (String key : onHeap.keySet()) {
+      assertThat(onRocksDb.get(key)).as(optimizer + " " + key).containsExactly(onHeap.get(key));
+      assertThat(onHeap.get(key)).as(optimizer + " " + key).doesNotContain(Double.NaN);
+      // The race trained on from the restored model (it is not the reference's continuation).
+      assertThat(onHeap.get(key)).as(optimizer + " " + key).isNotEqualTo(asReference.get(key));
+    }
+  }
+
   @Test
   void version01Snapshot_restoredAndSnapshotAgain_restoresOnRocksDb() throws Exception {
     // Rows of 0.1 that are still waiting when the next checkpoint is taken stay in their old

@@ -40,6 +40,16 @@ public interface Optimizer<S extends OptimizerState> {
   StepResult<S> step(S state, Observation observation);
 
   /**
+   * This optimizer's state for a state restored from a savepoint written with another preset of the
+   * same kind: the state itself, except for the {@code auto} race, which adopts one filter's state
+   * as all three of its members ({@code RaceState.adopt}).
+   */
+  @SuppressWarnings("unchecked")
+  default S adopt(OptimizerState restored) {
+    return (S) restored;
+  }
+
+  /**
    * The parameters whose prequential errors feed the drift detector: the answering parameters for
    * most optimizers; for the {@code auto} race its lowest-Q member, the stable learner that keeps
    * the old concept longest, so that a jump shows in its errors first and most clearly. Callers

@@ -174,6 +174,17 @@ public final class ProcessNoiseRace implements Optimizer<RaceState> {
     return settings;
   }
 
+  /** The grid level of the centre of a new key's race (and of an adopted filter). */
+  public int startCentre() {
+    return settings.initialCentre();
+  }
+
+  /** One filter's state (a savepoint of another preset) becomes all three members. */
+  @Override
+  public RaceState adopt(OptimizerState restored) {
+    return restored instanceof RaceState r ? r : RaceState.adopt(restored, startCentre());
+  }
+
   /** The member optimizer at grid level j. */
   public Optimizer<OptimizerState> level(int j) {
     return levels[j];

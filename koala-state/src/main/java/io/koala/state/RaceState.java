@@ -31,6 +31,20 @@ public record RaceState(
     }
   }
 
+  /**
+   * A race started from one filter's state (a savepoint of another preset): all three members that
+   * filter, the centre at {@code centre}, the centre answering, no evidence. The model version
+   * carries on.
+   */
+  public static RaceState adopt(OptimizerState filter, int centre) {
+    return new RaceState(
+        filter.step(),
+        centre,
+        1,
+        new OptimizerState[] {filter, filter, filter},
+        new double[2 * EVIDENCE]);
+  }
+
   /** The answering member's parameters. */
   @Override
   public double[] parameters() {

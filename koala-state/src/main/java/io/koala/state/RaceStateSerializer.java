@@ -3,6 +3,7 @@ package io.koala.state;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.CompositeTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -11,8 +12,15 @@ import org.apache.flink.core.memory.DataOutputView;
  * Flink serializer of a {@link RaceState}, format 1: the counters, the three members through their
  * optimizer's serializer, and the evidence. Its snapshot nests the member serializer's, so a member
  * format upgrade migrates the race's state too.
+ *
+ * <p>Migration from one filter: state written by the member's own serializer (a savepoint taken
+ * under the {@code stream} or {@code reference} preset) is compatible after migration. Flink reads
+ * it with the old serializer and hands this one single-filter states to write, which it adopts: all
+ * three members start from the restored filter, the centre at the race's starting level, with no
+ * evidence ({@link RaceState#adopt}). The trainer adopts the same way when it meets such a state on
+ * the heap backend before it was rewritten.
  */
-public final class RaceStateSerializer extends TypeSerializer<RaceState> {
+public final class RaceStateSerializer extends TypeSerializer<OptimizerState> {
 
   private static final long serialVersionUID = 1L;
 
@@ -20,14 +28,29 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
   public static final int CURRENT_FORMAT = 1;
 
   private final TypeSerializer<OptimizerState> member;
+  private final int startCentre;
 
-  public RaceStateSerializer(TypeSerializer<OptimizerState> member) {
+  /**
+   * @param member the serializer of each member's state
+   * @param startCentre the grid level a single-filter state is adopted at
+   */
+  public RaceStateSerializer(TypeSerializer<OptimizerState> member, int startCentre) {
     this.member = member;
+    this.startCentre = startCentre;
   }
 
   /** The serializer of each member's state. */
   public TypeSerializer<OptimizerState> memberSerializer() {
     return member;
+  }
+
+  /** The grid level a single-filter state is adopted at. */
+  public int startCentre() {
+    return startCentre;
+  }
+
+  private RaceState race(OptimizerState state) {
+    return state instanceof RaceState r ? r : RaceState.adopt(state, startCentre);
   }
 
   @Override
@@ -36,28 +59,28 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
   }
 
   @Override
-  public TypeSerializer<RaceState> duplicate() {
+  public TypeSerializer<OptimizerState> duplicate() {
     TypeSerializer<OptimizerState> copy = member.duplicate();
-    return copy == member ? this : new RaceStateSerializer(copy);
+    return copy == member ? this : new RaceStateSerializer(copy, startCentre);
   }
 
   @Override
-  public RaceState createInstance() {
+  public OptimizerState createInstance() {
     return null;
   }
 
   @Override
-  public RaceState copy(RaceState from) {
+  public OptimizerState copy(OptimizerState from) {
+    RaceState r = race(from);
     OptimizerState[] members = new OptimizerState[3];
     for (int m = 0; m < 3; m++) {
-      members[m] = member.copy(from.members()[m]);
+      members[m] = member.copy(r.members()[m]);
     }
-    return new RaceState(
-        from.step(), from.centre(), from.leader(), members, from.evidence().clone());
+    return new RaceState(r.step(), r.centre(), r.leader(), members, r.evidence().clone());
   }
 
   @Override
-  public RaceState copy(RaceState from, RaceState reuse) {
+  public OptimizerState copy(OptimizerState from, OptimizerState reuse) {
     return copy(from);
   }
 
@@ -67,18 +90,19 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
   }
 
   @Override
-  public void serialize(RaceState state, DataOutputView out) throws IOException {
-    out.writeLong(state.step());
-    out.writeInt(state.centre());
-    out.writeInt(state.leader());
-    for (OptimizerState m : state.members()) {
+  public void serialize(OptimizerState state, DataOutputView out) throws IOException {
+    RaceState r = race(state);
+    out.writeLong(r.step());
+    out.writeInt(r.centre());
+    out.writeInt(r.leader());
+    for (OptimizerState m : r.members()) {
       member.serialize(m, out);
     }
-    StateSerializer.writeArray(state.evidence(), out);
+    StateSerializer.writeArray(r.evidence(), out);
   }
 
   @Override
-  public RaceState deserialize(DataInputView in) throws IOException {
+  public OptimizerState deserialize(DataInputView in) throws IOException {
     long step = in.readLong();
     int centre = in.readInt();
     int leader = in.readInt();
@@ -90,7 +114,7 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
   }
 
   @Override
-  public RaceState deserialize(RaceState reuse, DataInputView in) throws IOException {
+  public OptimizerState deserialize(OptimizerState reuse, DataInputView in) throws IOException {
     return deserialize(in);
   }
 
@@ -101,12 +125,14 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
 
   @Override
   public boolean equals(Object obj) {
-    return obj instanceof RaceStateSerializer other && other.member.equals(member);
+    return obj instanceof RaceStateSerializer other
+        && other.startCentre == startCentre
+        && other.member.equals(member);
   }
 
   @Override
   public int hashCode() {
-    return 31 * RaceStateSerializer.class.hashCode() + member.hashCode();
+    return 31 * (31 * RaceStateSerializer.class.hashCode() + member.hashCode()) + startCentre;
   }
 
   @Override
@@ -114,16 +140,22 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
     return new Snapshot(this);
   }
 
-  /** Nests the member serializer's snapshot; its outer version is the record format (1). */
+  /**
+   * Nests the member serializer's snapshot; its outer version is the record format (1), and it
+   * records the adoption level. Against a snapshot of the member's own serializer (state of one
+   * filter) it is compatible after migration.
+   */
   public static final class Snapshot
-      extends CompositeTypeSerializerSnapshot<RaceState, RaceStateSerializer> {
+      extends CompositeTypeSerializerSnapshot<OptimizerState, RaceStateSerializer> {
 
     private int format = CURRENT_FORMAT;
+    private int startCentre;
 
     public Snapshot() {}
 
     Snapshot(RaceStateSerializer serializer) {
       super(serializer);
+      this.startCentre = serializer.startCentre;
     }
 
     @Override
@@ -132,14 +164,40 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
     }
 
     @Override
+    protected void writeOuterSnapshot(DataOutputView out) throws IOException {
+      out.writeInt(startCentre);
+    }
+
+    @Override
     protected void readOuterSnapshot(
-        int readOuterSnapshotVersion, DataInputView in, ClassLoader userCodeClassLoader) {
+        int readOuterSnapshotVersion, DataInputView in, ClassLoader userCodeClassLoader)
+        throws IOException {
       this.format = readOuterSnapshotVersion;
+      this.startCentre = in.readInt();
+    }
+
+    @Override
+    public TypeSerializerSchemaCompatibility<OptimizerState> resolveSchemaCompatibility(
+        TypeSerializerSnapshot<OptimizerState> oldSerializerSnapshot) {
+      if (!(oldSerializerSnapshot instanceof Snapshot)) {
+        // One filter's state, written by the member's serializer: adopted when rewritten.
+        TypeSerializer<OptimizerState> member = memberOf(restoreSerializer());
+        TypeSerializerSchemaCompatibility<OptimizerState> asMember =
+            member.snapshotConfiguration().resolveSchemaCompatibility(oldSerializerSnapshot);
+        return asMember.isIncompatible()
+            ? TypeSerializerSchemaCompatibility.incompatible()
+            : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+      }
+      return super.resolveSchemaCompatibility(oldSerializerSnapshot);
+    }
+
+    private static TypeSerializer<OptimizerState> memberOf(TypeSerializer<OptimizerState> race) {
+      return ((RaceStateSerializer) race).memberSerializer();
     }
 
     @Override
     protected OuterSchemaCompatibility resolveOuterSchemaCompatibility(
-        TypeSerializerSnapshot<RaceState> oldSerializerSnapshot) {
+        TypeSerializerSnapshot<OptimizerState> oldSerializerSnapshot) {
       return oldSerializerSnapshot instanceof Snapshot old && old.format <= CURRENT_FORMAT
           ? OuterSchemaCompatibility.COMPATIBLE_AS_IS
           : OuterSchemaCompatibility.INCOMPATIBLE;
@@ -154,7 +212,7 @@ public final class RaceStateSerializer extends TypeSerializer<RaceState> {
     @Override
     protected RaceStateSerializer createOuterSerializerWithNestedSerializers(
         TypeSerializer<?>[] nested) {
-      return new RaceStateSerializer((TypeSerializer<OptimizerState>) nested[0]);
+      return new RaceStateSerializer((TypeSerializer<OptimizerState>) nested[0], startCentre);
     }
   }
 }

@@ -59,8 +59,26 @@ public final class Trainer<S extends OptimizerState> {
     return new ModelState<>(optimizer.initialState(model.initialParameters(seed)), moments, 0, 0);
   }
 
+  /**
+   * The state as this trainer's optimizer holds it: a state restored from a savepoint of another
+   * preset of the same kind is adopted ({@link Optimizer#adopt}); any other is returned as it is.
+   */
+  public ModelState<S> adopt(ModelState<S> restored) {
+    S own = optimizer.adopt(restored.optimizer());
+    return own == restored.optimizer()
+        ? restored
+        : new ModelState<>(
+            own,
+            restored.standardiser(),
+            restored.examples(),
+            restored.rejectedBatches(),
+            restored.residuals(),
+            restored.logitScale());
+  }
+
   /** Scores and trains on one micro-batch of raw (unstandardised) features. */
-  public TrainingOutcome<S> train(ModelState<S> current, Batch raw) {
+  public TrainingOutcome<S> train(ModelState<S> given, Batch raw) {
+    ModelState<S> current = adopt(given);
     S state = current.optimizer();
     double[] parameters = state.parameters();
     StandardiserState moments = current.standardiser();
@@ -215,7 +233,8 @@ public final class Trainer<S extends OptimizerState> {
   }
 
   /** The model's answer for one raw feature row, with its predictive distribution. */
-  public Answer predict(ModelState<S> current, double[] raw) {
+  public Answer predict(ModelState<S> given, double[] raw) {
+    ModelState<S> current = adopt(given);
     double[] x =
         current.standardiser() == null ? raw : Standardiser.apply(current.standardiser(), raw);
     Prediction p = model.predict(current.optimizer().parameters(), x);

@@ -168,7 +168,8 @@ class AutoPresetTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     RaceStateSerializer serializer =
         new RaceStateSerializer(
-            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE);
+            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE,
+            race.startCentre());
     Batch[] batches = Streams.regression(4, 400, 8, WEIGHTS, JUMPED, 200, 0.3);
     RaceState straight = race.initialState(MODEL.initialParameters(1));
     RaceState restored = straight;
@@ -178,7 +179,8 @@ class AutoPresetTest {
       if (k % 50 == 49) {
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(restored, out);
-        restored = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        restored =
+            (RaceState) serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
       }
     }
     assertThat(straight.centre()).isNotEqualTo(race.initialState(new double[6]).centre());
@@ -194,7 +196,8 @@ class AutoPresetTest {
     @SuppressWarnings({"unchecked", "rawtypes"})
     RaceStateSerializer serializer =
         new RaceStateSerializer(
-            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE);
+            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE,
+            race.startCentre());
     RaceState state = race.initialState(MODEL.initialParameters(1));
     for (Batch batch : Streams.regression(6, 50, 8, WEIGHTS, WEIGHTS, -1, 0.3)) {
       state = step(race, state, batch);
@@ -209,5 +212,60 @@ class AutoPresetTest {
     }
     // step, centre, leader, the evidence array (its length and 8 doubles)
     assertThat(whole.length()).isEqualTo(members + 8 + 4 + 4 + 4 + 8 * 8);
+  }
+
+  @Test
+  void oneFiltersState_isAdoptedAsAllThreeMembers_byTheSerializerAndTheOptimizer()
+      throws Exception {
+    ProcessNoiseRace race = auto(OptimizerKind.KOALA_V);
+    Optimizer<OptimizerState> single =
+        Optimizers.create(
+            OptimizerKind.KOALA_V, Preset.STREAM, OptimizerSpec.of(MODEL.layerwiseLayout()));
+    OptimizerState filter = single.initialState(MODEL.initialParameters(1));
+    for (Batch batch : Streams.regression(7, 30, 8, WEIGHTS, WEIGHTS, -1, 0.3)) {
+      filter = single.step(filter, MODEL.evaluate(filter.parameters(), batch)).state();
+    }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    org.apache.flink.api.common.typeutils.TypeSerializer<OptimizerState> member =
+        (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE;
+    RaceStateSerializer serializer = new RaceStateSerializer(member, race.startCentre());
+
+    // What Flink does when it migrates: it hands the new serializer the old state to write.
+    DataOutputSerializer out = new DataOutputSerializer(256);
+    serializer.serialize(filter, out);
+    RaceState written =
+        (RaceState) serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    RaceState adopted = race.adopt(filter);
+    assertThat(written)
+        .usingRecursiveComparison()
+        .withComparatorForType(Double::compare, Double.class)
+        .isEqualTo(adopted);
+    assertThat(adopted.step()).isEqualTo(filter.step()).isEqualTo(30);
+    assertThat(adopted.centre()).isEqualTo(race.startCentre());
+    assertThat(adopted.members()).containsOnly(filter);
+    assertThat(adopted.parameters()).containsExactly(filter.parameters());
+    assertThat(race.adopt(adopted)).isSameAs(adopted);
+
+    // A snapshot of the member's own serializer is compatible after migration; another kind's
+    // is not.
+    assertThat(
+            serializer
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(member.snapshotConfiguration())
+                .isCompatibleAfterMigration())
+        .isTrue();
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<OptimizerState> other =
+        (org.apache.flink.api.common.typeutils.TypeSerializerSnapshot)
+            io.koala.state.KoalaMStateSerializer.INSTANCE.snapshotConfiguration();
+    assertThat(
+            serializer.snapshotConfiguration().resolveSchemaCompatibility(other).isIncompatible())
+        .isTrue();
+    assertThat(
+            serializer
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(serializer.snapshotConfiguration())
+                .isCompatibleAsIs())
+        .isTrue();
   }
 }
