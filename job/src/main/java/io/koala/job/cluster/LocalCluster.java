@@ -273,7 +273,8 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  String get(String url) throws InterruptedException {
+  /** GET on any URL; the body, or null when it does not answer 200. */
+  public String get(String url) throws InterruptedException {
     try {
       HttpResponse<String> response =
           http.send(
