@@ -45,8 +45,18 @@ class ClusterKillITCase {
                 metrics.addAll(f.koalaMetrics(e.getValue()));
               }
             }
-            return metrics.stream().anyMatch(m -> m.endsWith("koala_batches"));
+            return metrics.stream().anyMatch(m -> m.endsWith("koala_prequentialLoss"));
           });
+      assertThat(metrics)
+          .contains(
+              "flink_taskmanager_job_task_operator_koala_batches",
+              "flink_taskmanager_job_task_operator_koala_examples",
+              "flink_taskmanager_job_task_operator_koala_examplesPerSecond",
+              "flink_taskmanager_job_task_operator_koala_prequentialLoss",
+              "flink_taskmanager_job_task_operator_koala_prequentialAccuracy",
+              "flink_taskmanager_job_task_operator_koala_refusedSteps",
+              "flink_taskmanager_job_task_operator_koala_driftAlarms",
+              "flink_taskmanager_job_task_operator_koala_deadLetters");
       System.out.println(
           "engine metrics on Prometheus: " + metrics.stream().distinct().sorted().toList());
 
