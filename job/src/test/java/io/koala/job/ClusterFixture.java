@@ -50,13 +50,22 @@ final class ClusterFixture implements AutoCloseable {
     this.records = records;
   }
 
-  /** Starts the broker, the JobManager and {@code taskManagers} TaskManagers. */
+  /** Starts the broker, the JobManager and {@code taskManagers} TaskManagers; 200k events. */
   static ClusterFixture start(int taskManagers) throws Exception {
+    return start(taskManagers, EVENTS_PER_KEY);
+  }
+
+  /** As {@link #start(int)} with {@code eventsPerKey} events for each of the 200 keys. */
+  static ClusterFixture start(int taskManagers, int eventsPerKey) throws Exception {
     Path dir = Path.of("target", "cluster-it", UUID.randomUUID().toString().substring(0, 8));
     Files.createDirectories(dir);
     dir = dir.toAbsolutePath();
-    List<TrainingEvent> events = Fixtures.stream(2026, KEYS, EVENTS_PER_KEY);
+    List<TrainingEvent> events = Fixtures.stream(2026, KEYS, eventsPerKey);
     List<String[]> records = KafkaPipelineITCase.keyed(TestLines.json(events), events);
+    // Three records that are not JSON: dead letters, by reason, on both runs alike.
+    for (int at : new int[] {1_000, 2_000, 3_000}) {
+      records.add(at, new String[] {"key-1", "{not json"});
+    }
     KafkaProcess kafka = KafkaProcess.start(dir.resolve("kafka"));
     LocalCluster cluster = null;
     try {
@@ -141,25 +150,38 @@ final class ClusterFixture implements AutoCloseable {
     return m.group(1);
   }
 
-  /** Stop-with-savepoint by Flink's CLI; returns the savepoint's path. */
-  String stopWithSavepoint(String jobId) throws Exception {
+  /**
+   * Stop-with-savepoint by Flink's CLI; returns the savepoint's path. With {@code drain} the
+   * sources end their input first (a final watermark closes every batch).
+   */
+  String stopWithSavepoint(String jobId, boolean drain) throws Exception {
     Path out = dir.resolve("stop-" + jobId + ".out");
-    int code =
-        cluster.flink(
-            List.of(
-                "stop",
-                "--type",
-                "canonical",
-                "--savepointPath",
-                cluster.dir().resolve("savepoints").toUri().toString(),
-                jobId),
-            out);
+    List<String> args = new ArrayList<>(List.of("stop"));
+    if (drain) {
+      args.add("--drain");
+    }
+    args.addAll(
+        List.of(
+            "--type",
+            "canonical",
+            "--savepointPath",
+            cluster.dir().resolve("savepoints").toUri().toString(),
+            jobId));
+    int code = cluster.flink(args, out);
     String text = Files.readString(out);
     Matcher m = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(text);
     if (code != 0 || !m.find()) {
       throw new IllegalStateException("flink stop failed (" + code + "):\n" + text);
     }
     return m.group(1);
+  }
+
+  /** Records the source's chain has sent on (the REST API's write-records of the first vertex). */
+  long sourceRecordsOut(String jobId) throws Exception {
+    JsonNode job = rest("/jobs/" + jobId);
+    return job == null
+        ? -1
+        : job.path("vertices").get(0).path("metrics").path("write-records").asLong();
   }
 
   JsonNode rest(String path) throws Exception {
@@ -266,16 +288,18 @@ final class ClusterFixture implements AutoCloseable {
    * The engine's metrics (names starting flink_taskmanager_job_task_operator_koala) of an endpoint.
    */
   List<String> koalaMetrics(String endpoint) throws Exception {
+    return metricLines(endpoint, "flink_taskmanager_job_task_operator_koala").stream()
+        .map(l -> l.substring(0, l.indexOf('{') < 0 ? l.indexOf(' ') : l.indexOf('{')))
+        .distinct()
+        .toList();
+  }
+
+  /**
+   * The lines (name, labels, value) of an endpoint whose metric name starts with {@code prefix}.
+   */
+  List<String> metricLines(String endpoint, String prefix) throws Exception {
     String body = cluster.get(endpoint);
-    List<String> names = new ArrayList<>();
-    if (body != null) {
-      body.lines()
-          .filter(l -> l.startsWith("flink_taskmanager_job_task_operator_koala"))
-          .map(l -> l.substring(0, l.indexOf('{') < 0 ? l.indexOf(' ') : l.indexOf('{')))
-          .distinct()
-          .forEach(names::add);
-    }
-    return names;
+    return body == null ? List.of() : body.lines().filter(l -> l.startsWith(prefix)).toList();
   }
 
   @Override

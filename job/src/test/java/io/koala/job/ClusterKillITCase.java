@@ -57,6 +57,14 @@ class ClusterKillITCase {
               "flink_taskmanager_job_task_operator_koala_refusedSteps",
               "flink_taskmanager_job_task_operator_koala_driftAlarms",
               "flink_taskmanager_job_task_operator_koala_deadLetters");
+      List<String> byReason = new ArrayList<>();
+      for (Map.Entry<String, String> e : f.cluster.metricsEndpoints().entrySet()) {
+        byReason.addAll(
+            f.metricLines(
+                e.getValue(), "flink_taskmanager_job_task_operator_koala_reason_deadLetters"));
+      }
+      System.out.println("dead letters by reason: " + byReason);
+      assertThat(byReason).anyMatch(l -> l.contains("reason=\"MALFORMED_JSON\""));
       System.out.println(
           "engine metrics on Prometheus: " + metrics.stream().distinct().sorted().toList());
 
