@@ -83,10 +83,14 @@ public final class KoalaPipeline {
   static final class Route extends ProcessFunction<Decoded, TrainingEvent> {
     private static final long serialVersionUID = 1L;
     private transient org.apache.flink.metrics.Counter rejected;
+    private transient java.util.Map<String, org.apache.flink.metrics.Counter> byReason;
+    private transient org.apache.flink.metrics.MetricGroup metrics;
 
     @Override
     public void open(org.apache.flink.api.common.functions.OpenContext context) {
-      rejected = getRuntimeContext().getMetricGroup().addGroup("koala").counter("deadLetters");
+      metrics = getRuntimeContext().getMetricGroup().addGroup("koala");
+      rejected = metrics.counter("deadLetters");
+      byReason = new java.util.HashMap<>();
     }
 
     @Override
@@ -95,6 +99,12 @@ public final class KoalaPipeline {
         out.collect(value.event());
       } else {
         rejected.inc();
+        // One counter per reason, a "reason" label in Prometheus.
+        byReason
+            .computeIfAbsent(
+                value.reject().reason().name(),
+                r -> metrics.addGroup("reason", r).counter("deadLetters"))
+            .inc();
         ctx.output(Outputs.DEAD_LETTERS, DeadLetter.of(value));
       }
     }

@@ -3,6 +3,7 @@ package io.koala.job;
 import io.koala.connectors.Example;
 import io.koala.connectors.ModelSnapshot;
 import io.koala.connectors.TrainingEvent;
+import io.koala.connectors.TrainingMetrics;
 import io.koala.model.Batch;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
@@ -24,6 +25,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -72,6 +74,12 @@ public final class KoalaTrainingFunction
   private transient Counter refused;
   private transient Counter predictions;
   private transient Counter driftAlarms;
+  private transient Counter examples;
+  private transient WindowedMean prequentialLoss;
+  private transient WindowedMean prequentialAccuracy;
+
+  /** Batches (of every key of a subtask) behind the prequential loss and accuracy gauges. */
+  static final int METRICS_WINDOW = 1_000;
 
   public KoalaTrainingFunction(TrainingSettings settings) {
     this.settings = settings;
@@ -102,6 +110,10 @@ public final class KoalaTrainingFunction
     refused = metrics.counter("refusedSteps");
     predictions = metrics.counter("predictions");
     driftAlarms = metrics.counter("driftAlarms");
+    examples = metrics.counter("examples");
+    metrics.meter("examplesPerSecond", new MeterView(examples));
+    prequentialLoss = metrics.gauge("prequentialLoss", new WindowedMean(METRICS_WINDOW));
+    prequentialAccuracy = metrics.gauge("prequentialAccuracy", new WindowedMean(METRICS_WINDOW));
   }
 
   private ModelState<OptimizerState> current() throws Exception {
@@ -266,7 +278,10 @@ public final class KoalaTrainingFunction
       Collector<ModelSnapshot> out) {
     ModelState<OptimizerState> next = outcome.state();
     batches.inc();
-    ctx.output(Outputs.METRICS, records.metrics(key, outcome, ts));
+    TrainingMetrics step = records.metrics(key, outcome, ts);
+    prequentialLoss.record(step.loss());
+    prequentialAccuracy.record(step.accuracy());
+    ctx.output(Outputs.METRICS, step);
     if (!outcome.report().accepted()) {
       refused.inc();
       ctx.output(
@@ -274,6 +289,7 @@ public final class KoalaTrainingFunction
           records.refused(key, outcome, batch, part, firstOrigin, lastOrigin));
       return;
     }
+    examples.inc(batch.size());
     if (outcome.report().driftDetected()) {
       driftAlarms.inc();
       ctx.output(Outputs.DRIFT, records.drift(key, outcome, ts));

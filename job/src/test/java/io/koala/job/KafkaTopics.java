@@ -19,7 +19,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Topics of one test on the embedded broker, with Kafka's own producer and consumer. */
 final class KafkaTopics {
 
-  final EmbeddedKafka kafka;
+  /** The broker the topics live on: in this JVM ({@link EmbeddedKafka}) or in its own. */
+  interface Broker {
+    String bootstrapServers();
+
+    Properties clientProperties();
+
+    void createTopics(Map<String, Integer> partitions) throws Exception;
+  }
+
+  final Broker kafka;
   final String input;
   final String models;
   final String metrics;
@@ -28,6 +37,26 @@ final class KafkaTopics {
   final String deadLetters;
 
   KafkaTopics(EmbeddedKafka kafka) throws Exception {
+    this(
+        new Broker() {
+          @Override
+          public String bootstrapServers() {
+            return kafka.bootstrapServers();
+          }
+
+          @Override
+          public Properties clientProperties() {
+            return kafka.clientProperties();
+          }
+
+          @Override
+          public void createTopics(Map<String, Integer> partitions) throws Exception {
+            kafka.createTopics(partitions);
+          }
+        });
+  }
+
+  KafkaTopics(Broker kafka) throws Exception {
     this.kafka = kafka;
     String run = UUID.randomUUID().toString().substring(0, 8);
     input = "events-" + run;

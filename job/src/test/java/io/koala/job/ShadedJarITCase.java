@@ -43,7 +43,10 @@ class ShadedJarITCase {
           .noneMatch(n -> n.startsWith("kafka/server/") || n.startsWith("scala/"))
           .noneMatch(n -> n.startsWith("org/apache/logging/") || n.startsWith("org/slf4j/"))
           .noneMatch(n -> n.startsWith("org/nd4j/") || n.startsWith("org/bytedeco/"))
-          .noneMatch(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)"));
+          .noneMatch(n -> n.matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)"))
+          // The local cluster's tooling is on the cluster's class path, not in the job.
+          .noneMatch(n -> n.startsWith("io/koala/job/cluster/"))
+          .noneMatch(n -> n.endsWith("org.apache.flink.metrics.reporter.MetricReporterFactory"));
     }
     // About 24 MB: the Kafka client and its compression codecs' native libraries (zstd, snappy,
     // lz4, for every platform) make most of it. Flink or ND4J inside would add hundreds of MB.
