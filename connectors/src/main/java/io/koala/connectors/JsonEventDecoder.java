@@ -195,9 +195,8 @@ public final class JsonEventDecoder implements RecordDecoder {
       return x;
     }
     if (node.isObject()) {
-      if (node.isEmpty()) {
-        throw new Rejection(Reason.EMPTY_FEATURES, where + "features is empty");
-      }
+      // Named features are sparse: {} names none, the all-zero vector (the bias still predicts;
+      // an e-mail with no known word is such an example).
       if (node.size() > limits.maxFeatures()) {
         throw new Rejection(
             Reason.TOO_MANY_FEATURES,

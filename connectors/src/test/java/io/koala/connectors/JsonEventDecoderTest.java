@@ -89,6 +89,17 @@ class JsonEventDecoderTest {
   }
 
   @Test
+  void emptyNamedFeatures_areTheAllZeroExample_butAnEmptyArrayIsRejected() {
+    Decoded d = decode(BINARY, "{\"key\":\"k\",\"features\":{},\"label\":1}");
+    assertThat(d.event()).isInstanceOf(TrainingEvent.Labelled.class);
+    Example e = ((TrainingEvent.Labelled) d.event()).example();
+    assertThat(e.features()).containsExactly(0.0, 0.0, 0.0);
+    assertThat(e.label()).isEqualTo(1.0);
+    assertThat(decode(BINARY, "{\"features\":[],\"label\":1}").reject().reason())
+        .isEqualTo(Reject.Reason.EMPTY_FEATURES);
+  }
+
+  @Test
   void preBatchedMessage_isOneBatchEvent() {
     Decoded d =
         decode(
@@ -125,7 +136,6 @@ class JsonEventDecoderTest {
         "NON_FINITE_NUMBER | {\"features\":[1e400,1,2],\"label\":1}",
         "WRONG_DIMENSION | {\"features\":[1,2],\"label\":1}",
         "EMPTY_FEATURES | {\"features\":[],\"label\":1}",
-        "EMPTY_FEATURES | {\"features\":{},\"label\":1}",
         "TOO_MANY_FEATURES | {\"features\":{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1,\"g\":1,\"h\":1,\"i\":1},\"label\":1}",
         "LABEL_OUT_OF_RANGE | {\"features\":[1,2,3],\"label\":2}",
         "INVALID_LABEL | {\"features\":[1,2,3],\"label\":0.5}",

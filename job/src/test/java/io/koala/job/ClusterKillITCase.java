@@ -94,6 +94,11 @@ class ClusterKillITCase {
       Map<String, double[]> expected = f.expectedModels();
       Map<String, double[]> actual = KafkaPipelineITCase.finalModels(models);
       assertThat(actual.keySet()).isEqualTo(expected.keySet()).hasSize(ClusterFixture.KEYS);
+      long differing =
+          expected.keySet().stream()
+              .filter(k -> !java.util.Arrays.equals(actual.get(k), expected.get(k)))
+              .count();
+      System.out.println("keys whose final model differs: " + differing + " of " + expected.size());
       for (String key : expected.keySet()) {
         assertThat(actual.get(key)).as(key).containsExactly(expected.get(key));
       }

@@ -162,26 +162,35 @@ class AutoPresetTest {
         .hasMessageContaining("evaluationPoints");
   }
 
-  @Test
-  void snapshotRestore_midStream_continuesExactly() throws IOException {
-    ProcessNoiseRace race = auto(OptimizerKind.KOALA_V);
+  /** Restored after every batch (as RocksDB reads it), each kind's race continues exactly. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = OptimizerKind.class,
+      names = {"KOALA_V", "KOALA_M", "KOALA_PP"})
+  void snapshotRestore_everyBatch_continuesExactly(OptimizerKind kind) throws IOException {
+    ProcessNoiseRace race = auto(kind);
     @SuppressWarnings({"unchecked", "rawtypes"})
-    RaceStateSerializer serializer =
-        new RaceStateSerializer(
-            (org.apache.flink.api.common.typeutils.TypeSerializer) KoalaVStateSerializer.INSTANCE,
-            race.startCentre());
+    org.apache.flink.api.common.typeutils.TypeSerializer<OptimizerState> member =
+        (org.apache.flink.api.common.typeutils.TypeSerializer)
+            switch (kind) {
+              case KOALA_V -> KoalaVStateSerializer.INSTANCE;
+              case KOALA_M -> io.koala.state.KoalaMStateSerializer.INSTANCE;
+              default -> io.koala.state.KoalaPlusPlusStateSerializer.INSTANCE;
+            };
+    RaceStateSerializer serializer = new RaceStateSerializer(member, race.startCentre());
     Batch[] batches = Streams.regression(4, 400, 8, WEIGHTS, JUMPED, 200, 0.3);
     RaceState straight = race.initialState(MODEL.initialParameters(1));
     RaceState restored = straight;
     for (int k = 0; k < batches.length; k++) {
       straight = step(race, straight, batches[k]);
       restored = step(race, restored, batches[k]);
-      if (k % 50 == 49) {
-        DataOutputSerializer out = new DataOutputSerializer(256);
-        serializer.serialize(restored, out);
-        restored =
-            (RaceState) serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-      }
+      DataOutputSerializer out = new DataOutputSerializer(256);
+      serializer.serialize(restored, out);
+      restored =
+          (RaceState) serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+      assertThat(restored.parameters())
+          .as("%s batch %d", kind, k)
+          .containsExactly(straight.parameters());
     }
     assertThat(straight.centre()).isNotEqualTo(race.initialState(new double[6]).centre());
     assertThat(restored)
