@@ -54,14 +54,22 @@ class DashboardMetricsITCase {
     conf.setString("pipeline.generic-types", "false");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
+    // The sample stream and one malformed record, so that the dead letters by reason register.
+    List<String> input =
+        new ArrayList<>(
+            java.nio.file.Files.readAllLines(
+                Path.of("..", "test-data", "streams", "multikey.jsonl")));
+    input.add(input.size() / 2, "{\"key\":\"tenant-0\",\"features\":[1,2");
+    Path file = dir.resolve("input.jsonl");
+    java.nio.file.Files.write(file, input);
     KoalaJob.buildFileJob(
         env,
         Fixtures.config(
             "koala-v",
             "koala.file.input",
-            Path.of("..", "test-data", "streams", "multikey.jsonl").toString(),
+            file.toString(),
             "koala.output.dir",
-            dir.toString()));
+            dir.resolve("out").toString()));
     env.execute("dashboard-metrics");
 
     JsonNode dashboard =
