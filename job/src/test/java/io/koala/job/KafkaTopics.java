@@ -123,13 +123,57 @@ final class KafkaTopics {
               .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
               .toList();
       consumer.assign(partitions);
-      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
-          && System.nanoTime() < deadline) {
+      Map<org.apache.kafka.common.TopicPartition, Long> end = stableEnd(consumer, partitions, c);
+      // To the end, or fail: a partial read would pass the exactly-once check and compare
+      // earlier model versions (seen once, on a loaded machine, with a 60 s deadline).
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "read " + out.size() + " records of " + topic + " but not to its end " + end);
+        }
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }
     }
     return out;
+  }
+
+  /**
+   * The end offsets once every transaction on the partitions is resolved: a read_committed
+   * consumer's end is the last stable offset, which an open transaction (one a killed producer left
+   * behind) holds back, so reading to it alone would silently miss what came after. Fails if the
+   * last stable offset does not reach the high watermark within 5 minutes.
+   */
+  private static Map<org.apache.kafka.common.TopicPartition, Long> stableEnd(
+      KafkaConsumer<String, String> committed,
+      List<org.apache.kafka.common.TopicPartition> partitions,
+      Properties c) {
+    Properties u = new Properties();
+    u.putAll(c);
+    u.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (var uncommitted =
+        new KafkaConsumer<>(u, new StringDeserializer(), new StringDeserializer())) {
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (true) {
+        Map<org.apache.kafka.common.TopicPartition, Long> stable = committed.endOffsets(partitions);
+        Map<org.apache.kafka.common.TopicPartition, Long> high = uncommitted.endOffsets(partitions);
+        if (stable.equals(high)) {
+          return stable;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "an open transaction holds the last stable offset "
+                  + stable
+                  + " below the high watermark "
+                  + high);
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
   }
 }
