@@ -37,6 +37,7 @@ public final class JobConfig implements Serializable {
   private final int batchSize;
   private final Duration maxDelay;
   private final int snapshotEvery;
+  private final Duration idleTimeout;
 
   private JobConfig(Configuration conf) {
     this.conf = conf;
@@ -50,6 +51,13 @@ public final class JobConfig implements Serializable {
       throw bad(BATCH_MAX_DELAY, "must be positive");
     }
     this.snapshotEvery = positive(SNAPSHOT_EVERY);
+    this.idleTimeout = read(MODEL_IDLE_TIMEOUT);
+    if (idleTimeout != null && idleTimeout.toMillis() < 1) {
+      throw bad(MODEL_IDLE_TIMEOUT, "must be at least 1 ms, was " + idleTimeout);
+    }
+    if (idleTimeout == null && conf.contains(MODEL_IDLE_TIME)) {
+      throw bad(MODEL_IDLE_TIME, "is set but koala.model.idle-timeout is not (keys live forever)");
+    }
     positive(MODEL_FEATURES);
     if (read(MODEL_TYPE) == ModelType.SOFTMAX && conf.get(MODEL_CLASSES) < 2) {
       throw bad(MODEL_CLASSES, "must be >= 2 for softmax");
@@ -121,6 +129,24 @@ public final class JobConfig implements Serializable {
   /** The event-time flush delay, or null for count-only batches. */
   public Duration maxDelay() {
     return maxDelay;
+  }
+
+  /** How long a key may be silent before it is evicted, or null: keys live forever. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** The clock of the idle timeout. */
+  public IdleTime idleTime() {
+    return read(MODEL_IDLE_TIME);
+  }
+
+  /**
+   * Whether the job generates watermarks from its events: for the event-time flush of partial
+   * batches, or for an idle timeout in event time.
+   */
+  public boolean watermarks() {
+    return maxDelay != null || (idleTimeout != null && idleTime() == IdleTime.EVENT);
   }
 
   public int snapshotEvery() {

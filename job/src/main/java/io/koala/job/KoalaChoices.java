@@ -66,6 +66,17 @@ public final class KoalaChoices {
     }
   }
 
+  /** The clock that measures a key's silence for {@code koala.model.idle-timeout}. */
+  public enum IdleTime {
+    PROCESSING,
+    EVENT;
+
+    @Override
+    public String toString() {
+      return spelling(this);
+    }
+  }
+
   /** Where events come from. */
   public enum SourceKind {
     FILE,

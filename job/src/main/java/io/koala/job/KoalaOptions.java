@@ -221,6 +221,24 @@ public final class KoalaOptions {
           .intType()
           .defaultValue(100)
           .withDescription("A model snapshot every this many batches.");
+  public static final ConfigOption<Duration> MODEL_IDLE_TIMEOUT =
+      key("koala.model.idle-timeout")
+          .durationType()
+          .noDefaultValue()
+          .withDescription(
+              "A key silent this long trains its waiting examples as a last smaller batch, writes "
+                  + "its final model snapshot, and has its state and timers cleared; a key that "
+                  + "returns starts a fresh model. Checked four times per timeout, so a key goes "
+                  + "after between one and one and a quarter timeouts of silence. Unset: keys "
+                  + "live forever.");
+  public static final ConfigOption<IdleTime> MODEL_IDLE_TIME =
+      key("koala.model.idle-timeout.time")
+          .enumType(IdleTime.class)
+          .defaultValue(IdleTime.PROCESSING)
+          .withDescription(
+              "The clock of koala.model.idle-timeout: processing (the wall clock of the task) or "
+                  + "event (the watermark, generated from the events' time; events without one "
+                  + "do not advance it).");
 
   public static final ConfigOption<SourceKind> SOURCE =
       key("koala.source")

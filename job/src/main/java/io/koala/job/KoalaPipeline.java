@@ -155,15 +155,16 @@ public final class KoalaPipeline {
   }
 
   /**
-   * Event time from {@code ts} when present. Without {@code koala.batch.max-delay} no watermark is
-   * generated (only the end of a bounded input sends one, which closes every batch). With it,
-   * watermarks are generated from the events themselves (never periodically), so where they fall
-   * among a key's records depends only on the input: flushes are deterministic when each key's
-   * events come through one source split, as with keyed Kafka partitions.
+   * Event time from {@code ts} when present. Without {@code koala.batch.max-delay} (or an idle
+   * timeout in event time, {@code koala.model.idle-timeout.time: event}) no watermark is generated
+   * (only the end of a bounded input sends one, which closes every batch). With it, watermarks are
+   * generated from the events themselves (never periodically), so where they fall among a key's
+   * records depends only on the input: flushes are deterministic when each key's events come
+   * through one source split, as with keyed Kafka partitions.
    */
   private static WatermarkStrategy<TrainingEvent> watermarks(JobConfig config) {
     WatermarkStrategy<TrainingEvent> strategy =
-        config.maxDelay() == null
+        !config.watermarks()
             ? WatermarkStrategy.noWatermarks()
             : WatermarkStrategy.forGenerator(context -> new EventWatermarks());
     return strategy.withTimestampAssigner(

@@ -26,6 +26,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -39,6 +40,14 @@ import org.apache.flink.util.Collector;
  * waiting example by {@code maxDelay} (if set), and at the end of a bounded input (the watermark
  * reaches +∞), where every key also emits a final snapshot. Pre-batched messages are trained as
  * exactly one step.
+ *
+ * <p>With an idle timeout ({@code koala.model.idle-timeout}) a key is checked every quarter of the
+ * timeout by one timer, in processing or event time: a check that finds the key's progress (steps,
+ * examples, refused batches, waiting examples) and its prediction flag unchanged since the last one
+ * counts as quiet, and after four quiet checks in a row the key trains its waiting examples as a
+ * last smaller batch, writes its final snapshot and is cleared, state and timers. Labelled events
+ * pay nothing for this: no state access and no timer per event, one small read when a batch opens;
+ * the check reads the model instead, once per quarter timeout.
  */
 public final class KoalaTrainingFunction
     extends KeyedProcessFunction<String, TrainingEvent, ModelSnapshot> {
@@ -58,6 +67,21 @@ public final class KoalaTrainingFunction
    * heap backend (it keeps the objects it restored), hence a second state.
    */
   static final String LEGACY_PENDING_ROWS_STATE = "koala-pending-rows";
+
+  /**
+   * With an idle timeout only: what the key's last idle check saw and when the next is due, as
+   * {@code [progress, waiting examples, quiet checks, asked (0/1), next check time]}.
+   */
+  static final String IDLE_STATE = "koala-idle";
+
+  /** Idle checks per timeout: a key goes after between 1 and 1 + 1/IDLE_CHECKS timeouts. */
+  static final int IDLE_CHECKS = 4;
+
+  private static final int SEEN_PROGRESS = 0;
+  private static final int SEEN_WAITING = 1;
+  private static final int QUIET_CHECKS = 2;
+  private static final int ASKED = 3;
+  private static final int NEXT_CHECK = 4;
 
   /** The timer that fires at the end of a bounded input. */
   static final long END_OF_INPUT = Long.MAX_VALUE;
@@ -80,6 +104,10 @@ public final class KoalaTrainingFunction
 
   /** Batches (of every key of a subtask) behind the prequential loss and accuracy gauges. */
   static final int METRICS_WINDOW = 1_000;
+  private transient Counter idleEvictions;
+
+  /** The idle bookkeeping, or null without an idle timeout (then no such state exists). */
+  private transient ValueState<long[]> idle;
 
   public KoalaTrainingFunction(TrainingSettings settings) {
     this.settings = settings;
@@ -114,6 +142,14 @@ public final class KoalaTrainingFunction
     metrics.meter("examplesPerSecond", new MeterView(examples));
     prequentialLoss = metrics.gauge("prequentialLoss", new WindowedMean(METRICS_WINDOW));
     prequentialAccuracy = metrics.gauge("prequentialAccuracy", new WindowedMean(METRICS_WINDOW));
+    idleEvictions = metrics.counter("idleEvictions");
+    if (settings.idleTimeout() != null) {
+      idle =
+          getRuntimeContext()
+              .getState(
+                  new ValueStateDescriptor<>(
+                      IDLE_STATE, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    }
   }
 
   private ModelState<OptimizerState> current() throws Exception {
@@ -134,6 +170,7 @@ public final class KoalaTrainingFunction
             : ctx.timestamp() != null ? ctx.timestamp() : TrainingEvent.NO_TIMESTAMP;
     if (event instanceof TrainingEvent.PreBatched batch) {
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+      watch(ts, ctx);
       train(toBatch(batch.examples()), ts, batch.origin(), batch.origin(), ctx, out);
     } else {
       collect((TrainingEvent.Labelled) event, ts, ctx, out);
@@ -149,6 +186,7 @@ public final class KoalaTrainingFunction
       // watermark of +inf it would fire again). Timers are deduplicated per key and time, and
       // this needs no read of the model's state.
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+      watch(ts, ctx);
       open = new PendingBatch(0, ts, event.origin(), event.origin());
       Duration delay = settings.maxDelay();
       if (delay != null && ts != TrainingEvent.NO_TIMESTAMP) {
@@ -179,7 +217,34 @@ public final class KoalaTrainingFunction
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    PendingBatch open = pending.value();
+    long[] watched = idle == null ? null : idle.value();
+    boolean check =
+        watched != null && watched[NEXT_CHECK] == timestamp && ctx.timeDomain() == idleDomain();
+    if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+      PendingBatch open = pending.value();
+      // An idle check in event time is no flush, unless a flush falls on the same time.
+      if (!check || isFlush(open, timestamp)) {
+        closeOrEnd(timestamp, open, ctx, out);
+      }
+    }
+    if (check) {
+      checkIdle(watched, timestamp, ctx, out);
+    }
+  }
+
+  private boolean isFlush(PendingBatch open, long timestamp) {
+    Duration delay = settings.maxDelay();
+    return open != null
+        && open.count() > 0
+        && delay != null
+        && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP
+        && flushTime(open.firstTimestamp(), delay) == timestamp;
+  }
+
+  /** An event-time timer other than an idle check: a flush, or the end of the input. */
+  private void closeOrEnd(
+      long timestamp, PendingBatch open, OnTimerContext ctx, Collector<ModelSnapshot> out)
+      throws Exception {
     if (open != null && open.count() > 0) {
       closeBatch(open, timestamp == END_OF_INPUT ? open.firstTimestamp() : timestamp, ctx, out);
     }
@@ -196,6 +261,118 @@ public final class KoalaTrainingFunction
                 open == null ? TrainingEvent.NO_TIMESTAMP : open.firstTimestamp()));
       }
     }
+  }
+
+  private TimeDomain idleDomain() {
+    return settings.idleTime() == KoalaChoices.IdleTime.EVENT
+        ? TimeDomain.EVENT_TIME
+        : TimeDomain.PROCESSING_TIME;
+  }
+
+  /** The idle clock's time now: the task's wall clock, or the watermark. */
+  private long idleNow(Context ctx) {
+    return idleDomain() == TimeDomain.EVENT_TIME
+        ? ctx.timerService().currentWatermark()
+        : ctx.timerService().currentProcessingTime();
+  }
+
+  /** When the check after {@code now} is due: a quarter timeout later. */
+  private long nextCheck(long now) {
+    // Rounded up, so that IDLE_CHECKS quiet periods always span the whole timeout.
+    long period = (settings.idleTimeout().toMillis() + IDLE_CHECKS - 1) / IDLE_CHECKS;
+    return now > Long.MAX_VALUE - 1 - period ? Long.MAX_VALUE - 1 : now + period;
+  }
+
+  private void registerCheck(long time, Context ctx) {
+    if (idleDomain() == TimeDomain.EVENT_TIME) {
+      ctx.timerService().registerEventTimeTimer(time);
+    } else {
+      ctx.timerService().registerProcessingTimeTimer(time);
+    }
+  }
+
+  /**
+   * Starts the idle checks of a key that has none: a new key, a returning one, or one restored from
+   * a run without the timeout. Called when a batch opens, not per event.
+   */
+  private void watch(long ts, Context ctx) throws Exception {
+    if (idle == null || idle.value() != null) {
+      return;
+    }
+    long now = idleNow(ctx);
+    if (idleDomain() == TimeDomain.EVENT_TIME && ts != TrainingEvent.NO_TIMESTAMP) {
+      now = Math.max(now, ts);
+    }
+    long next = nextCheck(now);
+    // Progress -1: the first check always counts the key as active.
+    idle.update(new long[] {-1, 0, 0, 0, next});
+    registerCheck(next, ctx);
+  }
+
+  /** One idle check: quiet or not, then the next check, or the key's eviction. */
+  private void checkIdle(
+      long[] watched, long timestamp, OnTimerContext ctx, Collector<ModelSnapshot> out)
+      throws Exception {
+    long now = idleNow(ctx);
+    if (now == Long.MAX_VALUE) {
+      return; // the end of the input: its own timer trains and snapshots every key
+    }
+    ModelState<OptimizerState> state = model.value();
+    PendingBatch open = pending.value();
+    long progress =
+        state == null ? 0 : state.version() + state.examples() + state.rejectedBatches();
+    long waiting = open == null ? 0 : open.count();
+    boolean quiet =
+        watched[ASKED] == 0
+            && progress == watched[SEEN_PROGRESS]
+            && waiting == watched[SEEN_WAITING];
+    long quietChecks = quiet ? watched[QUIET_CHECKS] + 1 : 0;
+    if (quietChecks >= IDLE_CHECKS) {
+      evict(state, open, timestamp, ctx, out);
+      return;
+    }
+    long next = nextCheck(now);
+    idle.update(new long[] {progress, waiting, quietChecks, 0, next});
+    registerCheck(next, ctx);
+  }
+
+  /**
+   * A silent key's end: its waiting examples train as a last smaller batch, its final snapshot is
+   * written (unless its version was just written), then its state and timers are cleared.
+   */
+  private void evict(
+      ModelState<OptimizerState> state,
+      PendingBatch open,
+      long timestamp,
+      OnTimerContext ctx,
+      Collector<ModelSnapshot> out)
+      throws Exception {
+    boolean eventTime = idleDomain() == TimeDomain.EVENT_TIME;
+    long ts = TrainingEvent.NO_TIMESTAMP;
+    if (open != null && open.count() > 0) {
+      Duration delay = settings.maxDelay();
+      if (delay != null && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP) {
+        ctx.timerService().deleteEventTimeTimer(flushTime(open.firstTimestamp(), delay));
+      }
+      // In event time the batch's time is the check's, as for a flush; in processing time it
+      // keeps its first event's, as at the end of the input.
+      ts = eventTime ? timestamp : open.firstTimestamp();
+      closeBatch(open, ts, ctx, out);
+      state = model.value();
+    } else if (eventTime) {
+      ts = timestamp;
+    }
+    if (state != null
+        && (state.version() == 0 || state.version() % settings.snapshotEvery() != 0)) {
+      out.collect(records.snapshot(ctx.getCurrentKey(), state, ts));
+    }
+    model.clear();
+    pending.clear();
+    rows.clear();
+    legacyRows.clear();
+    idle.clear();
+    ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
+    idleEvictions.inc();
   }
 
   private void closeBatch(PendingBatch open, long ts, Context ctx, Collector<ModelSnapshot> out)
@@ -300,7 +477,20 @@ public final class KoalaTrainingFunction
   }
 
   private void answer(TrainingEvent.PredictionRequest request, Context ctx) throws Exception {
-    Trainer.Answer answer = trainer.predict(current(), request.features());
+    ModelState<OptimizerState> state = model.value();
+    if (idle != null) {
+      // A request keeps its key alive: the next idle check counts it as active.
+      long[] watched = idle.value();
+      if (watched == null && state != null) {
+        watch(request.timestamp(), ctx);
+      } else if (watched != null && watched[ASKED] == 0) {
+        long[] asked = watched.clone();
+        asked[ASKED] = 1;
+        idle.update(asked);
+      }
+    }
+    Trainer.Answer answer =
+        trainer.predict(state != null ? state : trainer.initial(), request.features());
     ctx.output(Outputs.PREDICTIONS, records.prediction(ctx.getCurrentKey(), request.id(), answer));
     predictions.inc();
   }

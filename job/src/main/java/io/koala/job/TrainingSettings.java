@@ -19,6 +19,8 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * @param modelType the model type's name, as reported in snapshots
  * @param stateSerializer the serializer of a key's model state for the configured optimizer
  * @param trainers builds the trainer in each task
+ * @param idleTimeout how long a key may be silent before it is evicted; null: keys live forever
+ * @param idleTime the clock of the idle timeout (ignored without one)
  */
 public record TrainingSettings(
     int batchSize,
@@ -27,7 +29,9 @@ public record TrainingSettings(
     double driftThreshold,
     String modelType,
     TypeSerializer<ModelState<OptimizerState>> stateSerializer,
-    Trainers trainers)
+    Trainers trainers,
+    Duration idleTimeout,
+    KoalaChoices.IdleTime idleTime)
     implements Serializable {
 
   /** Builds a task's trainer from the configuration (benchmarks swap the configured one). */
@@ -50,6 +54,27 @@ public record TrainingSettings(
     }
   }
 
+  /** Settings whose keys live forever. */
+  public TrainingSettings(
+      int batchSize,
+      Duration maxDelay,
+      int snapshotEvery,
+      double driftThreshold,
+      String modelType,
+      TypeSerializer<ModelState<OptimizerState>> stateSerializer,
+      Trainers trainers) {
+    this(
+        batchSize,
+        maxDelay,
+        snapshotEvery,
+        driftThreshold,
+        modelType,
+        stateSerializer,
+        trainers,
+        null,
+        KoalaChoices.IdleTime.PROCESSING);
+  }
+
   /** The settings of a configured job, with its configured trainer. */
   public static TrainingSettings of(JobConfig config) {
     return of(config, TrainerSpec::trainer);
@@ -65,6 +90,8 @@ public record TrainingSettings(
         config.driftThreshold(),
         config.get(KoalaOptions.MODEL_TYPE).toString(),
         spec.stateSerializer(),
-        () -> factory.create(spec));
+        () -> factory.create(spec),
+        config.idleTimeout(),
+        config.idleTime());
   }
 }

@@ -89,6 +89,12 @@ final class TrainingHarness implements AutoCloseable {
     return this;
   }
 
+  /** Sets the operator's processing time (the harness's clock starts at 0). */
+  TrainingHarness processingTime(long time) throws Exception {
+    h.setProcessingTime(time);
+    return this;
+  }
+
   /** Ends the input (watermark +∞) and returns each key's last emitted parameters. */
   Map<String, double[]> finish() throws Exception {
     watermark(Long.MAX_VALUE);
@@ -133,6 +139,10 @@ final class TrainingHarness implements AutoCloseable {
 
   int eventTimeTimers() {
     return h.numEventTimeTimers();
+  }
+
+  int processingTimeTimers() {
+    return h.numProcessingTimeTimers();
   }
 
   @Override
