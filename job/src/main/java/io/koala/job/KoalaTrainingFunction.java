@@ -104,6 +104,7 @@ public final class KoalaTrainingFunction
 
   /** Batches (of every key of a subtask) behind the prequential loss and accuracy gauges. */
   static final int METRICS_WINDOW = 1_000;
+
   private transient Counter idleEvictions;
 
   /** The idle bookkeeping, or null without an idle timeout (then no such state exists). */
