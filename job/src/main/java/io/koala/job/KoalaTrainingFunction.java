@@ -75,7 +75,7 @@ public final class KoalaTrainingFunction
   static final String IDLE_STATE = "koala-idle";
 
   /** Idle checks per timeout: a key goes after between 1 and 1 + 1/IDLE_CHECKS timeouts. */
-  static final int IDLE_CHECKS = 4;
+  static final int IDLE_CHECKS = IdleClock.CHECKS;
 
   private static final int SEEN_PROGRESS = 0;
   private static final int SEEN_WAITING = 1;
@@ -109,6 +109,9 @@ public final class KoalaTrainingFunction
 
   /** The idle bookkeeping, or null without an idle timeout (then no such state exists). */
   private transient ValueState<long[]> idle;
+
+  /** The idle checks' clock, or null without an idle timeout. */
+  private transient IdleClock clock;
 
   public KoalaTrainingFunction(TrainingSettings settings) {
     this.settings = settings;
@@ -145,6 +148,7 @@ public final class KoalaTrainingFunction
     prequentialAccuracy = metrics.gauge("prequentialAccuracy", new WindowedMean(METRICS_WINDOW));
     idleEvictions = metrics.counter("idleEvictions");
     if (settings.idleTimeout() != null) {
+      clock = new IdleClock(settings.idleTimeout(), settings.idleTime());
       idle =
           getRuntimeContext()
               .getState(
@@ -220,7 +224,7 @@ public final class KoalaTrainingFunction
       throws Exception {
     long[] watched = idle == null ? null : idle.value();
     boolean check =
-        watched != null && watched[NEXT_CHECK] == timestamp && ctx.timeDomain() == idleDomain();
+        watched != null && watched[NEXT_CHECK] == timestamp && ctx.timeDomain() == clock.domain();
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
       PendingBatch open = pending.value();
       // An idle check in event time is no flush, unless a flush falls on the same time.
@@ -264,34 +268,6 @@ public final class KoalaTrainingFunction
     }
   }
 
-  private TimeDomain idleDomain() {
-    return settings.idleTime() == KoalaChoices.IdleTime.EVENT
-        ? TimeDomain.EVENT_TIME
-        : TimeDomain.PROCESSING_TIME;
-  }
-
-  /** The idle clock's time now: the task's wall clock, or the watermark. */
-  private long idleNow(Context ctx) {
-    return idleDomain() == TimeDomain.EVENT_TIME
-        ? ctx.timerService().currentWatermark()
-        : ctx.timerService().currentProcessingTime();
-  }
-
-  /** When the check after {@code now} is due: a quarter timeout later. */
-  private long nextCheck(long now) {
-    // Rounded up, so that IDLE_CHECKS quiet periods always span the whole timeout.
-    long period = (settings.idleTimeout().toMillis() + IDLE_CHECKS - 1) / IDLE_CHECKS;
-    return now > Long.MAX_VALUE - 1 - period ? Long.MAX_VALUE - 1 : now + period;
-  }
-
-  private void registerCheck(long time, Context ctx) {
-    if (idleDomain() == TimeDomain.EVENT_TIME) {
-      ctx.timerService().registerEventTimeTimer(time);
-    } else {
-      ctx.timerService().registerProcessingTimeTimer(time);
-    }
-  }
-
   /**
    * Starts the idle checks of a key that has none: a new key, a returning one, or one restored from
    * a run without the timeout. Called when a batch opens, not per event.
@@ -300,21 +276,21 @@ public final class KoalaTrainingFunction
     if (idle == null || idle.value() != null) {
       return;
     }
-    long now = idleNow(ctx);
-    if (idleDomain() == TimeDomain.EVENT_TIME && ts != TrainingEvent.NO_TIMESTAMP) {
+    long now = clock.now(ctx.timerService());
+    if (clock.eventTime() && ts != TrainingEvent.NO_TIMESTAMP) {
       now = Math.max(now, ts);
     }
-    long next = nextCheck(now);
+    long next = clock.nextCheck(now);
     // Progress -1: the first check always counts the key as active.
     idle.update(new long[] {-1, 0, 0, 0, next});
-    registerCheck(next, ctx);
+    clock.register(ctx.timerService(), next);
   }
 
   /** One idle check: quiet or not, then the next check, or the key's eviction. */
   private void checkIdle(
       long[] watched, long timestamp, OnTimerContext ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    long now = idleNow(ctx);
+    long now = clock.now(ctx.timerService());
     if (now == Long.MAX_VALUE) {
       return; // the end of the input: its own timer trains and snapshots every key
     }
@@ -332,9 +308,9 @@ public final class KoalaTrainingFunction
       evict(state, open, timestamp, ctx, out);
       return;
     }
-    long next = nextCheck(now);
+    long next = clock.nextCheck(now);
     idle.update(new long[] {progress, waiting, quietChecks, 0, next});
-    registerCheck(next, ctx);
+    clock.register(ctx.timerService(), next);
   }
 
   /**
@@ -348,7 +324,7 @@ public final class KoalaTrainingFunction
       OnTimerContext ctx,
       Collector<ModelSnapshot> out)
       throws Exception {
-    boolean eventTime = idleDomain() == TimeDomain.EVENT_TIME;
+    boolean eventTime = clock.eventTime();
     long ts = TrainingEvent.NO_TIMESTAMP;
     if (open != null && open.count() > 0) {
       Duration delay = settings.maxDelay();

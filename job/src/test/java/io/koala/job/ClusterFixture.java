@@ -209,13 +209,7 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   static void await(String what, Duration timeout, Check check) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    Poll.until(what, timeout, () -> check.ok() ? Boolean.TRUE : null);
   }
 
   /** A condition polled with a deadline. */

@@ -139,22 +139,21 @@ final class KafkaProcess implements KafkaTopics.Broker, AutoCloseable {
   }
 
   private void awaitReady(Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "kafka broker exited: " + Files.readString(dir.resolve("kafka.out")));
-      }
-      try (Admin admin = Admin.create(clientProperties())) {
-        admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-        return;
-      } catch (Exception notYet) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("kafka broker not ready after " + timeout, notYet);
-        }
-        Thread.sleep(200);
-      }
-    }
+    Poll.until(
+        "the kafka broker to answer",
+        timeout,
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException(
+                "kafka broker exited: " + Files.readString(dir.resolve("kafka.out")));
+          }
+          try (Admin admin = Admin.create(clientProperties())) {
+            return admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException notYet) {
+            return null;
+          }
+        });
   }
 
   @Override

@@ -148,32 +148,36 @@ final class KafkaTopics {
       KafkaConsumer<String, String> committed,
       List<org.apache.kafka.common.TopicPartition> partitions,
       Properties c) {
+    try {
+      return stableEndOrThrow(committed, partitions, c);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<org.apache.kafka.common.TopicPartition, Long> stableEndOrThrow(
+      KafkaConsumer<String, String> committed,
+      List<org.apache.kafka.common.TopicPartition> partitions,
+      Properties c)
+      throws Exception {
     Properties u = new Properties();
     u.putAll(c);
     u.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     try (var uncommitted =
         new KafkaConsumer<>(u, new StringDeserializer(), new StringDeserializer())) {
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (true) {
-        Map<org.apache.kafka.common.TopicPartition, Long> stable = committed.endOffsets(partitions);
-        Map<org.apache.kafka.common.TopicPartition, Long> high = uncommitted.endOffsets(partitions);
-        if (stable.equals(high)) {
-          return stable;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "an open transaction holds the last stable offset "
-                  + stable
-                  + " below the high watermark "
-                  + high);
-        }
-        try {
-          Thread.sleep(500);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }
+      return Poll.until(
+          "the last stable offset of "
+              + partitions
+              + " to reach the high watermark (an open"
+              + " transaction holds it back)",
+          Duration.ofMinutes(5),
+          () -> {
+            Map<org.apache.kafka.common.TopicPartition, Long> stable =
+                committed.endOffsets(partitions);
+            return stable.equals(uncommitted.endOffsets(partitions)) ? stable : null;
+          });
     }
   }
 }
