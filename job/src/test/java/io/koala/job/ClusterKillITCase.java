@@ -99,6 +99,28 @@ class ClusterKillITCase {
               .filter(k -> !java.util.Arrays.equals(actual.get(k), expected.get(k)))
               .count();
       System.out.println("keys whose final model differs: " + differing + " of " + expected.size());
+      if (differing > 0) {
+        // What a difference is made of: lost or repeated batches show in the version and count.
+        Map<String, io.koala.connectors.ModelSnapshot> last = new java.util.TreeMap<>();
+        for (var r : models) {
+          var s = io.koala.connectors.JsonOutputReader.snapshot(r.value());
+          if (!last.containsKey(r.key()) || s.version() >= last.get(r.key()).version()) {
+            last.put(r.key(), s);
+          }
+        }
+        last.forEach(
+            (k, s) -> {
+              if (!java.util.Arrays.equals(actual.get(k), expected.get(k))) {
+                System.out.printf(
+                    "differs: %s at version %d after %d examples (expected %d after %d)%n",
+                    k,
+                    s.version(),
+                    s.examples(),
+                    ClusterFixture.EVENTS_PER_KEY / 8,
+                    ClusterFixture.EVENTS_PER_KEY);
+              }
+            });
+      }
       for (String key : expected.keySet()) {
         assertThat(actual.get(key)).as(key).containsExactly(expected.get(key));
       }
