@@ -7,7 +7,6 @@ import io.koala.connectors.TrainingMetrics;
 import io.koala.model.Batch;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
-import io.koala.state.PendingBatch;
 import io.koala.state.PendingBatchSerializer;
 import io.koala.state.PendingRow;
 import io.koala.state.PendingRowSerializer;
@@ -15,11 +14,8 @@ import io.koala.training.Isolation;
 import io.koala.training.Trainer;
 import io.koala.training.TrainingOutcome;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -40,6 +36,10 @@ import org.apache.flink.util.Collector;
  * waiting example by {@code maxDelay} (if set), and at the end of a bounded input (the watermark
  * reaches +∞), where every key also emits a final snapshot. Pre-batched messages are trained as
  * exactly one step.
+ *
+ * <p>The per-event path is cheap on every backend: a labelled example that does not close its batch
+ * costs one write to state (its row, {@link PendingExamples}) and no read; the model's state is
+ * read only when a batch closes or a prediction is asked for.
  *
  * <p>With an idle timeout ({@code koala.model.idle-timeout}) a key is checked every quarter of the
  * timeout by one timer, in processing or event time: a check that finds the key's progress (steps,
@@ -91,14 +91,12 @@ public final class KoalaTrainingFunction
   private transient Trainer<OptimizerState> trainer;
   private transient OutputRecords records;
   private transient ValueState<ModelState<OptimizerState>> model;
-  private transient ValueState<PendingBatch> pending;
-  private transient ListState<PendingRow> rows;
-  private transient ListState<double[]> legacyRows;
+  private transient PendingExamples examples;
   private transient Counter batches;
   private transient Counter refused;
   private transient Counter predictions;
   private transient Counter driftAlarms;
-  private transient Counter examples;
+  private transient Counter examplesTrained;
   private transient WindowedMean prequentialLoss;
   private transient WindowedMean prequentialAccuracy;
 
@@ -124,26 +122,27 @@ public final class KoalaTrainingFunction
     model =
         getRuntimeContext()
             .getState(new ValueStateDescriptor<>(MODEL_STATE, settings.stateSerializer()));
-    pending =
-        getRuntimeContext()
-            .getState(new ValueStateDescriptor<>(PENDING_STATE, PendingBatchSerializer.INSTANCE));
-    rows =
-        getRuntimeContext()
-            .getListState(
-                new ListStateDescriptor<>(PENDING_EXAMPLES_STATE, PendingRowSerializer.INSTANCE));
-    legacyRows =
-        getRuntimeContext()
-            .getListState(
-                new ListStateDescriptor<>(
-                    LEGACY_PENDING_ROWS_STATE,
-                    PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+    examples =
+        new PendingExamples(
+            getRuntimeContext()
+                .getListState(
+                    new ListStateDescriptor<>(
+                        PENDING_EXAMPLES_STATE, PendingRowSerializer.INSTANCE)),
+            getRuntimeContext()
+                .getState(
+                    new ValueStateDescriptor<>(PENDING_STATE, PendingBatchSerializer.INSTANCE)),
+            getRuntimeContext()
+                .getListState(
+                    new ListStateDescriptor<>(
+                        LEGACY_PENDING_ROWS_STATE,
+                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO)));
     var metrics = getRuntimeContext().getMetricGroup().addGroup("koala");
     batches = metrics.counter("batches");
     refused = metrics.counter("refusedSteps");
     predictions = metrics.counter("predictions");
     driftAlarms = metrics.counter("driftAlarms");
-    examples = metrics.counter("examples");
-    metrics.meter("examplesPerSecond", new MeterView(examples));
+    examplesTrained = metrics.counter("examples");
+    metrics.meter("examplesPerSecond", new MeterView(examplesTrained));
     prequentialLoss = metrics.gauge("prequentialLoss", new WindowedMean(METRICS_WINDOW));
     prequentialAccuracy = metrics.gauge("prequentialAccuracy", new WindowedMean(METRICS_WINDOW));
     idleEvictions = metrics.counter("idleEvictions");
@@ -174,7 +173,9 @@ public final class KoalaTrainingFunction
             ? event.timestamp()
             : ctx.timestamp() != null ? ctx.timestamp() : TrainingEvent.NO_TIMESTAMP;
     if (event instanceof TrainingEvent.PreBatched batch) {
-      ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+      if (examples.firstMeeting(ctx.getCurrentKey())) {
+        ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+      }
       watch(ts, ctx);
       train(toBatch(batch.examples()), ts, batch.origin(), batch.origin(), ctx, out);
     } else {
@@ -182,35 +183,38 @@ public final class KoalaTrainingFunction
     }
   }
 
+  /**
+   * Adds a labelled example to its key's open batch: one write to state (the row), and no read of
+   * state once the key has been met by this instance; the batch closes when it is full.
+   */
   private void collect(
       TrainingEvent.Labelled event, long ts, Context ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    PendingBatch open = pending.value();
-    if (open == null || open.count() == 0) {
-      // The end-of-input timer, registered where events arrive (never while it fires: at a
-      // watermark of +inf it would fire again). Timers are deduplicated per key and time, and
-      // this needs no read of the model's state.
+    String key = ctx.getCurrentKey();
+    if (examples.firstMeeting(key)) {
+      // The end-of-input timer, registered once per key and instance where events arrive (never
+      // while it fires: at a watermark of +inf it would fire again). Registering it again after a
+      // restore is harmless: timers are deduplicated per key and time.
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT);
+    }
+    Duration delay = settings.maxDelay();
+    if (examples.count(key) == 0) {
       watch(ts, ctx);
-      open = new PendingBatch(0, ts, event.origin(), event.origin());
-      Duration delay = settings.maxDelay();
       if (delay != null && ts != TrainingEvent.NO_TIMESTAMP) {
         ctx.timerService().registerEventTimeTimer(flushTime(ts, delay));
       }
     }
     // A copy: the heap backend keeps the object itself, and the input's array is not ours.
-    rows.add(new PendingRow(event.example().features().clone(), event.example().label()));
-    open =
-        new PendingBatch(
-            open.count() + 1, open.firstTimestamp(), open.firstOrigin(), event.origin());
-    if (open.count() >= settings.batchSize()) {
-      Duration delay = settings.maxDelay();
-      if (delay != null && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP) {
-        ctx.timerService().deleteEventTimeTimer(flushTime(open.firstTimestamp(), delay));
+    PendingRow row =
+        new PendingRow(
+            event.example().features().clone(), event.example().label(), ts, event.origin());
+    if (examples.add(key, row) >= settings.batchSize()) {
+      List<PendingRow> waiting = examples.take(key);
+      long first = waiting.get(0).timestamp();
+      if (delay != null && first != TrainingEvent.NO_TIMESTAMP) {
+        ctx.timerService().deleteEventTimeTimer(flushTime(first, delay));
       }
-      closeBatch(open, ts, ctx, out);
-    } else {
-      pending.update(open);
+      closeBatch(waiting, ts, ctx, out);
     }
   }
 
@@ -226,8 +230,9 @@ public final class KoalaTrainingFunction
     boolean check =
         watched != null && watched[NEXT_CHECK] == timestamp && ctx.timeDomain() == clock.domain();
     if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-      PendingBatch open = pending.value();
       // An idle check in event time is no flush, unless a flush falls on the same time.
+      List<PendingRow> open =
+          !check || settings.maxDelay() != null ? examples.peek(ctx.getCurrentKey()) : List.of();
       if (!check || isFlush(open, timestamp)) {
         closeOrEnd(timestamp, open, ctx, out);
       }
@@ -237,21 +242,25 @@ public final class KoalaTrainingFunction
     }
   }
 
-  private boolean isFlush(PendingBatch open, long timestamp) {
+  private boolean isFlush(List<PendingRow> open, long timestamp) {
     Duration delay = settings.maxDelay();
-    return open != null
-        && open.count() > 0
+    return !open.isEmpty()
         && delay != null
-        && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP
-        && flushTime(open.firstTimestamp(), delay) == timestamp;
+        && open.get(0).timestamp() != TrainingEvent.NO_TIMESTAMP
+        && flushTime(open.get(0).timestamp(), delay) == timestamp;
   }
 
   /** An event-time timer other than an idle check: a flush, or the end of the input. */
   private void closeOrEnd(
-      long timestamp, PendingBatch open, OnTimerContext ctx, Collector<ModelSnapshot> out)
+      long timestamp, List<PendingRow> open, OnTimerContext ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    if (open != null && open.count() > 0) {
-      closeBatch(open, timestamp == END_OF_INPUT ? open.firstTimestamp() : timestamp, ctx, out);
+    long first = open.isEmpty() ? TrainingEvent.NO_TIMESTAMP : open.get(0).timestamp();
+    if (!open.isEmpty()) {
+      closeBatch(
+          examples.take(ctx.getCurrentKey()),
+          timestamp == END_OF_INPUT ? first : timestamp,
+          ctx,
+          out);
     }
     if (timestamp == END_OF_INPUT) {
       ModelState<OptimizerState> state = model.value();
@@ -259,11 +268,7 @@ public final class KoalaTrainingFunction
       // (key, version) is written once.
       if (state != null
           && (state.version() == 0 || state.version() % settings.snapshotEvery() != 0)) {
-        out.collect(
-            records.snapshot(
-                ctx.getCurrentKey(),
-                state,
-                open == null ? TrainingEvent.NO_TIMESTAMP : open.firstTimestamp()));
+        out.collect(records.snapshot(ctx.getCurrentKey(), state, first));
       }
     }
   }
@@ -295,17 +300,16 @@ public final class KoalaTrainingFunction
       return; // the end of the input: its own timer trains and snapshots every key
     }
     ModelState<OptimizerState> state = model.value();
-    PendingBatch open = pending.value();
     long progress =
         state == null ? 0 : state.version() + state.examples() + state.rejectedBatches();
-    long waiting = open == null ? 0 : open.count();
+    long waiting = examples.count(ctx.getCurrentKey());
     boolean quiet =
         watched[ASKED] == 0
             && progress == watched[SEEN_PROGRESS]
             && waiting == watched[SEEN_WAITING];
     long quietChecks = quiet ? watched[QUIET_CHECKS] + 1 : 0;
     if (quietChecks >= IDLE_CHECKS) {
-      evict(state, open, timestamp, ctx, out);
+      evict(state, timestamp, ctx, out);
       return;
     }
     long next = clock.nextCheck(now);
@@ -319,21 +323,22 @@ public final class KoalaTrainingFunction
    */
   private void evict(
       ModelState<OptimizerState> state,
-      PendingBatch open,
       long timestamp,
       OnTimerContext ctx,
       Collector<ModelSnapshot> out)
       throws Exception {
     boolean eventTime = clock.eventTime();
     long ts = TrainingEvent.NO_TIMESTAMP;
-    if (open != null && open.count() > 0) {
+    List<PendingRow> open = examples.take(ctx.getCurrentKey());
+    if (!open.isEmpty()) {
+      long first = open.get(0).timestamp();
       Duration delay = settings.maxDelay();
-      if (delay != null && open.firstTimestamp() != TrainingEvent.NO_TIMESTAMP) {
-        ctx.timerService().deleteEventTimeTimer(flushTime(open.firstTimestamp(), delay));
+      if (delay != null && first != TrainingEvent.NO_TIMESTAMP) {
+        ctx.timerService().deleteEventTimeTimer(flushTime(first, delay));
       }
       // In event time the batch's time is the check's, as for a flush; in processing time it
       // keeps its first event's, as at the end of the input.
-      ts = eventTime ? timestamp : open.firstTimestamp();
+      ts = eventTime ? timestamp : first;
       closeBatch(open, ts, ctx, out);
       state = model.value();
     } else if (eventTime) {
@@ -344,42 +349,23 @@ public final class KoalaTrainingFunction
       out.collect(records.snapshot(ctx.getCurrentKey(), state, ts));
     }
     model.clear();
-    pending.clear();
-    rows.clear();
-    legacyRows.clear();
+    examples.forget(ctx.getCurrentKey());
     idle.clear();
     ctx.timerService().deleteEventTimeTimer(END_OF_INPUT);
     idleEvictions.inc();
   }
 
-  private void closeBatch(PendingBatch open, long ts, Context ctx, Collector<ModelSnapshot> out)
+  private void closeBatch(
+      List<PendingRow> waiting, long ts, Context ctx, Collector<ModelSnapshot> out)
       throws Exception {
-    List<PendingRow> typed = new ArrayList<>();
-    Iterable<PendingRow> stored = rows.get();
-    if (stored != null) {
-      stored.forEach(typed::add);
-    }
-    List<PendingRow> waiting = typed;
-    if (typed.size() < open.count()) {
-      // The rest were restored from a 0.1 savepoint; they arrived before any row added since.
-      waiting = new ArrayList<>();
-      Iterable<double[]> legacy = legacyRows.get();
-      if (legacy != null) {
-        for (double[] row : legacy) {
-          waiting.add(new PendingRow(Arrays.copyOf(row, row.length - 1), row[row.length - 1]));
-        }
-      }
-      legacyRows.clear();
-      waiting.addAll(typed);
-    }
-    rows.clear();
-    pending.clear();
     double[][] x = new double[waiting.size()][];
     double[] y = new double[waiting.size()];
     for (int i = 0; i < x.length; i++) {
       x[i] = waiting.get(i).features();
       y[i] = waiting.get(i).label();
     }
+    String firstOrigin = waiting.get(0).origin();
+    String lastOrigin = waiting.get(waiting.size() - 1).origin();
     String key = ctx.getCurrentKey();
     Batch batch = new Batch(x, y);
     // Examples that arrived one by one are isolated when their step is refused: the good ones
@@ -397,8 +383,8 @@ public final class KoalaTrainingFunction
           attempt.batch(),
           offenders,
           ts,
-          open.firstOrigin(),
-          open.lastOrigin(),
+          firstOrigin,
+          lastOrigin,
           ctx,
           out);
     }
@@ -443,7 +429,7 @@ public final class KoalaTrainingFunction
           records.refused(key, outcome, batch, part, firstOrigin, lastOrigin));
       return;
     }
-    examples.inc(batch.size());
+    examplesTrained.inc(batch.size());
     if (outcome.report().driftDetected()) {
       driftAlarms.inc();
       ctx.output(Outputs.DRIFT, records.drift(key, outcome, ts));

@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>{@code v0.3}: the model state's format 2 (the predictive distribution's evidence), KOALA-V
  *       4, KOALA-M 3 and KOALA++ 4 (the auto tuner, KOALA++'s previous process noise and the drift
  *       detector's state).
+ *   <li>{@code v0.4}: pending rows of format 2, each with its event time and origin, and no {@code
+ *       koala-pending} bookkeeping beside them (the rows carry it).
  * </ul>
  */
 class SavedOperatorStateTest {
@@ -39,10 +41,10 @@ class SavedOperatorStateTest {
   private static final String FOLDER = "operator-snapshots";
   private static final int SPLIT = 41;
   private static final String[] OPTIMIZERS = {"koala-v", "koala-m", "koala-pp", "sgd", "adam"};
-  private static final String[] LAYOUTS = {"v0.1", "v0.2", "v0.3"};
+  private static final String[] LAYOUTS = {"v0.1", "v0.2", "v0.3", "v0.4"};
 
   /** The layout {@link #main} writes: the current one. */
-  private static final String CURRENT_LAYOUT = "v0.3";
+  private static final String CURRENT_LAYOUT = "v0.4";
 
   private static JobConfig config(String optimizer) {
     // v0.1 had only the paper's defaults: the saved snapshots were taken with them, and a job

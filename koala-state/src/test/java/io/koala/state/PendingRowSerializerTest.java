@@ -14,16 +14,52 @@ class PendingRowSerializerTest {
   private static final PendingRowSerializer SERIALIZER = PendingRowSerializer.INSTANCE;
 
   @Test
-  void row_roundTripsExactly_andCopiesDeeply() throws IOException {
-    PendingRow row = new PendingRow(new double[] {1.5, -0.0, 1e300, Double.MIN_VALUE}, 2);
+  void row_roundTripsExactly_withItsTimeAndOrigin_andCopiesDeeply() throws IOException {
+    PendingRow row =
+        new PendingRow(new double[] {1.5, -0.0, 1e300, Double.MIN_VALUE}, 2, 1_234L, "t/0/17");
     DataOutputSerializer out = new DataOutputSerializer(64);
     SERIALIZER.serialize(row, out);
-    assertThat(out.length()).isEqualTo(4 + 4 * 8 + 8);
+    assertThat(out.length()).isEqualTo(4 + 4 * 8 + 8 + 8 + 2 + "t/0/17".length());
     PendingRow back = SERIALIZER.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     assertThat(back.features()).containsExactly(row.features());
     assertThat(back.label()).isEqualTo(2.0);
+    assertThat(back.timestamp()).isEqualTo(1_234L);
+    assertThat(back.origin()).isEqualTo("t/0/17");
     PendingRow copy = SERIALIZER.copy(row);
     assertThat(copy.features()).containsExactly(row.features()).isNotSameAs(row.features());
+    assertThat(copy).usingRecursiveComparison().isEqualTo(row);
+  }
+
+  @Test
+  void rowOfFormat1_readsWithoutTimeAndOrigin_andTheNewSerializerMigratesIt() throws IOException {
+    // Format 1 (up to v0.3): the feature array, then the label.
+    DataOutputSerializer old = new DataOutputSerializer(64);
+    old.writeInt(2);
+    old.writeDouble(0.5);
+    old.writeDouble(-3);
+    old.writeDouble(1);
+    DataOutputSerializer out = new DataOutputSerializer(16);
+    TypeSerializerSnapshot.writeVersionedSnapshot(out, new PendingRowSerializer.Snapshot(1));
+    TypeSerializerSnapshot<PendingRow> snapshot =
+        TypeSerializerSnapshot.readVersionedSnapshot(
+            new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+    assertThat(
+            SERIALIZER
+                .snapshotConfiguration()
+                .resolveSchemaCompatibility(snapshot)
+                .isCompatibleAfterMigration())
+        .isTrue();
+    PendingRow back =
+        snapshot.restoreSerializer().deserialize(new DataInputDeserializer(old.getCopyOfBuffer()));
+    assertThat(back.features()).containsExactly(0.5, -3);
+    assertThat(back.label()).isEqualTo(1.0);
+    assertThat(back.timestamp()).isEqualTo(PendingRow.NO_TIMESTAMP);
+    assertThat(back.origin()).isEmpty();
+  }
+
+  @Test
+  void aNullOrigin_isStoredAsEmpty_soAStoredRowEqualsTheOneInMemory() {
+    assertThat(new PendingRow(new double[] {1}, 0, 5L, null).origin()).isEmpty();
   }
 
   @Test
