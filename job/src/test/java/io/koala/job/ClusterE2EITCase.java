@@ -78,10 +78,22 @@ class ClusterE2EITCase {
     // A bounded KafkaSource restored from a savepoint reads to its stopping offsets but never
     // finishes (FLINK-31006, open in flink-connector-kafka 5.0.0): once the rest of the input
     // is read, end it as an operator would, with stop --drain.
+    long[] seen = new long[2];
     ClusterFixture.await(
         "the rest of the input read",
         Duration.ofMinutes(10),
-        () -> before + f.sourceRecordsOut(second) >= f.records.size());
+        () -> {
+          long out = f.sourceRecordsOut(second);
+          if (out != seen[0] || System.nanoTime() - seen[1] > 30e9) {
+            // Progress, for the log of a run that does not get there.
+            System.out.printf(
+                "resubmitted job: %d + %d of %d records; state %s, checkpoint %d%n",
+                before, out, f.records.size(), f.state(second), f.latestCheckpoint(second)[0]);
+            seen[0] = out;
+            seen[1] = System.nanoTime();
+          }
+          return before + out >= f.records.size();
+        });
     f.stopWithSavepoint(second, true);
     ClusterFixture.await(
         "resubmitted job finished",
