@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.koala.connectors.Reject.Reason;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -136,16 +137,17 @@ public final class JsonEventDecoder implements RecordDecoder {
         if (label == null || label.isNull()) {
           throw new Rejection(Reason.MISSING_LABEL, "batch[" + i + "] has no label");
         }
-        examples[i] = new Example(features(row.get("features"), "batch[" + i + "]."), label(label));
+        examples[i] = example(row.get("features"), label(label), "batch[" + i + "].");
       }
       return new TrainingEvent.PreBatched(key, examples, ts, origin);
     }
-    double[] x = features(root.get("features"), "");
     JsonNode label = root.get("label");
     if (label == null || label.isNull()) {
-      return new TrainingEvent.PredictionRequest(key, x, ts, id, origin);
+      Example x = example(root.get("features"), Double.NaN, "");
+      return new TrainingEvent.PredictionRequest(key, x.dense(limits.features()), ts, id, origin);
     }
-    return new TrainingEvent.Labelled(key, new Example(x, label(label)), ts, origin);
+    return new TrainingEvent.Labelled(
+        key, example(root.get("features"), label(label), ""), ts, origin);
   }
 
   private String key(JsonNode node, String recordKey) throws Rejection {
@@ -174,7 +176,12 @@ public final class JsonEventDecoder implements RecordDecoder {
     return node.asLong();
   }
 
-  private double[] features(JsonNode node, String where) throws Rejection {
+  /**
+   * The example of a features field: a dense array of {@code features} numbers; an object of named
+   * features, hashed into the dimension (a sparse example); or the explicit sparse form {@code
+   * {"indices": […], "values": […]}}. An object that names no feature is the all-zero example.
+   */
+  private Example example(JsonNode node, double label, String where) throws Rejection {
     int d = limits.features();
     if (node == null || node.isNull()) {
       throw new Rejection(Reason.MISSING_FEATURES, where + "features is missing");
@@ -192,30 +199,111 @@ public final class JsonEventDecoder implements RecordDecoder {
       for (int j = 0; j < d; j++) {
         x[j] = number(node.get(j), where + "features[" + j + "]");
       }
-      return x;
+      return new Example(x, label);
     }
     if (node.isObject()) {
-      // Named features are sparse: {} names none, the all-zero vector (the bias still predicts;
-      // an e-mail with no known word is such an example).
-      if (node.size() > limits.maxFeatures()) {
-        throw new Rejection(
-            Reason.TOO_MANY_FEATURES,
-            where
-                + "features names "
-                + node.size()
-                + " features, more than the limit of named features, "
-                + limits.maxFeatures());
+      JsonNode indices = node.get("indices");
+      if (indices != null && indices.isArray()) {
+        return explicitSparse(node, indices, label, where);
       }
-      double[] x = new double[d];
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
-        double value = number(f.getValue(), where + "features." + f.getKey());
-        x[FeatureHashing.index(f.getKey(), d)] += FeatureHashing.sign(f.getKey()) * value;
-      }
-      return x;
+      return named(node, label, where);
     }
     throw new Rejection(Reason.WRONG_TYPE, where + "features must be an array or an object");
+  }
+
+  private void checkCount(int count, String where) throws Rejection {
+    if (count > limits.maxFeatures()) {
+      throw new Rejection(
+          Reason.TOO_MANY_FEATURES,
+          where
+              + "features names "
+              + count
+              + " features, more than the limit of named features, "
+              + limits.maxFeatures());
+    }
+  }
+
+  /**
+   * Named features are sparse: each name hashes to an index and a sign, and names that share an
+   * index add up in the order they come, as they would in a dense row. {} names none: the all-zero
+   * example (the bias still predicts; an e-mail with no known word is such an example).
+   */
+  private Example named(JsonNode node, double label, String where) throws Rejection {
+    int d = limits.features();
+    checkCount(node.size(), where);
+    int n = node.size();
+    long[] order = new long[n];
+    double[] signed = new double[n];
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    for (int i = 0; fields.hasNext(); i++) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      double value = number(f.getValue(), where + "features." + f.getKey());
+      signed[i] = FeatureHashing.sign(f.getKey()) * value;
+      // Index in the high half, arrival in the low half: sorting keeps the arrival order of
+      // names that share an index.
+      order[i] = ((long) FeatureHashing.index(f.getKey(), d) << 32) | i;
+    }
+    Arrays.sort(order);
+    int[] at = new int[n];
+    double[] values = new double[n];
+    int distinct = 0;
+    for (int k = 0; k < n; k++) {
+      int index = (int) (order[k] >>> 32);
+      if (distinct == 0 || at[distinct - 1] != index) {
+        at[distinct] = index;
+        values[distinct] = 0.0;
+        distinct++;
+      }
+      values[distinct - 1] += signed[(int) order[k]];
+    }
+    return Example.sparse(Arrays.copyOf(at, distinct), Arrays.copyOf(values, distinct), label);
+  }
+
+  /** {@code {"indices": […], "values": […]}}: indices in any order, each once, in [0, d). */
+  private Example explicitSparse(JsonNode node, JsonNode indices, double label, String where)
+      throws Rejection {
+    int d = limits.features();
+    JsonNode values = node.get("values");
+    if (values == null || !values.isArray() || node.size() != 2) {
+      throw new Rejection(
+          Reason.WRONG_TYPE,
+          where + "sparse features must be {\"indices\": [...], \"values\": [...]} and no more");
+    }
+    if (values.size() != indices.size()) {
+      throw new Rejection(
+          Reason.INVALID_SPARSE_INDEX,
+          where
+              + "sparse features have "
+              + indices.size()
+              + " indices and "
+              + values.size()
+              + " values");
+    }
+    int n = indices.size();
+    checkCount(n, where);
+    long[] order = new long[n];
+    for (int k = 0; k < n; k++) {
+      JsonNode i = indices.get(k);
+      if (!i.isIntegralNumber() || !i.canConvertToInt() || i.asInt() < 0 || i.asInt() >= d) {
+        throw new Rejection(
+            Reason.INVALID_SPARSE_INDEX,
+            where + "features.indices[" + k + "] must be an integer in [0, " + d + "), was " + i);
+      }
+      order[k] = ((long) i.asInt() << 32) | k;
+    }
+    Arrays.sort(order);
+    int[] at = new int[n];
+    double[] x = new double[n];
+    for (int k = 0; k < n; k++) {
+      at[k] = (int) (order[k] >>> 32);
+      if (k > 0 && at[k] == at[k - 1]) {
+        throw new Rejection(
+            Reason.INVALID_SPARSE_INDEX, where + "features.indices names " + at[k] + " twice");
+      }
+      int from = (int) order[k];
+      x[k] = number(values.get(from), where + "features.values[" + from + "]");
+    }
+    return Example.sparse(at, x, label);
   }
 
   private static double number(JsonNode node, String where) throws Rejection {

@@ -152,7 +152,8 @@ public final class JsonOutput {
 
   /**
    * A micro-batch in the input format ({@code {"key":…,"batch":[{"features":[…],"label":…}]}}), so
-   * that a refused batch can be replayed after inspection. Values are written as they are.
+   * that a refused batch can be replayed after inspection. Values are written as they are; a sparse
+   * row in the explicit sparse form {@code {"indices":[…],"values":[…]}}.
    */
   public static String encodeBatch(String key, Batch batch) {
     ObjectNode root = MAPPER.createObjectNode();
@@ -160,9 +161,22 @@ public final class JsonOutput {
     ArrayNode examples = root.putArray("batch");
     for (int i = 0; i < batch.size(); i++) {
       ObjectNode e = examples.addObject();
-      ArrayNode f = e.putArray("features");
-      for (double v : batch.features()[i]) {
-        f.add(v);
+      if (batch.isSparse(i)) {
+        // The explicit sparse form of the input.
+        ObjectNode sparse = e.putObject("features");
+        ArrayNode at = sparse.putArray("indices");
+        for (int j : batch.indices()[i]) {
+          at.add(j);
+        }
+        ArrayNode values = sparse.putArray("values");
+        for (double v : batch.features()[i]) {
+          values.add(v);
+        }
+      } else {
+        ArrayNode f = e.putArray("features");
+        for (double v : batch.features()[i]) {
+          f.add(v);
+        }
       }
       e.put("label", batch.labels()[i]);
     }

@@ -36,6 +36,11 @@ public record Reject(Reason reason, String message) {
     /** The batch decoded, but the divergence guard refused its step. */
     STEP_REFUSED,
     /** A model key longer than the decoder's limit (every key would become a model in state). */
-    KEY_TOO_LONG
+    KEY_TOO_LONG,
+    /**
+     * An explicit sparse row whose indices are not integers in [0, features), repeat one another,
+     * or do not pair with its values.
+     */
+    INVALID_SPARSE_INDEX
   }
 }

@@ -58,7 +58,7 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
   }
 
   private static Example copy(Example e) {
-    return new Example(e.features().clone(), e.label());
+    return e.copy();
   }
 
   @Override
@@ -144,13 +144,35 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
     return in.readBoolean() ? StringValue.readString(in) : null;
   }
 
+  /** The values, the label, then the indices of a sparse example (a negative count: dense). */
   private static void writeExample(Example e, DataOutputView out) throws IOException {
     writeArray(e.features(), out);
     out.writeDouble(e.label());
+    int[] at = e.indices();
+    out.writeInt(at == null ? -1 : at.length);
+    if (at != null) {
+      for (int i : at) {
+        out.writeInt(i);
+      }
+    }
   }
 
   private static Example readExample(DataInputView in) throws IOException {
-    return new Example(readArray(in), in.readDouble());
+    double[] values = readArray(in);
+    double label = in.readDouble();
+    int n = in.readInt();
+    if (n < 0) {
+      return new Example(values, label);
+    }
+    if (n != values.length) {
+      throw new IOException(
+          "corrupt stream record: " + n + " indices for " + values.length + " values");
+    }
+    int[] at = new int[n];
+    for (int i = 0; i < n; i++) {
+      at[i] = in.readInt();
+    }
+    return Example.sparse(at, values, label);
   }
 
   private static void writeArray(double[] values, DataOutputView out) throws IOException {

@@ -93,10 +93,76 @@ class JsonEventDecoderTest {
     Decoded d = decode(BINARY, "{\"key\":\"k\",\"features\":{},\"label\":1}");
     assertThat(d.event()).isInstanceOf(TrainingEvent.Labelled.class);
     Example e = ((TrainingEvent.Labelled) d.event()).example();
-    assertThat(e.features()).containsExactly(0.0, 0.0, 0.0);
+    assertThat(e.isSparse()).isTrue();
+    assertThat(e.indices()).isEmpty();
+    assertThat(e.dense(3)).containsExactly(0.0, 0.0, 0.0);
     assertThat(e.label()).isEqualTo(1.0);
     assertThat(decode(BINARY, "{\"features\":[],\"label\":1}").reject().reason())
         .isEqualTo(Reject.Reason.EMPTY_FEATURES);
+  }
+
+  @Test
+  void namedFeatures_ofALabelledExample_areSparse_andNamesSharingAnIndexAddUpInOrder() {
+    Decoded d =
+        decode(BINARY, "{\"key\":\"k\",\"features\":{\"temp\":21.5,\"wind\":3},\"label\":1}");
+    Example e = ((TrainingEvent.Labelled) d.event()).example();
+    assertThat(e.isSparse()).isTrue();
+    assertThat(e.indices()).isSorted().doesNotHaveDuplicates();
+    double[] expected = new double[3];
+    expected[FeatureHashing.index("temp", 3)] += FeatureHashing.sign("temp") * 21.5;
+    expected[FeatureHashing.index("wind", 3)] += FeatureHashing.sign("wind") * 3;
+    assertThat(e.dense(3)).containsExactly(expected);
+    // One feature: every name hashes to index 0, and the values add up in the record's order.
+    var one = new JsonEventDecoder(new DecoderLimits(1, 2, List.of(), "default", 4096, 8, 4));
+    Example all =
+        ((TrainingEvent.Labelled)
+                decode(one, "{\"features\":{\"a\":1e16,\"b\":1,\"c\":-1e16},\"label\":0}").event())
+            .example();
+    double sum = 0.0;
+    sum += FeatureHashing.sign("a") * 1e16;
+    sum += FeatureHashing.sign("b") * 1;
+    sum += FeatureHashing.sign("c") * -1e16;
+    assertThat(all.indices()).containsExactly(0);
+    assertThat(all.features()).containsExactly(sum);
+  }
+
+  @Test
+  void explicitSparseFeatures_inAnyOrder_areSortedWithTheirValues() {
+    Decoded d =
+        decode(
+            BINARY,
+            "{\"key\":\"k\",\"features\":{\"indices\":[2,0],\"values\":[-1.5,4]},\"label\":1}");
+    Example e = ((TrainingEvent.Labelled) d.event()).example();
+    assertThat(e.indices()).containsExactly(0, 2);
+    assertThat(e.features()).containsExactly(4.0, -1.5);
+    assertThat(e.dense(3)).containsExactly(4.0, 0.0, -1.5);
+    // A prediction request in the sparse form is answered on its dense row.
+    Decoded q = decode(BINARY, "{\"key\":\"k\",\"features\":{\"indices\":[1],\"values\":[7]}}");
+    assertThat(((TrainingEvent.PredictionRequest) q.event()).features())
+        .containsExactly(0.0, 7.0, 0.0);
+    assertThat(decode(BINARY, "{\"features\":{\"indices\":[],\"values\":[]},\"label\":1}").ok())
+        .isTrue();
+    assertThat(
+            decode(
+                    BINARY,
+                    "{\"features\":{\"indices\":[0,1,2,0,1,2,0,1,2],\"values\":[1,1,1,1,1,1,1,1,1]},\"label\":1}")
+                .reject()
+                .reason())
+        .isEqualTo(Reason.TOO_MANY_FEATURES);
+  }
+
+  @Test
+  void aRefusedSparseBatch_isWrittenInTheExplicitSparseForm_andReplays() {
+    var batch =
+        new io.koala.model.Batch(
+            new double[][] {{4, -1.5}, {1, 2, 3}}, new double[] {1, 0}, new int[][] {{0, 2}, null});
+    String replay = JsonOutput.encodeBatch("k", batch);
+    assertThat(replay).contains("{\"indices\":[0,2],\"values\":[4.0,-1.5]}");
+    var again = (TrainingEvent.PreBatched) decode(BINARY, replay).event();
+    assertThat(again.examples()[0].indices()).containsExactly(0, 2);
+    assertThat(again.examples()[0].features()).containsExactly(4.0, -1.5);
+    assertThat(again.examples()[1].isSparse()).isFalse();
+    assertThat(again.examples()[1].features()).containsExactly(1.0, 2.0, 3.0);
   }
 
   @Test
@@ -144,6 +210,8 @@ class JsonEventDecoderTest {
         "BATCH_TOO_LARGE | {\"batch\":[{},{},{},{},{}]}",
         "MISSING_LABEL | {\"batch\":[{\"features\":[1,2,3]}]}",
         "INVALID_TIMESTAMP | {\"features\":[1,2,3],\"ts\":\"yesterday\"}",
+        "INVALID_SPARSE_INDEX | {\"features\":{\"indices\":[-1],\"values\":[1]},\"label\":1}",
+        "NON_FINITE_NUMBER | {\"features\":{\"indices\":[1],\"values\":[1e400]},\"label\":1}",
       })
   void badInput_isRejectedWithItsReason(Reason reason, String json) {
     Decoded d = decode(BINARY, json);

@@ -15,12 +15,18 @@ class TrainingEventSerializerTest {
   private static final List<TrainingEvent> EVENTS =
       List.of(
           new TrainingEvent.Labelled("k", new Example(new double[] {1, -2.5, 0}, 1), 17, "t/0/3"),
+          new TrainingEvent.Labelled(
+              "s", Example.sparse(new int[] {2, 70_000}, new double[] {-0.0, 4.5}, 0), 18, "t/0/4"),
           new TrainingEvent.PredictionRequest(
               "k", new double[] {0.5, Double.NaN}, TrainingEvent.NO_TIMESTAMP, "q-1", null),
           new TrainingEvent.PredictionRequest("k", new double[] {0.5}, 3, null, "f:2"),
           new TrainingEvent.PreBatched(
               "b",
-              new Example[] {new Example(new double[] {1}, 0), new Example(new double[] {2}, 1)},
+              new Example[] {
+                new Example(new double[] {1}, 0),
+                new Example(new double[] {2}, 1),
+                Example.sparse(new int[] {}, new double[] {}, 1)
+              },
               9,
               "f:9"));
 
@@ -46,6 +52,12 @@ class TrainingEventSerializerTest {
       if (e instanceof TrainingEvent.Labelled l) {
         assertThat(((TrainingEvent.Labelled) copy).example().features())
             .isNotSameAs(l.example().features());
+        if (l.example().isSparse()) {
+          assertThat(((TrainingEvent.Labelled) copy).example().indices())
+              .isNotSameAs(l.example().indices());
+          assertThat(((TrainingEvent.Labelled) back).example().indices())
+              .containsExactly(l.example().indices());
+        }
       }
     }
   }

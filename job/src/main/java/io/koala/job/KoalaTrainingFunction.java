@@ -205,9 +205,14 @@ public final class KoalaTrainingFunction
       }
     }
     // A copy: the heap backend keeps the object itself, and the input's array is not ours.
+    Example example = event.example();
     PendingRow row =
         new PendingRow(
-            event.example().features().clone(), event.example().label(), ts, event.origin());
+            example.features().clone(),
+            example.label(),
+            ts,
+            event.origin(),
+            example.indices() == null ? null : example.indices().clone());
     if (examples.add(key, row) >= settings.batchSize()) {
       List<PendingRow> waiting = examples.take(key);
       long first = waiting.get(0).timestamp();
@@ -360,14 +365,22 @@ public final class KoalaTrainingFunction
       throws Exception {
     double[][] x = new double[waiting.size()][];
     double[] y = new double[waiting.size()];
+    int[][] at = null;
     for (int i = 0; i < x.length; i++) {
-      x[i] = waiting.get(i).features();
-      y[i] = waiting.get(i).label();
+      PendingRow row = waiting.get(i);
+      x[i] = row.features();
+      y[i] = row.label();
+      if (row.indices() != null) {
+        if (at == null) {
+          at = new int[x.length][];
+        }
+        at[i] = row.indices();
+      }
     }
     String firstOrigin = waiting.get(0).origin();
     String lastOrigin = waiting.get(waiting.size() - 1).origin();
     String key = ctx.getCurrentKey();
-    Batch batch = new Batch(x, y);
+    Batch batch = new Batch(x, y, at);
     // Examples that arrived one by one are isolated when their step is refused: the good ones
     // train, the offenders alone go to the dead letters.
     ModelState<OptimizerState> state = current();
@@ -461,10 +474,17 @@ public final class KoalaTrainingFunction
   private static Batch toBatch(Example[] examples) {
     double[][] x = new double[examples.length][];
     double[] y = new double[examples.length];
+    int[][] at = null;
     for (int i = 0; i < examples.length; i++) {
       x[i] = examples[i].features();
       y[i] = examples[i].label();
+      if (examples[i].isSparse()) {
+        if (at == null) {
+          at = new int[examples.length][];
+        }
+        at[i] = examples[i].indices();
+      }
     }
-    return new Batch(x, y);
+    return new Batch(x, y, at);
   }
 }

@@ -43,6 +43,51 @@ class KoalaTrainingFunctionTest {
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
   }
 
+  /** The events with each labelled row in the sparse form (its non-zeros, here all of them). */
+  private static List<TrainingEvent> sparse(List<TrainingEvent> events) {
+    return events.stream()
+        .map(
+            e -> {
+              if (!(e instanceof TrainingEvent.Labelled l)) {
+                return e;
+              }
+              double[] x = l.example().features();
+              int[] at = new int[x.length];
+              for (int j = 0; j < at.length; j++) {
+                at[j] = j;
+              }
+              return (TrainingEvent)
+                  new TrainingEvent.Labelled(
+                      l.key(),
+                      Example.sparse(at, x.clone(), l.example().label()),
+                      l.timestamp(),
+                      l.origin());
+            })
+        .toList();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void sparseRows_trainTheModelsOfTheirDenseForm_throughASavepoint(Backend backend)
+      throws Exception {
+    JobConfig config = Fixtures.config("koala-v");
+    List<TrainingEvent> events = Fixtures.stream(9, 3, 30);
+    Map<String, double[]> dense = harness(config).feed(events).finish();
+    OperatorSubtaskState saved;
+    try (var first = TrainingHarness.of(config, backend).open()) {
+      // 41 events: open batches of sparse rows wait in the savepoint.
+      saved = first.feed(sparse(events.subList(0, 41))).savepoint();
+    }
+    Map<String, double[]> actual;
+    try (var restored = TrainingHarness.of(config, backend).restore(saved)) {
+      actual = restored.feed(sparse(events.subList(41, events.size()))).finish();
+    }
+    assertThat(actual.keySet()).isEqualTo(dense.keySet());
+    for (String key : dense.keySet()) {
+      assertThat(actual.get(key)).as(key).containsExactly(dense.get(key));
+    }
+  }
+
   @Test
   void stateHoldsOneModelPerKey_andPendingRowsUntilABatchCloses() throws Exception {
     var h = harness(Fixtures.config("koala-pp")).feed(Fixtures.stream(5, 3, 6));

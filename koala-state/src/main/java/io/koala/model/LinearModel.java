@@ -9,7 +9,9 @@ import java.util.Arrays;
  * logistic regression, or softmax regression. Parameters: W row-major (outputs × features), then b.
  *
  * <p>Sums run left to right over features and then over examples, the order the golden vectors were
- * computed in, so results match them bit for bit.
+ * computed in, so results match them bit for bit. A sparse row is summed over its non-zeros in the
+ * same order, which gives the bits of its dense form (the skipped terms are zeros), at a cost in
+ * its non-zeros rather than in the dimension; the gradient is still a dense vector.
  */
 public final class LinearModel implements Model {
 
@@ -81,15 +83,26 @@ public final class LinearModel implements Model {
     double total = 0.0;
     for (int e = 0; e < size; e++) {
       double[] x = batch.features()[e];
-      scores(parameters, x, z);
+      int[] at = batch.isSparse(e) ? batch.indices()[e] : null;
+      if (at == null) {
+        scores(parameters, x, z);
+      } else {
+        sparseScores(parameters, at, x, z);
+      }
       double loss = head.loss(z, outputs, batch.labels()[e], dz);
       losses[e] = loss;
       total += loss;
       for (int c = 0; c < outputs; c++) {
         double d = dz[c];
         int row = c * features;
-        for (int j = 0; j < features; j++) {
-          gradient[row + j] += d * x[j];
+        if (at == null) {
+          for (int j = 0; j < features; j++) {
+            gradient[row + j] += d * x[j];
+          }
+        } else {
+          for (int k = 0; k < at.length; k++) {
+            gradient[row + at[k]] += d * x[k];
+          }
         }
         gradient[biasOffset + c] += d;
       }
@@ -109,12 +122,45 @@ public final class LinearModel implements Model {
     }
   }
 
+  private void sparseScores(double[] parameters, int[] at, double[] x, double[] z) {
+    int biasOffset = outputs * features;
+    for (int c = 0; c < outputs; c++) {
+      int row = c * features;
+      double sum = 0.0;
+      for (int k = 0; k < at.length; k++) {
+        sum += x[k] * parameters[row + at[k]];
+      }
+      z[c] = sum + parameters[biasOffset + c];
+    }
+  }
+
+  @Override
+  public boolean acceptsSparse() {
+    return true;
+  }
+
+  @Override
+  public Prediction predict(double[] parameters, Batch batch, int row) {
+    return batch.isSparse(row)
+        ? predict(parameters, batch.indices()[row], batch.features()[row])
+        : predict(parameters, batch.features()[row]);
+  }
+
   @Override
   public Prediction predict(double[] parameters, double[] x) {
+    return predict(parameters, null, x);
+  }
+
+  /** A prediction for a dense row ({@code at} null) or the non-zeros {@code x} at {@code at}. */
+  private Prediction predict(double[] parameters, int[] at, double[] x) {
     double[] z = new double[outputs];
     double[] dOutput = new double[outputs];
     double[] scores = head == Head.SOFTMAX ? new double[outputs] : null;
-    scores(parameters, x, z);
+    if (at == null) {
+      scores(parameters, x, z);
+    } else {
+      sparseScores(parameters, at, x, z);
+    }
     double value = head.output(z, outputs, dOutput, scores);
     double xx = 1.0;
     for (double v : x) {

@@ -28,6 +28,19 @@ public interface Model {
   /** Prediction for one feature row. */
   Prediction predict(double[] parameters, double[] features);
 
+  /**
+   * Whether {@link #evaluate} and {@link #predict(double[], Batch, int)} take sparse rows as they
+   * are; otherwise the trainer hands this model dense rows.
+   */
+  default boolean acceptsSparse() {
+    return false;
+  }
+
+  /** Prediction for row {@code row} of a batch, dense or sparse. */
+  default Prediction predict(double[] parameters, Batch batch, int row) {
+    return predict(parameters, batch.dense(row, featureCount()));
+  }
+
   /** Whether a label is valid for this model (finite, 0/1, or a class index in range). */
   boolean accepts(double label);
 

@@ -5,17 +5,18 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link PendingRow}, format 2: the feature array, the label, the event time
- * and the origin. Format 1 (up to v0.3) had no time and origin; its rows read with {@link
- * PendingRow#NO_TIMESTAMP} and an empty origin, which the operator fills in from the batch's
- * bookkeeping of that format when it first meets them.
+ * Flink serializer of {@link PendingRow}, format 3: the feature array, the label, the event time,
+ * the origin, then the indices of a sparse row (a count, -1 for a dense row). Format 2 had no
+ * indices (every row dense); format 1 (up to v0.3) had no time and origin either, so its rows read
+ * with {@link PendingRow#NO_TIMESTAMP} and an empty origin, which the operator fills in from the
+ * batch's bookkeeping of that format when it first meets them.
  */
 public final class PendingRowSerializer extends StateSerializer<PendingRow> {
 
   private static final long serialVersionUID = 1L;
 
   /** The format written by this version. */
-  public static final int CURRENT_FORMAT = 2;
+  public static final int CURRENT_FORMAT = 3;
 
   public static final PendingRowSerializer INSTANCE = new PendingRowSerializer();
 
@@ -29,7 +30,12 @@ public final class PendingRowSerializer extends StateSerializer<PendingRow> {
 
   @Override
   public PendingRow copy(PendingRow from) {
-    return new PendingRow(from.features().clone(), from.label(), from.timestamp(), from.origin());
+    return new PendingRow(
+        from.features().clone(),
+        from.label(),
+        from.timestamp(),
+        from.origin(),
+        from.indices() == null ? null : from.indices().clone());
   }
 
   @Override
@@ -38,6 +44,13 @@ public final class PendingRowSerializer extends StateSerializer<PendingRow> {
     out.writeDouble(row.label());
     out.writeLong(row.timestamp());
     out.writeUTF(row.origin());
+    int[] at = row.indices();
+    out.writeInt(at == null ? -1 : at.length);
+    if (at != null) {
+      for (int i : at) {
+        out.writeInt(i);
+      }
+    }
   }
 
   @Override
@@ -47,7 +60,20 @@ public final class PendingRowSerializer extends StateSerializer<PendingRow> {
     if (version < 2) {
       return new PendingRow(features, label);
     }
-    return new PendingRow(features, label, in.readLong(), in.readUTF());
+    long timestamp = in.readLong();
+    String origin = in.readUTF();
+    if (version < 3) {
+      return new PendingRow(features, label, timestamp, origin);
+    }
+    int n = in.readInt();
+    int[] at = null;
+    if (n >= 0) {
+      at = new int[n];
+      for (int i = 0; i < n; i++) {
+        at[i] = in.readInt();
+      }
+    }
+    return new PendingRow(features, label, timestamp, origin, at);
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.koala.model.Batch;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,8 +48,6 @@ public final class Isolation {
   }
 
   private static Batch slice(Batch batch, int from, int to) {
-    return new Batch(
-        Arrays.copyOfRange(batch.features(), from, to),
-        Arrays.copyOfRange(batch.labels(), from, to));
+    return batch.slice(from, to);
   }
 }

@@ -76,9 +76,15 @@ public final class Trainer<S extends OptimizerState> {
             restored.logitScale());
   }
 
-  /** Scores and trains on one micro-batch of raw (unstandardised) features. */
-  public TrainingOutcome<S> train(ModelState<S> given, Batch raw) {
+  /**
+   * Scores and trains on one micro-batch of raw (unstandardised) features. Sparse rows stay sparse
+   * for a model that takes them ({@link Model#acceptsSparse}) without standardisation (which would
+   * fill them in); otherwise they are made dense first.
+   */
+  public TrainingOutcome<S> train(ModelState<S> given, Batch input) {
     ModelState<S> current = adopt(given);
+    Batch raw =
+        standardise || !model.acceptsSparse() ? input.densified(model.featureCount()) : input;
     S state = current.optimizer();
     double[] parameters = state.parameters();
     StandardiserState moments = current.standardiser();
@@ -144,7 +150,7 @@ public final class Trainer<S extends OptimizerState> {
   private PrequentialErrors errors(double[] parameters, Batch batch) {
     double[] values = new double[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
-      Prediction p = model.predict(parameters, batch.features()[i]);
+      Prediction p = model.predict(parameters, batch, i);
       values[i] =
           model.isClassifier()
               ? (model.predictedLabel(p) == batch.labels()[i] ? 0.0 : 1.0)
@@ -176,7 +182,7 @@ public final class Trainer<S extends OptimizerState> {
     ResidualMoments m = current.residuals() == null ? ResidualMoments.EMPTY : current.residuals();
     double[] parameters = current.optimizer().parameters();
     for (int i = 0; i < scored.size(); i++) {
-      Prediction p = model.predict(parameters, scored.features()[i]);
+      Prediction p = model.predict(parameters, scored, i);
       double e = scored.labels()[i] - p.value();
       double u = PredictiveDistribution.outputVariances(covariance, p.outputSensitivities())[0];
       if (Double.isFinite(e) && Double.isFinite(u)) {
@@ -199,7 +205,7 @@ public final class Trainer<S extends OptimizerState> {
         current.logitScale() == null ? PredictiveDistribution.noEvidence() : current.logitScale();
     double[] parameters = current.optimizer().parameters();
     for (int i = 0; i < scored.size(); i++) {
-      Prediction p = model.predict(parameters, scored.features()[i]);
+      Prediction p = model.predict(parameters, scored, i);
       double[] variances =
           PredictiveDistribution.outputVariances(covariance, p.outputSensitivities());
       if (finite(p.outputs()) && finite(variances)) {

@@ -19,7 +19,8 @@ class PendingRowSerializerTest {
         new PendingRow(new double[] {1.5, -0.0, 1e300, Double.MIN_VALUE}, 2, 1_234L, "t/0/17");
     DataOutputSerializer out = new DataOutputSerializer(64);
     SERIALIZER.serialize(row, out);
-    assertThat(out.length()).isEqualTo(4 + 4 * 8 + 8 + 8 + 2 + "t/0/17".length());
+    // Values, label, time, origin, and -1: no indices (a dense row).
+    assertThat(out.length()).isEqualTo(4 + 4 * 8 + 8 + 8 + 2 + "t/0/17".length() + 4);
     PendingRow back = SERIALIZER.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     assertThat(back.features()).containsExactly(row.features());
     assertThat(back.label()).isEqualTo(2.0);
@@ -28,6 +29,37 @@ class PendingRowSerializerTest {
     PendingRow copy = SERIALIZER.copy(row);
     assertThat(copy.features()).containsExactly(row.features()).isNotSameAs(row.features());
     assertThat(copy).usingRecursiveComparison().isEqualTo(row);
+  }
+
+  @Test
+  void sparseRow_roundTripsWithItsIndices_andCopiesThemDeeply() throws IOException {
+    PendingRow row = new PendingRow(new double[] {2.5, -1}, 1, 9L, "t/0/1", new int[] {3, 70_000});
+    DataOutputSerializer out = new DataOutputSerializer(64);
+    SERIALIZER.serialize(row, out);
+    PendingRow back = SERIALIZER.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(back.indices()).containsExactly(3, 70_000);
+    assertThat(back.features()).containsExactly(2.5, -1);
+    assertThat(SERIALIZER.copy(row).indices())
+        .containsExactly(3, 70_000)
+        .isNotSameAs(row.indices());
+  }
+
+  @Test
+  void rowOfFormat2_readsAsADenseRow() throws IOException {
+    // Format 2 (between v0.3 and sparse rows): values, label, time, origin.
+    DataOutputSerializer old = new DataOutputSerializer(64);
+    old.writeInt(1);
+    old.writeDouble(0.5);
+    old.writeDouble(1);
+    old.writeLong(42L);
+    old.writeUTF("t/0/2");
+    PendingRow back =
+        new PendingRowSerializer.Snapshot(2)
+            .restoreSerializer()
+            .deserialize(new DataInputDeserializer(old.getCopyOfBuffer()));
+    assertThat(back.indices()).isNull();
+    assertThat(back.timestamp()).isEqualTo(42L);
+    assertThat(back.origin()).isEqualTo("t/0/2");
   }
 
   @Test
