@@ -1,0 +1,97 @@
+package io.koala.benchmarks;
+
+import io.koala.model.Batch;
+import io.koala.model.LinearModel;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Optimizers;
+import io.koala.optimizer.Preset;
+import io.koala.state.ModelState;
+import io.koala.state.OptimizerState;
+import io.koala.training.Trainer;
+import io.koala.training.TrainingOutcome;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A key's whole training step ({@link Trainer#train}) on a batch of 32 sparse rows of 156 non-zeros
+ * (the spam stream's mean), logistic regression, every optimizer at its defaults, against the
+ * dimension d at fixed non-zeros. The rows stay sparse through the model's loss and gradient; the
+ * gradient vector and the optimizer steps are still dense, so this measures how far the step is
+ * from costing O(non-zeros).
+ *
+ * <pre>benchmarks/run SparseStepBenchmark</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx6g"})
+public class SparseStepBenchmark {
+
+  /** Non-zeros per row. */
+  static final int NON_ZEROS = 156;
+
+  @Param({"1024", "16384", "262144", "1048576", "4194304"})
+  int d;
+
+  @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
+  String optimizer;
+
+  private Trainer<OptimizerState> trainer;
+  private ModelState<OptimizerState> state;
+  private Batch batch;
+
+  @Setup
+  public void setUp() {
+    LinearModel model = LinearModel.logisticRegression(d);
+    trainer =
+        new Trainer<>(
+            model,
+            Optimizers.create(
+                OptimizerKind.byName(optimizer),
+                Preset.AUTO,
+                OptimizerSpec.of(model.layerwiseLayout())),
+            false,
+            1);
+    SplittableRandom random = new SplittableRandom(42);
+    double[][] values = new double[32][];
+    int[][] indices = new int[32][];
+    double[] y = new double[32];
+    for (int i = 0; i < values.length; i++) {
+      TreeSet<Integer> at = new TreeSet<>();
+      while (at.size() < NON_ZEROS) {
+        at.add(random.nextInt(d));
+      }
+      indices[i] = at.stream().mapToInt(Integer::intValue).toArray();
+      values[i] = new double[NON_ZEROS];
+      java.util.Arrays.fill(values[i], 1.0);
+      y[i] = random.nextBoolean() ? 1 : 0;
+    }
+    batch = new Batch(values, y, indices);
+    state = trainer.initial();
+    for (int k = 0; k < 2; k++) {
+      state = trainer.train(state, batch).state();
+    }
+  }
+
+  @Benchmark
+  public TrainingOutcome<OptimizerState> train() {
+    return trainer.train(state, batch);
+  }
+}
