@@ -92,7 +92,10 @@ public final class Trainer<S extends OptimizerState> {
         moments == null
             ? raw
             : new Batch(Standardiser.apply(moments, raw.features()), raw.labels());
-    PrequentialErrors errors = errors(parameters, scored);
+    // The served model's answer for each row, made once: its errors, residual moments and
+    // logit-scale evidence all come from it.
+    Prediction[] served = predictions(parameters, scored);
+    PrequentialErrors errors = errors(served, scored);
     double accuracy = model.isClassifier() ? accuracy(errors) : Double.NaN;
 
     Batch train = scored;
@@ -103,7 +106,8 @@ public final class Trainer<S extends OptimizerState> {
     // The drift detector's errors: the served model's, or those of the point the optimizer
     // monitors for drift.
     double[] watched = optimizer.monitoredPoint(state);
-    PrequentialErrors monitored = watched == parameters ? errors : errors(watched, scored);
+    PrequentialErrors monitored =
+        watched == parameters ? errors : errors(predictions(watched, scored), scored);
     double[][] points = optimizer.evaluationPoints(state);
     Observation[] seen = new Observation[points.length];
     double loss = Double.NaN;
@@ -119,8 +123,8 @@ public final class Trainer<S extends OptimizerState> {
       loss = model.evaluate(parameters, scored).loss();
     }
 
-    ResidualMoments residuals = residuals(current, scored);
-    ScaleEvidence logitScale = logitScale(current, scored);
+    ResidualMoments residuals = residuals(current, scored, served);
+    ScaleEvidence logitScale = logitScale(current, scored, served);
 
     StepResult<S> result =
         seen.length == 1 ? optimizer.step(state, seen[0]) : optimizer.step(state, seen);
@@ -147,10 +151,18 @@ public final class Trainer<S extends OptimizerState> {
    * The batch's prequential errors at the parameters before the step: 1 where a classifier's
    * predicted label is wrong, else 0; a regression model's residuals y − ŷ.
    */
-  private PrequentialErrors errors(double[] parameters, Batch batch) {
+  private Prediction[] predictions(double[] parameters, Batch batch) {
+    Prediction[] p = new Prediction[batch.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = model.predict(parameters, batch, i);
+    }
+    return p;
+  }
+
+  private PrequentialErrors errors(Prediction[] predictions, Batch batch) {
     double[] values = new double[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
-      Prediction p = model.predict(parameters, batch, i);
+      Prediction p = predictions[i];
       values[i] =
           model.isClassifier()
               ? (model.predictedLabel(p) == batch.labels()[i] ? 0.0 : 1.0)
@@ -171,18 +183,18 @@ public final class Trainer<S extends OptimizerState> {
 
   /**
    * A regression key's residual moments after scoring {@code scored} (prequential: at the
-   * parameters and covariance that would have answered a prediction request); null for classifiers
-   * and optimizers without a filter, unchanged when a residual is not finite.
+   * parameters and covariance that would have answered a prediction request, whose answers are
+   * {@code served}); null for classifiers and optimizers without a filter, unchanged when a
+   * residual is not finite.
    */
-  private ResidualMoments residuals(ModelState<S> current, Batch scored) {
+  private ResidualMoments residuals(ModelState<S> current, Batch scored, Prediction[] served) {
     double covariance = predictiveCovariance(current.optimizer());
     if (model.isClassifier() || Double.isNaN(covariance)) {
       return current.residuals();
     }
     ResidualMoments m = current.residuals() == null ? ResidualMoments.EMPTY : current.residuals();
-    double[] parameters = current.optimizer().parameters();
     for (int i = 0; i < scored.size(); i++) {
-      Prediction p = model.predict(parameters, scored, i);
+      Prediction p = served[i];
       double e = scored.labels()[i] - p.value();
       double u = PredictiveDistribution.outputVariances(covariance, p.outputSensitivities())[0];
       if (Double.isFinite(e) && Double.isFinite(u)) {
@@ -196,16 +208,15 @@ public final class Trainer<S extends OptimizerState> {
    * A classifier key's evidence for the scale of its logit variances after scoring {@code scored}
    * (prequential, as {@link #residuals}); null for regression and optimizers without a filter.
    */
-  private ScaleEvidence logitScale(ModelState<S> current, Batch scored) {
+  private ScaleEvidence logitScale(ModelState<S> current, Batch scored, Prediction[] served) {
     double covariance = predictiveCovariance(current.optimizer());
     if (!model.isClassifier() || Double.isNaN(covariance)) {
       return current.logitScale();
     }
     ScaleEvidence e =
         current.logitScale() == null ? PredictiveDistribution.noEvidence() : current.logitScale();
-    double[] parameters = current.optimizer().parameters();
     for (int i = 0; i < scored.size(); i++) {
-      Prediction p = model.predict(parameters, scored, i);
+      Prediction p = served[i];
       double[] variances =
           PredictiveDistribution.outputVariances(covariance, p.outputSensitivities());
       if (finite(p.outputs()) && finite(variances)) {
