@@ -109,6 +109,19 @@ final class KafkaTopics {
     return origins;
   }
 
+  /** The sum of a topic's end offsets: its record count when nothing was transactional. */
+  long endOffsets(String topic) {
+    Properties c = kafka.clientProperties();
+    try (var consumer =
+        new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition()))
+              .toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
   /** Every committed record of a topic (read_committed), read to its end. */
   List<ConsumerRecord<String, String>> readCommitted(String topic) {
     Properties c = kafka.clientProperties();
