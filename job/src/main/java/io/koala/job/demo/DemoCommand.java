@@ -143,6 +143,8 @@ public final class DemoCommand {
           "  Flink web UI: http://localhost:" + rest.getPort() + "/  (open while the demo runs)");
 
       JobConfig config = JobConfig.of(ConfigLoader.load(null, jobArguments(topics)));
+      // Each key's last partial batch trains only at the drained stop below.
+      long beforeStop = stream.examplesInFullBatches(config.batchSize());
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.createRemoteEnvironment(
               rest.getHost(), rest.getPort(), config.configuration());
@@ -166,7 +168,7 @@ public final class DemoCommand {
           System.nanoTime()
               + TimeUnit.SECONDS.toNanos(
                   120 + (options.rate() == 0 ? 0 : 3L * stream.recordCount() / options.rate()));
-      while (!done(stream, labelled)) {
+      while (!done(stream, beforeStop)) {
         monitor.check();
         if (System.nanoTime() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
           progress.finish();
@@ -176,7 +178,7 @@ public final class DemoCommand {
                   + ", "
                   + monitor.examples()
                   + " of "
-                  + labelled
+                  + beforeStop
                   + " examples trained, "
                   + monitor.predictions()
                   + " of "

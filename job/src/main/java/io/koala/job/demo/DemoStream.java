@@ -56,6 +56,14 @@ final class DemoStream implements Iterable<String[]> {
     return (long) keys * perKey;
   }
 
+  /**
+   * How many labelled examples fill whole batches of {@code batchSize}: what trains before the
+   * drained stop flushes each key's partial batch (when batches close by count only).
+   */
+  long examplesInFullBatches(int batchSize) {
+    return (long) keys * (perKey - perKey % batchSize);
+  }
+
   /** How many prediction requests the records hold. */
   int requests() {
     return (int) (examples() / REQUEST_EVERY);

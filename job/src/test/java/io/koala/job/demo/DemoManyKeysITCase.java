@@ -29,7 +29,7 @@ class DemoManyKeysITCase {
                 "--keys",
                 String.valueOf(KEYS),
                 "--events-per-key",
-                "16",
+                "12",
                 "--rate",
                 "0",
                 "--web-ui-port",
@@ -41,9 +41,9 @@ class DemoManyKeysITCase {
         DemoCommand.demo(options, new PrintStream(text, true, StandardCharsets.UTF_8));
 
     String output = text.toString(StandardCharsets.UTF_8);
-    assertThat(output).contains("koala demo: 20,000 tenants × 16 events = 320,000 events");
-    assertThat(result.examples()).isEqualTo(KEYS * 16L);
-    // The drained stop wrote every key's final model: two batches of 8.
+    assertThat(output).contains("koala demo: 20,000 tenants × 12 events = 240,000 events");
+    assertThat(result.examples()).isEqualTo(KEYS * 12L);
+    // The drained stop flushed every key's partial batch (4 of 8) and wrote its final model.
     assertThat(result.finalVersions())
         .hasSize(KEYS)
         .allSatisfy((k, v) -> assertThat(v).isEqualTo(2));
