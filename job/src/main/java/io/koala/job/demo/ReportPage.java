@@ -134,6 +134,10 @@ final class ReportPage {
         d.compared(), d.keys());
   }
 
+  private static String capitalised(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
   /** The demo's page; {@code keyRows} is the per-tenant table's body. */
   static String demo(String summary, DemoSummary d, String keyRows) {
     StringBuilder rows = new StringBuilder();
@@ -172,7 +176,7 @@ final class ReportPage {
             .formatted(
                 d.keys(),
                 esc(d.stats().get(0).name()),
-                d.compared() < d.keys() ? " " + esc(sampled(d)) + "." : "",
+                d.compared() < d.keys() ? " " + esc(capitalised(sampled(d))) + "." : "",
                 DRIFT_WINDOW,
                 rows,
                 det.detected(),
@@ -196,7 +200,7 @@ final class ReportPage {
         %s</table>
         </body></html>
         """
-            .formatted(esc(d.state().strip()), keyRows);
+            .formatted(esc(capitalised(d.state().strip())), keyRows);
   }
 
   /**

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoManyKeysITCase {
 
-  private static final int KEYS = 20_000;
+  private static final int KEYS = 10_000;
 
   @Test
   void demo_manyKeys_everyKeyHasAModel_reportSamplesKeys_printsTheState(@TempDir Path tmp)
@@ -41,7 +41,7 @@ class DemoManyKeysITCase {
         DemoCommand.demo(options, new PrintStream(text, true, StandardCharsets.UTF_8));
 
     String output = text.toString(StandardCharsets.UTF_8);
-    assertThat(output).contains("koala demo: 20,000 tenants × 12 events = 240,000 events");
+    assertThat(output).contains("koala demo: 10,000 tenants × 12 events = 120,000 events");
     assertThat(result.examples()).isEqualTo(KEYS * 12L);
     // The drained stop flushed every key's partial batch (4 of 8) and wrote its final model.
     assertThat(result.finalVersions())
@@ -60,11 +60,11 @@ class DemoManyKeysITCase {
     // The savepoint holds every key's model state, and more (the operator's other state).
     assertThat(state.savepointBytes()).isGreaterThan(state.minBytes() * KEYS);
     assertThat(output)
-        .contains("state: 20,000 keys with a model; model state ", "final savepoint ")
-        .contains("compared on 1,000 of 20,000 keys");
+        .contains("state: 10,000 keys with a model; model state ", "final savepoint ")
+        .contains("compared on 1,000 of 10,000 keys");
     assertThat(result.summary()).contains(state.line().strip());
     String html = Files.readString(tmp.resolve("report").resolve("index.html"));
-    assertThat(html).contains("<h2>State</h2>", "20,000 keys with a model", "compared on 1,000");
+    assertThat(html).contains("<h2>State</h2>", "10,000 keys with a model", "compared on 1,000");
     assertThat(html.split("<tr><td>tenant-", -1)).hasSize(DemoReport.COMPARED + 1);
   }
 }
