@@ -180,32 +180,78 @@ public final class DriftingStream {
    * example i of key k has event time i × keys + k.
    */
   public static List<LabelledExample> multiKeyConcepts(long seed, int keys, int perKey) {
-    SplittableRandom random = new SplittableRandom(seed);
     List<List<LabelledExample>> streams = new ArrayList<>();
+    for (ConceptStream key : multiKeyConceptStreams(seed, keys, perKey)) {
+      List<LabelledExample> stream = new ArrayList<>(perKey);
+      while (key.hasNext()) {
+        stream.add(key.next());
+      }
+      streams.add(stream);
+    }
+    return interleave(streams, perKey);
+  }
+
+  /**
+   * The keys of {@link #multiKeyConcepts}, each a generator of its own examples (index = position
+   * in the key's stream), so that a caller can interleave many keys without holding their examples:
+   * the same examples as {@link #multiKeyConcepts}, one at a time.
+   */
+  public static List<ConceptStream> multiKeyConceptStreams(long seed, int keys, int perKey) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<ConceptStream> streams = new ArrayList<>(keys);
     for (int k = 0; k < keys; k++) {
       long[] drifts = twoDrifts(random, perKey);
-      SplittableRandom r = new SplittableRandom(random.nextLong());
-      double[][] w = new double[3][];
-      double[] b = new double[3];
+      streams.add(
+          new ConceptStream(String.format("tenant-%03d", k), drifts, random.nextLong(), perKey));
+    }
+    return streams;
+  }
+
+  /** One key's stream of {@link #multiKeyConcepts}, generated on demand. */
+  public static final class ConceptStream {
+    private final String key;
+    private final long[] drifts;
+    private final int perKey;
+    private final SplittableRandom r;
+    private final double[][] w = new double[3][];
+    private final double[] b = new double[3];
+    private int next;
+
+    private ConceptStream(String key, long[] drifts, long seed, int perKey) {
+      this.key = key;
+      this.drifts = drifts;
+      this.perKey = perKey;
+      this.r = new SplittableRandom(seed);
       for (int c = 0; c < 3; c++) {
         do {
           w[c] = unitVector(r, 3);
         } while (c > 0 && dot(w[c], w[c - 1]) > 0.5);
         b[c] = 0.5 * r.nextGaussian();
       }
-      List<LabelledExample> stream = new ArrayList<>(perKey);
-      for (int i = 0; i < perKey; i++) {
-        int c = concept(i, drifts);
-        double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
-        double y = dot(w[c], x) + b[c] >= 0 ? 1 : 0;
-        if (r.nextDouble() < 0.05) {
-          y = 1 - y;
-        }
-        stream.add(new LabelledExample(String.format("tenant-%03d", k), x, y, i, c));
-      }
-      streams.add(stream);
     }
-    return interleave(streams, perKey);
+
+    public String key() {
+      return key;
+    }
+
+    public boolean hasNext() {
+      return next < perKey;
+    }
+
+    /** The key's next example; its index is its position in the key's stream. */
+    public LabelledExample next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException(key + " has " + perKey + " examples");
+      }
+      int i = next++;
+      int c = concept(i, drifts);
+      double[] x = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+      double y = dot(w[c], x) + b[c] >= 0 ? 1 : 0;
+      if (r.nextDouble() < 0.05) {
+        y = 1 - y;
+      }
+      return new LabelledExample(key, x, y, i, c);
+    }
   }
 
   private static double[] unitVector(SplittableRandom r, int d) {

@@ -40,6 +40,23 @@ public final class Replay {
    */
   public static <S extends OptimizerState> Trace run(
       Trainer<S> trainer, List<LabelledExample> examples, int batchSize, BeforeBatch<S> before) {
+    return replay(trainer, examples, batchSize, before, state -> {});
+  }
+
+  /** The key's model after {@link #run(Trainer, List, int)}: the state the job ends with. */
+  public static <S extends OptimizerState> ModelState<S> finalState(
+      Trainer<S> trainer, List<LabelledExample> examples, int batchSize) {
+    List<ModelState<S>> last = new ArrayList<>(1);
+    replay(trainer, examples, batchSize, (state, batch) -> {}, last::add);
+    return last.get(0);
+  }
+
+  private static <S extends OptimizerState> Trace replay(
+      Trainer<S> trainer,
+      List<LabelledExample> examples,
+      int batchSize,
+      BeforeBatch<S> before,
+      java.util.function.Consumer<ModelState<S>> end) {
     Trace.Builder trace = Trace.builder();
     ModelState<S> state = trainer.initial();
     for (int start = 0; start < examples.size(); start += batchSize) {
@@ -57,6 +74,7 @@ public final class Replay {
             outcome.report().driftDetected());
       }
     }
+    end.accept(state);
     return trace.build();
   }
 

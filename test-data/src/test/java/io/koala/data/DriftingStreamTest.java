@@ -79,6 +79,25 @@ class DriftingStreamTest {
   }
 
   @Test
+  void multiKeyConceptStreams_generateEachKeysExamples_asMultiKeyConceptsInterleavesThem() {
+    List<LabelledExample> all = DriftingStream.multiKeyConcepts(5, 7, 40);
+    List<DriftingStream.ConceptStream> keys = DriftingStream.multiKeyConceptStreams(5, 7, 40);
+    assertThat(keys).hasSize(7);
+    for (int i = 0; i < 40; i++) {
+      for (int k = 0; k < 7; k++) {
+        LabelledExample e = keys.get(k).next();
+        LabelledExample expected = all.get(i * 7 + k);
+        assertThat(e.key()).isEqualTo(expected.key());
+        assertThat(e.features()).isEqualTo(expected.features());
+        assertThat(e.label()).isEqualTo(expected.label());
+        assertThat(e.concept()).isEqualTo(expected.concept());
+        assertThat(e.index()).isEqualTo(i);
+      }
+    }
+    assertThat(keys).noneMatch(DriftingStream.ConceptStream::hasNext);
+  }
+
+  @Test
   void multiKeyConcepts_driftTwicePerKey_toADirectionAtLeast60DegreesAway() {
     List<LabelledExample> all = DriftingStream.multiKeyConcepts(5, 8, 3_000);
     assertThat(all).hasSize(8 * 3_000);

@@ -62,6 +62,29 @@ class ReplayTest {
   }
 
   @Test
+  void finalState_isTheStateAfterTheLastBatch() {
+    LinearModel model = LinearModel.logisticRegression(3);
+    Trainer<KoalaVState> trainer =
+        new Trainer<>(
+            model,
+            new KoalaV(KoalaVConfig.reference(BlockLayout.global(model.parameterCount()))),
+            true,
+            1);
+    List<LabelledExample> examples = DriftingStream.sea("k", 2, 1_003, 500);
+
+    ModelState<KoalaVState> last = Replay.finalState(trainer, examples, 8);
+
+    ModelState<KoalaVState> state = trainer.initial();
+    for (int start = 0; start < examples.size(); start += 8) {
+      int end = Math.min(examples.size(), start + 8);
+      state = trainer.train(state, LabelledExample.batch(examples, start, end)).state();
+    }
+    assertThat(last.version()).isEqualTo(state.version()).isEqualTo(126);
+    assertThat(last.examples()).isEqualTo(state.examples()).isEqualTo(1_003);
+    assertThat(last.optimizer().parameters()).containsExactly(state.optimizer().parameters());
+  }
+
+  @Test
   void byKey_keepsEachKeysOrder_andTrueDriftsAreTheConceptChanges() {
     List<LabelledExample> all = DriftingStream.multiKeyConcepts(3, 4, 300);
     Map<String, List<LabelledExample>> byKey = Replay.byKey(all);

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,8 @@ public final class DemoCommand {
       """
       usage: koala demo [--keys N] [--events-per-key N] [--rate EVENTS_PER_S] [--report DIR]
                         [--web-ui-port PORT] [--seed S] [--koala.key value ...]
-        Defaults: 24 keys, 2,400 events per key, 4,000 events/s (0 = as fast as possible),
+        Defaults: 24 keys, 2,400 events per key (fewer with many keys: at most 1,200,000 events
+        in all, at least 12 per key), 4,000 events/s (0 = as fast as possible),
         report in ./koala-demo-report, web UI on 8081 (or the next free port up to 8099;
         0 = any free port). --koala.* settings override the demo's job configuration.""";
 
@@ -109,11 +112,17 @@ public final class DemoCommand {
       long started = System.nanoTime();
       DemoStream stream =
           DemoStream.generate(options.seed(), options.keys(), options.eventsPerKey());
-      long labelled = stream.examples().size();
+      long labelled = stream.examples();
       work = Files.createTempDirectory("koala-demo-");
       out.printf(
-          "koala demo: %d tenants, %,d events each, two abrupt drifts per tenant%n",
-          options.keys(), options.eventsPerKey());
+          "koala demo: %,d tenants × %,d events = %,d events, two abrupt drifts per tenant%n",
+          options.keys(), options.eventsPerKey(), labelled);
+      if (!options.eventsPerKeyGiven() && options.eventsPerKey() != DemoOptions.EVENTS_PER_KEY) {
+        out.printf(
+            "  (%,d events per key, not %,d: the default run stays within %,d events; "
+                + "--events-per-key overrides)%n",
+            options.eventsPerKey(), DemoOptions.EVENTS_PER_KEY, DemoOptions.EVENTS_BUDGET);
+      }
       String log = System.getProperty("koala.log.file");
       if (log != null) {
         out.println("  logs of Flink, Kafka and the engine: " + log);
@@ -134,6 +143,8 @@ public final class DemoCommand {
           "  Flink web UI: http://localhost:" + rest.getPort() + "/  (open while the demo runs)");
 
       JobConfig config = JobConfig.of(ConfigLoader.load(null, jobArguments(topics)));
+      // Each key's last partial batch trains only at the drained stop below.
+      long beforeStop = stream.examplesInFullBatches(config.batchSize());
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.createRemoteEnvironment(
               rest.getHost(), rest.getPort(), config.configuration());
@@ -141,7 +152,8 @@ public final class DemoCommand {
       job = env.executeAsync("koala-demo");
       out.println("  training job " + job.getJobID() + ": Kafka -> KOALA -> Kafka, exactly once");
 
-      monitor = new OutputMonitor(kafka.bootstrapServers(), topics);
+      Set<String> compared = new HashSet<>(stream.sampleKeys(DemoReport.COMPARED));
+      monitor = new OutputMonitor(kafka.bootstrapServers(), topics, compared::contains);
       AtomicLong sent = new AtomicLong();
       producer = new Thread(() -> produce(stream, topics, sent), "koala-demo-producer");
       producer.setDaemon(true);
@@ -155,8 +167,8 @@ public final class DemoCommand {
       long deadline =
           System.nanoTime()
               + TimeUnit.SECONDS.toNanos(
-                  120 + (options.rate() == 0 ? 0 : 3L * stream.records().size() / options.rate()));
-      while (!done(stream, labelled)) {
+                  120 + (options.rate() == 0 ? 0 : 3L * stream.recordCount() / options.rate()));
+      while (!done(stream, beforeStop)) {
         monitor.check();
         if (System.nanoTime() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
           progress.finish();
@@ -166,7 +178,7 @@ public final class DemoCommand {
                   + ", "
                   + monitor.examples()
                   + " of "
-                  + labelled
+                  + beforeStop
                   + " examples trained, "
                   + monitor.predictions()
                   + " of "
@@ -177,26 +189,29 @@ public final class DemoCommand {
                   + stream.badRecords()
                   + " dead letters");
         }
-        progress.show(started, sent.get(), stream.records().size(), monitor);
+        progress.show(started, sent.get(), stream.recordCount(), monitor);
         Thread.sleep(250);
       }
-      progress.show(started, sent.get(), stream.records().size(), monitor);
+      progress.show(started, sent.get(), stream.recordCount(), monitor);
       progress.finish();
       double seconds = (System.nanoTime() - started) / 1e9;
 
       // Stop as a production job stops: a final savepoint with --drain, which flushes every
       // partial batch and commits the last transaction.
-      job.stopWithSavepoint(
-              true, work.resolve("savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
-          .get(120, TimeUnit.SECONDS);
+      String savepoint =
+          job.stopWithSavepoint(
+                  true, work.resolve("savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
+              .get(120, TimeUnit.SECONDS);
       job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
       settle();
+      long savepointBytes = StateSummary.sizeOnDisk(Path.of(URI.create(savepoint)));
       out.printf(
-          "  stopped with a final savepoint after %.1f s; %,d model snapshots in %s%n",
-          seconds, monitor.snapshots(), topics.models());
+          "  stopped with a final savepoint (%s) after %.1f s; %,d model snapshots in %s%n",
+          StateSummary.size(savepointBytes), seconds, monitor.snapshots(), topics.models());
 
       DemoReport.Result result =
-          DemoReport.write(options.report(), stream, config, monitor, seconds, options);
+          DemoReport.write(
+              options.report(), stream, config, monitor, seconds, options, savepointBytes);
       out.println();
       out.println(result.summary());
       out.println("Report: " + result.index().toAbsolutePath());
@@ -285,12 +300,12 @@ public final class DemoCommand {
       p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
       long start = System.nanoTime();
       try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-        List<String[]> records = stream.records();
-        for (int i = 0; i < records.size(); i++) {
-          producer.send(new ProducerRecord<>(topics.input(), records.get(i)[0], records.get(i)[1]));
-          sent.set(i + 1);
-          if (options.rate() > 0 && i % 50 == 49) {
-            long due = start + (long) ((i + 1) * 1e9 / options.rate());
+        long i = 0;
+        for (String[] record : stream) {
+          producer.send(new ProducerRecord<>(topics.input(), record[0], record[1]));
+          sent.set(++i);
+          if (options.rate() > 0 && i % 50 == 0) {
+            long due = start + (long) (i * 1e9 / options.rate());
             long wait = due - System.nanoTime();
             if (wait > 0) {
               Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

@@ -4,11 +4,14 @@ import io.koala.connectors.JsonOutputReader;
 import io.koala.connectors.TrainingMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,7 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads the job's output topics as a user would ({@code read_committed}: only what a completed
  * checkpoint committed) on a thread of its own, and keeps what the progress line and the report
- * need.
+ * need: counts over every key, and each batch's metrics only for the keys the report looks at (so
+ * that many keys with many batches each do not fill the heap).
  */
 final class OutputMonitor implements AutoCloseable {
 
@@ -28,7 +32,9 @@ final class OutputMonitor implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Exception failure;
 
+  private final Predicate<String> kept;
   private final Map<String, List<TrainingMetrics>> metrics = new TreeMap<>();
+  private final Set<String> keys = new HashSet<>();
   private final Map<String, Long> finalVersions = new TreeMap<>();
   private final List<String> deadLetterReasons = new ArrayList<>();
   private long examples;
@@ -37,8 +43,10 @@ final class OutputMonitor implements AutoCloseable {
   private long predictions;
   private double varianceSum;
 
-  OutputMonitor(String bootstrapServers, DemoTopics topics) {
+  /** Reads {@code topics}; keeps the metrics of the keys that {@code kept} accepts. */
+  OutputMonitor(String bootstrapServers, DemoTopics topics, Predicate<String> kept) {
     this.topics = topics;
+    this.kept = kept;
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -78,7 +86,10 @@ final class OutputMonitor implements AutoCloseable {
   private synchronized void accept(String topic, String line) {
     if (topic.equals(topics.metrics())) {
       TrainingMetrics m = JsonOutputReader.metrics(line);
-      metrics.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+      keys.add(m.key());
+      if (kept.test(m.key())) {
+        metrics.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+      }
       examples += m.examples();
     } else if (topic.equals(topics.drift())) {
       driftEvents++;
@@ -106,8 +117,9 @@ final class OutputMonitor implements AutoCloseable {
     return examples;
   }
 
+  /** Keys with metrics so far (each has trained at least one batch). */
   synchronized int keys() {
-    return metrics.size();
+    return keys.size();
   }
 
   synchronized long driftEvents() {
@@ -134,7 +146,9 @@ final class OutputMonitor implements AutoCloseable {
     return new ArrayList<>(deadLetterReasons);
   }
 
-  /** Mean over keys of the prequential accuracy of each key's last {@code window} batches. */
+  /**
+   * Mean over the kept keys of the prequential accuracy of each key's last {@code window} batches.
+   */
   synchronized double recentAccuracy(int window) {
     double sum = 0;
     int keys = 0;
@@ -153,7 +167,7 @@ final class OutputMonitor implements AutoCloseable {
     return keys == 0 ? Double.NaN : sum / keys;
   }
 
-  /** A copy of every key's metrics, in version order. */
+  /** A copy of every kept key's metrics, in version order. */
   synchronized Map<String, List<TrainingMetrics>> metrics() {
     Map<String, List<TrainingMetrics>> copy = new LinkedHashMap<>();
     metrics.forEach(

@@ -187,7 +187,10 @@ final class ReportCharts {
     return c;
   }
 
-  /** Every true drift of every key aligned at 0: the mean accuracy around a drift. */
+  /**
+   * Every true drift of every key aligned at 0: the mean accuracy around a drift; no series when
+   * the streams are too short for the rolling window.
+   */
   static XYChart aroundDrift(List<Run> runs, Map<String, List<Integer>> drifts) {
     int before = DRIFT_WINDOW;
     int after = 3 * DRIFT_WINDOW;
@@ -217,6 +220,9 @@ final class ReportCharts {
         if (count[i] > 0) {
           points.add(new double[] {i - before, 100 * sum[i] / count[i]});
         }
+      }
+      if (points.isEmpty()) {
+        continue; // Every stream is shorter than the rolling window: nothing to draw.
       }
       XYSeries s =
           c.addSeries(

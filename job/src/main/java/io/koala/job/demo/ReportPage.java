@@ -69,13 +69,15 @@ final class ReportPage {
       double meanVariance,
       List<String> deadLetters,
       int badRecords,
-      long mismatches) {}
+      long mismatches,
+      int compared,
+      String state) {}
 
   static String summary(DemoSummary d) {
     StringBuilder s = new StringBuilder();
     s.append(
         String.format(
-            "Summary: %d keys, %,d examples trained in %.1f s (%,.0f examples/s "
+            "Summary: %,d keys, %,d examples trained in %.1f s (%,.0f examples/s "
                 + "through Kafka and Flink, paced at %s)%n",
             d.keys(),
             d.examples(),
@@ -111,11 +113,29 @@ final class ReportPage {
             d.deadLetters()));
     s.append(
         d.mismatches() == 0
-            ? "  an in-process replay of every key through the same trainer reproduces the job's metrics bit for bit"
+            ? "  an in-process replay of every "
+                + (d.compared() < d.keys() ? "compared " : "")
+                + "key through the same trainer reproduces the job's metrics bit for bit"
             : "  WARNING: an in-process replay differs from the job's metrics in "
                 + d.mismatches()
                 + " examples");
+    if (d.compared() < d.keys()) {
+      s.append(String.format("%n  %s", sampled(d)));
+    }
+    s.append(String.format("%n%s", d.state()));
     return s.toString();
+  }
+
+  /** What a run over more keys than the report replays compares, in one sentence. */
+  private static String sampled(DemoSummary d) {
+    return String.format(
+        "compared on %,d of %,d keys, evenly spaced (the optimizers, drift events, replay check "
+            + "and per-tenant table); the counts and the state cover every key",
+        d.compared(), d.keys());
+  }
+
+  private static String capitalised(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   /** The demo's page; {@code keyRows} is the per-tenant table's body. */
@@ -136,11 +156,11 @@ final class ReportPage {
     return HEAD.formatted("KOALA demo report")
         + """
         <h1>KOALA demo report</h1>
-        <p>%d tenants, each a linear concept over 3 features (5 %% label noise) that is redrawn
+        <p>%,d tenants, each a linear concept over 3 features (5 %% label noise) that is redrawn
         at two abrupt drifts at the tenant's own times, replayed into Kafka and trained by the
         KOALA job in Flink, one model per tenant, test-then-train: %s. SGD and Adam ran in-process
         through the same trainer on the same streams, each at the best of 5 learning rates chosen
-        with hindsight on this stream.</p>
+        with hindsight on this stream.%s</p>
         <h2>Summary</h2>
         <table><tr><th>optimizer</th><th>prequential accuracy</th><th>accuracy in the %d
         examples after a drift</th><th>examples to recover within 1 point</th></tr>
@@ -156,6 +176,7 @@ final class ReportPage {
             .formatted(
                 d.keys(),
                 esc(d.stats().get(0).name()),
+                d.compared() < d.keys() ? " " + esc(capitalised(sampled(d))) + "." : "",
                 DRIFT_WINDOW,
                 rows,
                 det.detected(),
@@ -171,13 +192,15 @@ final class ReportPage {
         + """
         <h2>KOALA beside SGD and Adam</h2>
         <img src="baselines.png" alt="baselines">
+        <h2>State</h2>
+        <p>%s.</p>
         <h2>Per tenant</h2>
         <table><tr><th>key</th><th>examples</th><th>accuracy</th><th>true drifts (example)</th>
         <th>drift events (example)</th><th>last model version in Kafka</th></tr>
         %s</table>
         </body></html>
         """
-            .formatted(keyRows);
+            .formatted(esc(capitalised(d.state().strip())), keyRows);
   }
 
   /**
