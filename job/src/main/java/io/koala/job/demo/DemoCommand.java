@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -155,7 +156,8 @@ public final class DemoCommand {
       Set<String> compared = new HashSet<>(stream.sampleKeys(DemoReport.COMPARED));
       monitor = new OutputMonitor(kafka.bootstrapServers(), topics, compared::contains);
       AtomicLong sent = new AtomicLong();
-      producer = new Thread(() -> produce(stream, topics, sent), "koala-demo-producer");
+      AtomicReference<Exception> refused = new AtomicReference<>();
+      producer = new Thread(() -> produce(stream, topics, sent, refused), "koala-demo-producer");
       producer.setDaemon(true);
       producer.start();
 
@@ -170,6 +172,12 @@ public final class DemoCommand {
                   120 + (options.rate() == 0 ? 0 : 3L * stream.recordCount() / options.rate()));
       while (!done(stream, beforeStop)) {
         monitor.check();
+        if (refused.get() != null) {
+          progress.finish();
+          // Waiting would never end: the examples the broker refused are not coming.
+          throw new IllegalStateException(
+              "the embedded Kafka broker refused input records: " + refused.get(), refused.get());
+        }
         if (System.nanoTime() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
           progress.finish();
           throw new IllegalStateException(
@@ -294,15 +302,26 @@ public final class DemoCommand {
     }
 
     /** Replays the records into Kafka at the configured rate (record key = tenant). */
-    private void produce(DemoStream stream, DemoTopics topics, AtomicLong sent) {
+    private void produce(
+        DemoStream stream, DemoTopics topics, AtomicLong sent, AtomicReference<Exception> refused) {
       Properties p = kafka.clientProperties();
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
       p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+      // One request in flight, in large batches: on a loaded machine an idempotent producer with
+      // several in flight has had batches refused (out-of-order sequence), losing their records.
+      p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+      p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
       long start = System.nanoTime();
       try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
         long i = 0;
         for (String[] record : stream) {
-          producer.send(new ProducerRecord<>(topics.input(), record[0], record[1]));
+          producer.send(
+              new ProducerRecord<>(topics.input(), record[0], record[1]),
+              (metadata, e) -> {
+                if (e != null) {
+                  refused.compareAndSet(null, e);
+                }
+              });
           sent.set(++i);
           if (options.rate() > 0 && i % 50 == 0) {
             long due = start + (long) (i * 1e9 / options.rate());
