@@ -10,6 +10,7 @@ import io.koala.connectors.RecordDecoder;
 import io.koala.connectors.file.JsonLinesFiles;
 import io.koala.connectors.kafka.KafkaSettings;
 import io.koala.model.Head;
+import io.koala.model.MlpModel;
 import io.koala.model.Model;
 import io.koala.optimizer.BlockLayout;
 import io.koala.optimizer.OptimizerSpec;
@@ -63,6 +64,7 @@ public final class JobConfig implements Serializable {
       throw bad(MODEL_CLASSES, "must be >= 2 for softmax");
     }
     positive(MODEL_HIDDEN);
+    requireNd4jWhereTheMlpUsesIt();
     positive(MAX_RECORD_BYTES);
     positive(MAX_FEATURES);
     positive(MAX_BATCH);
@@ -325,6 +327,37 @@ public final class JobConfig implements Serializable {
         read(MAX_KEY_BYTES));
   }
 
+  /**
+   * ND4J's gemm gives other last bits than the loops, so a job whose mlp would use it and cannot
+   * load it fails here, instead of training (and restoring) with other results.
+   */
+  private void requireNd4jWhereTheMlpUsesIt() {
+    MlpBackendChoice backend = read(MODEL_MLP_BACKEND);
+    if (read(MODEL_TYPE) != ModelType.MLP || backend == MlpBackendChoice.LOOPS) {
+      return;
+    }
+    long size = (long) batchSize * conf.get(MODEL_FEATURES) * conf.get(MODEL_HIDDEN);
+    if (backend == MlpBackendChoice.AUTO && size < MlpModel.ND4J_CROSSOVER) {
+      return;
+    }
+    try {
+      MlpModel.requireNd4j(
+          backend == MlpBackendChoice.ND4J
+              ? "is nd4j"
+              : "is auto and batches of "
+                  + batchSize
+                  + " × "
+                  + conf.get(MODEL_FEATURES)
+                  + " features × "
+                  + conf.get(MODEL_HIDDEN)
+                  + " hidden reach the crossover "
+                  + MlpModel.ND4J_CROSSOVER
+                  + ",");
+    } catch (IllegalStateException e) {
+      throw bad(MODEL_MLP_BACKEND, e.getMessage());
+    }
+  }
+
   private Head head() {
     return read(MODEL_HEAD).head();
   }
@@ -342,6 +375,7 @@ public final class JobConfig implements Serializable {
             read(MODEL_CLASSES),
             read(MODEL_HIDDEN),
             read(MODEL_HEAD),
+            read(MODEL_MLP_BACKEND),
             read(MODEL_STANDARDISE),
             read(MODEL_SEED),
             read(OPTIMIZER),

@@ -55,6 +55,28 @@ public final class KoalaChoices {
     }
   }
 
+  /** How the mlp computes its large products ({@link io.koala.model.MlpBackend}). */
+  public enum MlpBackendChoice {
+    AUTO(io.koala.model.MlpBackend.AUTO),
+    LOOPS(io.koala.model.MlpBackend.LOOPS),
+    ND4J(io.koala.model.MlpBackend.ND4J);
+
+    private final io.koala.model.MlpBackend backend;
+
+    MlpBackendChoice(io.koala.model.MlpBackend backend) {
+      this.backend = backend;
+    }
+
+    public io.koala.model.MlpBackend backend() {
+      return backend;
+    }
+
+    @Override
+    public String toString() {
+      return spelling(this);
+    }
+  }
+
   /** Parameter block layouts. */
   public enum Layout {
     LAYERWISE,

@@ -50,6 +50,15 @@ public final class KoalaOptions {
           .enumType(MlpHead.class)
           .defaultValue(MlpHead.LOGISTIC)
           .withDescription("Output head of the mlp.");
+  public static final ConfigOption<MlpBackendChoice> MODEL_MLP_BACKEND =
+      key("koala.model.mlp.backend")
+          .enumType(MlpBackendChoice.class)
+          .defaultValue(MlpBackendChoice.AUTO)
+          .withDescription(
+              "How the mlp computes W1 x and its gradient: auto takes ND4J's gemm when batch"
+                  + " size x features x hidden reaches the measured crossover (plain loops below"
+                  + " it), loops never needs ND4J, nd4j always uses it. A job that needs ND4J"
+                  + " and cannot load it fails at start.");
   public static final ConfigOption<Boolean> MODEL_STANDARDISE =
       key("koala.model.standardise")
           .booleanType()

@@ -1,5 +1,6 @@
 package io.koala.job;
 
+import io.koala.job.KoalaChoices.MlpBackendChoice;
 import io.koala.job.KoalaChoices.MlpHead;
 import io.koala.job.KoalaChoices.ModelType;
 import io.koala.model.LinearModel;
@@ -31,6 +32,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * @param classes classes of a softmax model or head
  * @param hidden hidden units of the mlp
  * @param head output head of the mlp
+ * @param mlpBackend how the mlp computes its large products
  * @param standardise online per-feature standardisation
  * @param seed seed of the initial parameters
  * @param optimizer the optimizer
@@ -43,6 +45,7 @@ public record TrainerSpec(
     int classes,
     int hidden,
     MlpHead head,
+    MlpBackendChoice mlpBackend,
     boolean standardise,
     long seed,
     OptimizerKind optimizer,
@@ -55,7 +58,17 @@ public record TrainerSpec(
   /** The same trainer with other optimizer overrides. */
   public TrainerSpec withOverrides(OptimizerSpec spec) {
     return new TrainerSpec(
-        type, features, classes, hidden, head, standardise, seed, optimizer, preset, spec);
+        type,
+        features,
+        classes,
+        hidden,
+        head,
+        mlpBackend,
+        standardise,
+        seed,
+        optimizer,
+        preset,
+        spec);
   }
 
   /** A fresh model of this shape. */
@@ -64,7 +77,7 @@ public record TrainerSpec(
       case LINEAR -> LinearModel.linearRegression(features);
       case LOGISTIC -> LinearModel.logisticRegression(features);
       case SOFTMAX -> LinearModel.softmaxRegression(features, classes);
-      case MLP -> new MlpModel(features, hidden, head.head(), classes);
+      case MLP -> new MlpModel(features, hidden, head.head(), classes, mlpBackend.backend());
     };
   }
 

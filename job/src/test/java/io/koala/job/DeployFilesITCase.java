@@ -82,7 +82,27 @@ class DeployFilesITCase {
 
     List<DeployFiles.Copy> copies = DeployFiles.dockerfileCopies();
     assertThat(copies).extracting(DeployFiles.Copy::target).contains(JAR_IN_IMAGE);
-    assertThat(copies).allSatisfy(c -> assertThat(c.source()).isRegularFile());
+    assertThat(copies)
+        .allSatisfy(
+            c ->
+                assertThat(c.source())
+                    .satisfiesAnyOf(
+                        f -> assertThat(f).isRegularFile(),
+                        f -> assertThat(f).isNotEmptyDirectory()));
+    // ND4J for large MLPs goes to Flink's lib/: exactly jars of the job's Maven-resolved set.
+    Path nd4j = DeployFiles.sourceOf("/opt/flink/lib/").orElseThrow();
+    String resolved =
+        Files.readString(ROOT.resolve("job/target/cluster-classpath/compile.txt")).trim();
+    List<String> resolvedNames =
+        java.util.Arrays.stream(resolved.split(java.io.File.pathSeparator))
+            .map(e -> Path.of(e).getFileName().toString())
+            .toList();
+    try (var jars = Files.list(nd4j)) {
+      List<String> names = jars.map(j -> j.getFileName().toString()).toList();
+      assertThat(names)
+          .contains("nd4j-api-1.0.0-M2.1.jar", "nd4j-native-1.0.0-M2.1-linux-x86_64.jar")
+          .allSatisfy(n -> assertThat(resolvedNames).contains(n));
+    }
     Path jar = DeployFiles.sourceOf(JAR_IN_IMAGE).orElseThrow();
     assertThat(jar).isEqualTo(ROOT.resolve("job/target/koala-job.jar"));
     try (JarFile file = new JarFile(jar.toFile())) {

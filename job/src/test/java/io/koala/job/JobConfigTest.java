@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.koala.job.cli.KoalaCommand;
+import io.koala.model.MlpModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -174,6 +175,7 @@ class JobConfigTest {
     "koala.kafka.models.delivery, twice, 'exactly-once, at-least-once'",
     "koala.format, xml, 'json, csv'",
     "koala.model.head, hinge, 'squared, logistic, softmax'",
+    "koala.model.mlp.backend, gpu, 'auto, loops, nd4j'",
     "koala.source, socket, 'file, kafka'",
   })
   void badChoice_namesTheKeyAndEveryAllowedValue(String key, String value, String allowed) {
@@ -183,6 +185,20 @@ class JobConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(
             "invalid configuration: " + key + " must be one of " + allowed + "; was " + value);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"auto, true", "nd4j, true", "loops, false"})
+  void mlpBackend_reachesTheModel_autoTakesNd4jAboveTheCrossover(String backend, boolean nd4j) {
+    Configuration conf = new Configuration();
+    conf.setString("koala.model.type", "mlp");
+    conf.setString("koala.model.features", "1000");
+    conf.setString("koala.model.hidden", "64");
+    conf.setString("koala.batch.size", "32");
+    conf.setString("koala.model.mlp.backend", backend);
+    MlpModel model = (MlpModel) JobConfig.of(conf).model();
+    assertThat(model.usesNd4j(32)).isEqualTo(nd4j);
+    assertThat(model.usesNd4j(8)).isEqualTo(backend.equals("nd4j"));
   }
 
   @ParameterizedTest(name = "without {0}")

@@ -8,17 +8,37 @@ import java.util.SplittableRandom;
  * A one-hidden-layer perceptron a = tanh(W1 x + b1), z = W2 a + b2 under a loss head. Parameters in
  * order W1 (hidden × features, row-major), b1, W2 (outputs × hidden), b2: four layer-wise blocks.
  *
- * <p>Plain loops: at micro-batch sizes (32) and hidden widths up to a few hundred they beat ND4J,
- * whose per-call overhead dominates there (see {@code benchmarks/README.md}).
+ * <p>The two large products of a batch, the pre-activations W1 x of every example and the gradient
+ * of W1, run in plain loops or through ND4J's gemm (see {@link MlpBackend}): at {@link
+ * MlpBackend#AUTO}, gemm when batch × features × hidden is at least {@link #ND4J_CROSSOVER}, the
+ * size from which ND4J measured faster on one thread ({@code benchmarks/README.md}, "MLP: plain
+ * loops or ND4J"). Below it ND4J's per-call overhead dominates, and the loops compute exactly as
+ * they always have. Everything else (tanh, the output layer, the head, the bias gradients) is the
+ * same Java code on both paths, so the two differ only in the summation order of those products.
  */
 public final class MlpModel implements Model {
+
+  /** At {@link MlpBackend#AUTO}, batches with batch × features × hidden from here use ND4J. */
+  public static final long ND4J_CROSSOVER = 1_000_000L;
 
   private final int features;
   private final int hidden;
   private final int outputs;
   private final Head head;
+  private final MlpBackend backend;
+  private final ThreadLocal<Nd4jProducts> products;
 
+  /** The model with plain loops at every size (the golden vectors' path). */
   public MlpModel(int features, int hidden, Head head, int classes) {
+    this(features, hidden, head, classes, MlpBackend.LOOPS);
+  }
+
+  /**
+   * The model with its products computed by {@code backend}.
+   *
+   * @throws IllegalStateException if the backend is {@link MlpBackend#ND4J} and ND4J does not load
+   */
+  public MlpModel(int features, int hidden, Head head, int classes, MlpBackend backend) {
     if (features < 1 || hidden < 1) {
       throw new IllegalArgumentException(
           "model.features and model.hidden must be >= 1, were " + features + " and " + hidden);
@@ -30,6 +50,54 @@ public final class MlpModel implements Model {
     this.hidden = hidden;
     this.head = head;
     this.outputs = head.outputs(classes);
+    this.backend = backend;
+    if (backend == MlpBackend.ND4J) {
+      requireNd4j("model.mlp.backend is nd4j");
+    }
+    this.products =
+        backend == MlpBackend.LOOPS
+            ? null
+            : ThreadLocal.withInitial(() -> new Nd4jProducts(features, hidden));
+  }
+
+  /** Whether a batch of {@code size} examples goes through ND4J's gemm. */
+  public boolean usesNd4j(int size) {
+    return switch (backend) {
+      case LOOPS -> false;
+      case ND4J -> true;
+      case AUTO -> (long) size * features * hidden >= ND4J_CROSSOVER;
+    };
+  }
+
+  /**
+   * Fails unless ND4J loads here. Called where a job starts when its batches would use ND4J, so
+   * that a missing library is a configuration error, never a silent switch to other results.
+   *
+   * @param why what needs ND4J, for the message
+   * @throws IllegalStateException if ND4J does not load
+   */
+  public static void requireNd4j(String why) {
+    String reason = null;
+    try {
+      Class.forName("org.nd4j.linalg.factory.Nd4j", false, MlpModel.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      reason = "ND4J (org.nd4j:nd4j-native-platform) is not on the class path";
+    }
+    if (reason == null) {
+      try {
+        Nd4jProducts.probe();
+      } catch (RuntimeException | LinkageError e) {
+        reason = "ND4J does not load here (" + e + ")";
+      }
+    }
+    if (reason != null) {
+      throw new IllegalStateException(
+          why
+              + " but "
+              + reason
+              + ": put ND4J's jars on the class path (./koala does; on a cluster, Flink's lib/)"
+              + " or set model.mlp.backend to loops");
+    }
   }
 
   private int b1() {
@@ -76,6 +144,11 @@ public final class MlpModel implements Model {
   }
 
   private void forward(double[] p, double[] x, double[] a, double[] z) {
+    hiddenLayer(p, x, a);
+    outputLayer(p, a, z);
+  }
+
+  private void hiddenLayer(double[] p, double[] x, double[] a) {
     int b1 = b1();
     int j = 0;
     // Four hidden units per pass over x: four independent accumulation chains instead of one
@@ -109,6 +182,9 @@ public final class MlpModel implements Model {
       }
       a[j] = Math.tanh(sum + p[b1 + j]);
     }
+  }
+
+  private void outputLayer(double[] p, double[] a, double[] z) {
     int w2 = w2();
     int b2 = b2();
     for (int c = 0; c < outputs; c++) {
@@ -135,6 +211,10 @@ public final class MlpModel implements Model {
 
   @Override
   public Observation evaluate(double[] p, Batch batch) {
+    return usesNd4j(batch.size()) ? evaluateWithGemm(p, batch) : evaluateInLoops(p, batch);
+  }
+
+  private Observation evaluateInLoops(double[] p, Batch batch) {
     int size = batch.size();
     double[] gradient = new double[parameterCount()];
     double[] losses = new double[size];
@@ -170,6 +250,59 @@ public final class MlpModel implements Model {
         gradient[b1 + j] += d;
       }
     }
+    return Head.meanOver(size, total, losses, gradient);
+  }
+
+  /**
+   * As {@link #evaluateInLoops}, with W1 x of all rows in one gemm before the examples and the
+   * gradient of W1 in one gemm after them; the rest runs per example in the same order.
+   */
+  private Observation evaluateWithGemm(double[] p, Batch batch) {
+    int size = batch.size();
+    Nd4jProducts gemm;
+    try {
+      gemm = products.get();
+    } catch (LinkageError e) {
+      requireNd4j("a batch of " + size + " × " + features + " × " + hidden + " picks ND4J");
+      throw e;
+    }
+    double[] pre = new double[size * hidden];
+    gemm.preActivations(p, batch.features(), size, pre);
+    double[] gradient = new double[parameterCount()];
+    double[] losses = new double[size];
+    double[] a = new double[hidden];
+    double[] z = new double[outputs];
+    double[] dz = new double[outputs];
+    double[] dPre = new double[hidden];
+    double[] delta = new double[size * hidden];
+    int b1 = b1();
+    int w2 = w2();
+    int b2 = b2();
+    double total = 0.0;
+    for (int e = 0; e < size; e++) {
+      int offset = e * hidden;
+      for (int j = 0; j < hidden; j++) {
+        a[j] = Math.tanh(pre[offset + j] + p[b1 + j]);
+      }
+      outputLayer(p, a, z);
+      double loss = head.loss(z, outputs, batch.labels()[e], dz);
+      losses[e] = loss;
+      total += loss;
+      for (int c = 0; c < outputs; c++) {
+        double d = dz[c];
+        int row = w2 + c * hidden;
+        for (int j = 0; j < hidden; j++) {
+          gradient[row + j] += d * a[j];
+        }
+        gradient[b2 + c] += d;
+      }
+      backToHidden(p, a, dz, dPre);
+      System.arraycopy(dPre, 0, delta, offset, hidden);
+      for (int j = 0; j < hidden; j++) {
+        gradient[b1 + j] += dPre[j];
+      }
+    }
+    gemm.weightGradient(delta, gradient);
     return Head.meanOver(size, total, losses, gradient);
   }
 

@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 /**
  * The class path of a standalone cluster, as flink-dist's {@code lib/} would hold it, from the jars
  * Maven resolved for the job module: Flink with flink-connector-base (bundled by flink-dist, kept
- * {@code provided} by the job jar), RocksDB, the web UI, the Prometheus reporter and log4j, plus
- * this package's jar (the loopback reporter). Left out: our own modules and the Kafka connector and
- * client (inside the job jar), and the libraries of the in-process Kafka broker that only the demo
- * and the tests use.
+ * {@code provided} by the job jar), RocksDB, the web UI, the Prometheus reporter, log4j and ND4J
+ * (for MLPs above the crossover, as an image's {@code lib/} carries it), plus this package's jar
+ * (the loopback reporter). Left out: our own modules and the Kafka connector and client (inside the
+ * job jar), and the libraries of the in-process Kafka broker that only the demo and the tests use.
  *
  * <p>The build writes two lists (job/pom.xml): the compile scope (compile and provided) and the
  * runtime scope (which adds kafka-clients' runtime dependencies that Flink needs too: slf4j-api,
@@ -31,7 +31,7 @@ public final class ClusterClasspath {
       Pattern.compile(
           "/io/koala/|/(connectors|koala-state|test-data|job)/target/"
               + "|/org/apache/kafka/|/flink-connector-kafka-|/org/scala-lang/|/com/typesafe/scala-logging/"
-              + "|/org/knowm/|/org/nd4j/|/org/bytedeco/"
+              + "|/org/knowm/"
               // The in-process broker's own libraries (kafka-test-common-runtime, provided).
               + "|/net/sf/jopt-simple/|/net/sourceforge/argparse4j/|/org/pcollections/"
               + "|/com/yammer/metrics/|/org/hdrhistogram/|/tools/profiler/|/org/bitbucket/b_c/"
