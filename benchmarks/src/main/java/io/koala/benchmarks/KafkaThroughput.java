@@ -153,7 +153,7 @@ public final class KafkaThroughput {
     KoalaPipeline.build(
             decoded,
             config,
-            variant.equals("no-op") ? new ThroughputHarness.NoOpTrainers() : TrainerSpec::trainer)
+            variant.equals("no-op") ? new ThroughputFork.NoOpTrainers() : TrainerSpec::trainer)
         .sinkTo(KoalaJob.kafkaSinks(config, settings));
     JobExecutionResult result = env.execute("kafka-" + name);
     return EVENTS / (result.getNetRuntime() / 1000.0);
