@@ -135,6 +135,14 @@ public final class ThroughputFork {
     conf.setString("pipeline.object-reuse", "true");
     conf.setString("pipeline.generic-types", "false");
     conf.setString("parallelism.default", "1");
+    // Loopback only, and a free port for the REST endpoint (the MiniCluster would take 8081).
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("rest.port", "0");
+    conf.setString("jobmanager.bind-host", "127.0.0.1");
+    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    conf.setString("taskmanager.bind-host", "127.0.0.1");
+    conf.setString("taskmanager.host", "127.0.0.1");
     if (backend.equals("heap-nockpt")) {
       conf.setString("state.backend.type", "hashmap");
     } else {

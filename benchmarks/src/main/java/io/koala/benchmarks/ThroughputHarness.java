@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * 1,000), (10,000, 1,000), (100, 100,000). {@code scale}: heap and RocksDB, exactly-once
  * checkpoints every 10 s (incremental on RocksDB), KOALA-V under the auto preset and under the
  * stream preset, d = 10 and 100, 10k, 100k and 1M keys, 2 batches of 32 per key; {@code --restore}
- * adds one fork with an injected failure at 1M keys, d = 100, on RocksDB.
+ * adds one fork on RocksDB with an injected failure, at the largest key count and the last d listed
+ * (the scale set: 1M keys, d = 100); with {@code --forks 0} only that fork runs.
  */
 public final class ThroughputHarness {
 
@@ -176,6 +177,10 @@ public final class ThroughputHarness {
 
   private static int forkCount;
 
+  /** This invocation's fork logs go to a folder named after its start. */
+  private static final String STARTED =
+      java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-');
+
   /** Runs one fork: a fresh JVM with this JVM's --add-opens and -D flags and class path. */
   static Result fork(
       Plan plan, int d, int keys, int batches, String backend, String variant, boolean restore)
@@ -201,7 +206,7 @@ public final class ThroughputHarness {
     if (restore) {
       command.add("restore");
     }
-    Path logs = Path.of("benchmarks/target/throughput/forks");
+    Path logs = Path.of("benchmarks/target/throughput/forks", STARTED);
     Files.createDirectories(logs);
     File log =
         logs.resolve(
@@ -435,14 +440,18 @@ public final class ThroughputHarness {
   }
 
   private static void printRestore(Plan plan) throws IOException, InterruptedException {
-    int keys = 1_000_000;
+    // At the largest key count and the last dimension listed (the scale set: 1M keys, d = 100).
+    int keys = plan.keys().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    int d = plan.dimensions().get(plan.dimensions().size() - 1);
     // The failure comes after the first checkpoint taken once every key has closed a batch.
-    Result r = fork(plan, 100, keys, plan.batches(), "rocksdb", "koala-v", true);
+    Result r = fork(plan, d, keys, plan.batches(), "rocksdb", "koala-v", true);
     List<ThroughputFork.Checkpoint> c = r.checkpoints();
     System.out.printf(
-        "Restore, RocksDB, 1M keys, d = 100, koala-v, %d batches per key: %,.0f events/s over the"
+        "Restore, RocksDB, %,d keys, d = %,d, koala-v, %d batches per key: %,.0f events/s over the"
             + " whole run (failure and restore included); restored from checkpoint %d of %s; failure → every task RUNNING again: %,d ms; failure → first closed batch"
             + " after the restore: %,d ms; checkpoints %s%n",
+        keys,
+        d,
         plan.batches(),
         r.rate(),
         r.extra().get("restoredFrom"),
