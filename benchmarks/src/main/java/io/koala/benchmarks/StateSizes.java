@@ -55,7 +55,8 @@ public final class StateSizes {
     for (int d : new int[] {10, 100, 10_000}) {
       DataOutputSerializer out = new DataOutputSerializer(1 << 16);
       PendingRowSerializer.INSTANCE.serialize(new PendingRow(new double[d], 1.0), out);
-      System.out.printf("pending row at d = %,d: %,d bytes (formula 8d + 12)%n", d, out.length());
+      System.out.printf(
+          "pending row at d = %,d, no origin: %,d bytes (formula 8d + 26)%n", d, out.length());
     }
   }
 
