@@ -57,21 +57,30 @@ final class PendingExamples {
     if (waiting.containsKey(key)) {
       return false;
     }
-    waiting.put(key, new int[] {load().size()});
+    slot(key);
     return true;
+  }
+
+  /** The current key's count, read from its rows on the first meeting. */
+  private int[] slot(Object key) throws Exception {
+    int[] count = waiting.get(key);
+    if (count == null) {
+      count = new int[] {load().size()};
+      waiting.put(key, count);
+    }
+    return count;
   }
 
   /** Examples waiting for the current key. */
   int count(Object key) throws Exception {
-    firstMeeting(key);
-    return waiting.get(key)[0];
+    return slot(key)[0];
   }
 
   /** Adds a row to the current key's open batch; returns how many are waiting now. */
   int add(Object key, PendingRow row) throws Exception {
-    firstMeeting(key);
+    int[] count = slot(key);
     rows.add(row);
-    return ++waiting.get(key)[0];
+    return ++count[0];
   }
 
   /** The current key's waiting rows, oldest first, without taking them (empty when none). */
@@ -84,7 +93,7 @@ final class PendingExamples {
     List<PendingRow> taken = peek(key);
     if (!taken.isEmpty()) {
       rows.clear();
-      waiting.get(key)[0] = 0;
+      slot(key)[0] = 0;
     }
     return taken;
   }

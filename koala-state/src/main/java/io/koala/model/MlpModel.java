@@ -198,6 +198,20 @@ public final class MlpModel implements Model {
   }
 
   /** ∂/∂(W1 x + b1) from ∂/∂z: back through W2 and tanh. */
+  /** Adds one example's gradient of W2 and b2 (output deltas dz, hidden activations a). */
+  private void outputGradient(double[] dz, double[] a, double[] gradient) {
+    int w2 = w2();
+    int b2 = b2();
+    for (int c = 0; c < outputs; c++) {
+      double d = dz[c];
+      int row = w2 + c * hidden;
+      for (int j = 0; j < hidden; j++) {
+        gradient[row + j] += d * a[j];
+      }
+      gradient[b2 + c] += d;
+    }
+  }
+
   private void backToHidden(double[] p, double[] a, double[] dz, double[] dPre) {
     int w2 = w2();
     for (int j = 0; j < hidden; j++) {
@@ -223,8 +237,6 @@ public final class MlpModel implements Model {
     double[] dz = new double[outputs];
     double[] dPre = new double[hidden];
     int b1 = b1();
-    int w2 = w2();
-    int b2 = b2();
     double total = 0.0;
     for (int e = 0; e < size; e++) {
       double[] x = batch.features()[e];
@@ -232,14 +244,7 @@ public final class MlpModel implements Model {
       double loss = head.loss(z, outputs, batch.labels()[e], dz);
       losses[e] = loss;
       total += loss;
-      for (int c = 0; c < outputs; c++) {
-        double d = dz[c];
-        int row = w2 + c * hidden;
-        for (int j = 0; j < hidden; j++) {
-          gradient[row + j] += d * a[j];
-        }
-        gradient[b2 + c] += d;
-      }
+      outputGradient(dz, a, gradient);
       backToHidden(p, a, dz, dPre);
       for (int j = 0; j < hidden; j++) {
         double d = dPre[j];
@@ -276,8 +281,6 @@ public final class MlpModel implements Model {
     double[] dPre = new double[hidden];
     double[] delta = new double[size * hidden];
     int b1 = b1();
-    int w2 = w2();
-    int b2 = b2();
     double total = 0.0;
     for (int e = 0; e < size; e++) {
       int offset = e * hidden;
@@ -288,14 +291,7 @@ public final class MlpModel implements Model {
       double loss = head.loss(z, outputs, batch.labels()[e], dz);
       losses[e] = loss;
       total += loss;
-      for (int c = 0; c < outputs; c++) {
-        double d = dz[c];
-        int row = w2 + c * hidden;
-        for (int j = 0; j < hidden; j++) {
-          gradient[row + j] += d * a[j];
-        }
-        gradient[b2 + c] += d;
-      }
+      outputGradient(dz, a, gradient);
       backToHidden(p, a, dz, dPre);
       System.arraycopy(dPre, 0, delta, offset, hidden);
       for (int j = 0; j < hidden; j++) {
