@@ -83,6 +83,11 @@ public final class KafkaThroughput {
     Properties p = kafka.clientProperties();
     p.put("linger.ms", "5");
     p.put("batch.size", "262144");
+    // One request in flight, and every send checked: a refused batch (seen on loaded machines as
+    // OutOfOrderSequenceException) would otherwise drop events silently and the job would measure
+    // a shorter stream.
+    p.put("max.in.flight.requests.per.connection", "1");
+    var refused = new java.util.concurrent.atomic.AtomicReference<Exception>();
     SplittableRandom random = new SplittableRandom(3);
     try (var producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       StringBuilder json = new StringBuilder(2_000);
@@ -101,9 +106,21 @@ public final class KafkaThroughput {
             .append(",\"ts\":")
             .append(i)
             .append('}');
-        producer.send(new ProducerRecord<>("bench-events", key, json.toString()));
+        producer.send(
+            new ProducerRecord<>("bench-events", key, json.toString()),
+            (metadata, e) -> {
+              if (e != null) {
+                refused.compareAndSet(null, e);
+              }
+            });
+        if (refused.get() != null) {
+          break;
+        }
       }
       producer.flush();
+    }
+    if (refused.get() != null) {
+      throw new IllegalStateException("the broker refused an input record", refused.get());
     }
   }
 
