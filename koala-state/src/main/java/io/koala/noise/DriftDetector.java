@@ -10,12 +10,11 @@ import io.koala.state.DriftState;
  *
  * <p>Each example contributes a binary error x_i, taken before the step that learns from it: for a
  * classifier x_i = 1 when the predicted label was wrong; for regression x_i = 1 when the squared
- * residual exceeds {@value #EXCEEDANCE} times the in-control mean square σ̂₀² (|e| &gt; 2σ̂₀), so
- * that a rise of the residual scale becomes a rise of an exceedance rate and both cases share one
- * test whose null does not depend on the residuals' distribution. In control x_i ~ Bernoulli(p₀);
- * the alternative is p₁ = min(p₀ + δ, {@value #MAX_RATE}). Page's CUSUM [1] of the log-likelihood
- * ratio, example by example within a batch (so a batch of B contributes exactly what B single
- * examples would):
+ * residual exceeds {@value #EXCEEDANCE} σ̂₀² (|e| &gt; 2σ̂₀), so that a rise of the residual scale
+ * becomes a rise of an exceedance rate and both cases share one test. In control x_i ~
+ * Bernoulli(p₀); the alternative is p₁ = min(p₀ + δ, {@value #MAX_RATE}). Page's CUSUM [1] of the
+ * log-likelihood ratio, example by example within a batch (so a batch of B contributes exactly what
+ * B single examples would):
  *
  * <pre>
  *   a = log(p₁/p₀),  b = log((1 − p₁)/(1 − p₀))
@@ -35,9 +34,24 @@ import io.koala.state.DriftState;
  * With the exact log-likelihood ratio, Wald's bound ARL₀ ≥ e^h holds whatever the approximation's
  * error; h is floored at a, so one error never alarms on its own.
  *
- * <p>p₀ (and σ̂₀²) are running means over the examples since the start or the last alarm, with a
- * half-error prior p̂₀ = (Σx + ½)/(m + 1), forgetting beyond {@value #MEMORY} examples (m = min(n,
- * {@value #MEMORY})). For the first {@code warmupExamples} after the start or an alarm only p₀ and
+ * <p>For a classifier p₀ is a running mean over the examples since the start or the last alarm,
+ * with a half-error prior p̂₀ = (Σx + ½)/(m + 1), forgetting beyond {@value #MEMORY} examples (m =
+ * min(n, {@value #MEMORY})). For regression p₀ = {@value #EXCEEDANCE_RATE} is known: σ̂₀² is the
+ * running mean of e² over the warm-up, then a stochastic-approximation quantile tracker
+ *
+ * <pre>
+ *   log σ̂₀² ← log σ̂₀² + γ (x_i − p₀),   γ = {@value #QUANTILE_STEP}
+ * </pre>
+ *
+ * whose only fixed point is P(e² &gt; 4σ̂₀²) = p₀, whatever the residuals' distribution and level
+ * (Σ(x_i − p₀) = Δlog σ̂₀²/γ stays bounded while σ̂₀² does). A converging model's residuals, or a
+ * race moving the watched member to another Q, change their level slowly and the tracker follows;
+ * an abrupt rise outruns it (it climbs by e every 1/(γ(1 − p₀)) ≈ 21 examples) and the CUSUM sees a
+ * run of exceedances. (Before, σ̂₀² was a running mean square over {@value #MEMORY} examples and p₀
+ * was learnt: while a model converged the mean square lagged its fall, few residuals exceeded it,
+ * p̂₀ was learnt far too low, and once the residuals settled the CUSUM alarmed.) For Gaussian
+ * residuals the tracked σ̂₀² is 0.96 times the mean square, so a state saved before restores with
+ * the same meaning. For the first {@code warmupExamples} after the start or an alarm only p₀ and
  * σ̂₀² learn; after an alarm they re-learn the new concept's level. a, b and h are computed once
  * per batch from p̂₀ before it; p̂₀ moves by at most B/m within a batch.
  *
@@ -57,6 +71,20 @@ public record DriftDetector(double shift, double threshold, double falseAlarmRat
 
   /** A squared residual beyond this many in-control mean squares counts as an error. */
   static final double EXCEEDANCE = 4.0;
+
+  /**
+   * p₀ for regression: the rate at which a squared residual exceeds {@value #EXCEEDANCE} σ̂₀², held
+   * there by the quantile tracker whatever the residuals' level or distribution (a Gaussian
+   * residual at the mean square exceeds 2σ with probability 4.6 %).
+   */
+  static final double EXCEEDANCE_RATE = 0.05;
+
+  /**
+   * γ, the quantile tracker's step in log σ̂₀² per example: a memory of about 1/(γ·f) examples,
+   * where f = 0.11 is the slope of P(e² &gt; t) in log t at a Gaussian's 95 % point (about 200
+   * examples, the detection window); fixed a priori, not swept.
+   */
+  static final double QUANTILE_STEP = 0.05;
 
   /** The largest error rate the alternative may take. */
   static final double MAX_RATE = 0.99;
@@ -126,7 +154,7 @@ public record DriftDetector(double shift, double threshold, double falseAlarmRat
     long n = state.monitoredExamples();
     double rate = state.errorRate();
     double scale = state.residualScale();
-    double p0 = inControlRate(rate, n);
+    double p0 = errors.residuals() ? EXCEEDANCE_RATE : inControlRate(rate, n);
     double p1 = alternative(p0);
     double a = Math.log(p1 / p0);
     double b = Math.log((1 - p1) / (1 - p0));
@@ -142,7 +170,7 @@ public record DriftDetector(double shift, double threshold, double falseAlarmRat
           continue;
         }
         x = n > 0 && squared > EXCEEDANCE * scale ? 1.0 : 0.0;
-        scale += (squared - scale) / Math.min(n + 1, MEMORY);
+        scale = nextScale(scale, squared, x, n, warmupExamples);
       } else {
         x = value != 0 ? 1.0 : 0.0;
       }
@@ -159,13 +187,25 @@ public record DriftDetector(double shift, double threshold, double falseAlarmRat
   }
 
   /**
+   * σ̂₀² after one squared residual: their running mean over the warm-up (and whenever it is 0),
+   * then the quantile tracker σ̂₀² ← σ̂₀²·exp(γ(x − p₀)), which holds P(e² &gt; 4σ̂₀²) at p₀.
+   */
+  static double nextScale(double scale, double squared, double x, long n, int warmupExamples) {
+    if (n < warmupExamples || !(scale > 0)) {
+      return scale + (squared - scale) / (n + 1);
+    }
+    return scale * Math.exp(QUANTILE_STEP * (x - EXCEEDANCE_RATE));
+  }
+
+  /**
    * The statistic in units of its threshold: above 1 exactly when the batch alarmed. (h is taken at
    * p̂₀ after the batch, the batch was tested at p̂₀ before it; the clamp keeps the two
    * consistent.)
    */
   public double normalised(DriftState state) {
     long n = state.alarm() ? MEMORY : state.monitoredExamples();
-    double ratio = state.errorCusum() / threshold(inControlRate(state.errorRate(), n));
+    double p0 = state.residualScale() > 0 ? EXCEEDANCE_RATE : inControlRate(state.errorRate(), n);
+    double ratio = state.errorCusum() / threshold(p0);
     return state.alarm() ? Math.max(ratio, Math.nextUp(1.0)) : Math.min(ratio, 1.0);
   }
 }

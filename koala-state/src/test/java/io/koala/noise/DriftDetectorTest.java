@@ -130,6 +130,59 @@ class DriftDetectorTest {
     assertThat(firstAfter).isBetween(1L, 400L);
   }
 
+  /**
+   * Alarms on residuals of scale √(floor + excess·e^(−i/decay)) for example i, Gaussian or Laplace.
+   */
+  private static int residualAlarms(
+      long seed, int examples, int batch, double excess, double decay, boolean laplace) {
+    SplittableRandom random = new SplittableRandom(seed);
+    DriftState state = DriftState.initial(0.0);
+    int count = 0;
+    for (int start = 0; start + batch <= examples; start += batch) {
+      double[] e = new double[batch];
+      for (int i = 0; i < batch; i++) {
+        double sd = Math.sqrt(0.01 + excess * Math.exp(-(start + i) / decay));
+        double z =
+            laplace
+                ? Math.log(random.nextDouble() / random.nextDouble()) / Math.sqrt(2)
+                : gaussian(random);
+        e[i] = sd * z;
+      }
+      state = DETECTOR.observe(state, PrequentialErrors.residuals(e), WARMUP);
+      count += state.alarm() ? 1 : 0;
+    }
+    return count;
+  }
+
+  @Test
+  void regression_stationaryResiduals_alarmAtMostAtTheDesignedRate_whateverTheirDistribution() {
+    // As for classifiers: 20 × 100,000 examples, at most the design's 10 plus 3σ.
+    for (boolean laplace : new boolean[] {false, true}) {
+      for (int batch : new int[] {1, 32}) {
+        int count = 0;
+        for (long seed = 0; seed < 20; seed++) {
+          count += residualAlarms(seed, 100_000, batch, 0.0, 1.0, laplace);
+        }
+        System.out.printf("laplace %s B=%d: %d false alarms in 2,000,000%n", laplace, batch, count);
+        assertThat(count).as("laplace %s, B = %d", laplace, batch).isLessThanOrEqualTo(19);
+      }
+    }
+  }
+
+  @Test
+  void regression_residualsOfAConvergingModel_raiseNoAlarm() {
+    // A model converging onto the noise floor: the mean square falls from 3 to 0.01 by e every 300
+    // examples. Nothing drifts; a scale that lags the fall learns too low an exceedance rate and
+    // alarms once the residuals settle at the floor (the regression stream's false alarms).
+    for (int batch : new int[] {1, 32}) {
+      int count = 0;
+      for (long seed = 0; seed < 20; seed++) {
+        count += residualAlarms(seed, 20_000, batch, 3.0, 300.0, false);
+      }
+      assertThat(count).as("B = %d", batch).isZero();
+    }
+  }
+
   @Test
   void normalisedStatistic_exceedsOneExactlyWhenABatchAlarms() {
     SplittableRandom random = new SplittableRandom(5);
