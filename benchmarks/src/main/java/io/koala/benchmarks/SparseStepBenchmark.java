@@ -26,13 +26,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A key's whole training step ({@link Trainer#train}) on a batch of 32 sparse rows of 156 non-zeros
- * (the spam stream's mean), logistic regression, every optimizer at its defaults, against the
- * dimension d at fixed non-zeros. The rows stay sparse through the model's loss and gradient; the
- * gradient vector and the optimizer steps are still dense, so this measures how far the step is
- * from costing O(non-zeros).
+ * A key's whole training step on a batch of 32 sparse rows of 156 non-zeros (the spam stream's
+ * mean), logistic regression, every optimizer at its defaults, against the dimension d at fixed
+ * non-zeros. {@code path=owned} is the operator's ({@link Trainer#trainOwned}: KOALA-V's sparse
+ * gradient and in-place step, the state carried from call to call); {@code path=copying} is {@link
+ * Trainer#train}, which keeps its input and so writes a new d-vector per step.
  *
- * <pre>benchmarks/run SparseStepBenchmark</pre>
+ * <pre>
+ * benchmarks/run SparseStepBenchmark
+ * benchmarks/run SparseStepBenchmark -p optimizer=koala-v -p path=owned,copying
+ * </pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +55,9 @@ public class SparseStepBenchmark {
 
   @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
   String optimizer;
+
+  @Param({"owned"})
+  String path;
 
   private Trainer<OptimizerState> trainer;
   private ModelState<OptimizerState> state;
@@ -92,6 +98,11 @@ public class SparseStepBenchmark {
 
   @Benchmark
   public TrainingOutcome<OptimizerState> train() {
-    return trainer.train(state, batch);
+    if (path.equals("copying")) {
+      return trainer.train(state, batch);
+    }
+    TrainingOutcome<OptimizerState> outcome = trainer.trainOwned(state, batch);
+    state = outcome.state();
+    return outcome;
   }
 }

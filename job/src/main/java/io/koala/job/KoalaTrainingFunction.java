@@ -384,7 +384,9 @@ public final class KoalaTrainingFunction
     // Examples that arrived one by one are isolated when their step is refused: the good ones
     // train, the offenders alone go to the dead letters.
     ModelState<OptimizerState> state = current();
-    for (Isolation.Attempt<OptimizerState> attempt : Isolation.train(trainer, state, batch)) {
+    // The state just read is handed over: a sparse step writes its parameters in place (the heap
+    // backend copies an entry on read while a snapshot holds it; RocksDB reads a fresh copy).
+    for (Isolation.Attempt<OptimizerState> attempt : Isolation.trainOwned(trainer, state, batch)) {
       state = attempt.outcome().state();
       String offenders =
           attempt.batch().size() == batch.size()
@@ -413,7 +415,7 @@ public final class KoalaTrainingFunction
       Context ctx,
       Collector<ModelSnapshot> out)
       throws Exception {
-    TrainingOutcome<OptimizerState> outcome = trainer.train(current(), batch);
+    TrainingOutcome<OptimizerState> outcome = trainer.trainOwned(current(), batch);
     model.update(outcome.state());
     emit(ctx.getCurrentKey(), outcome, batch, null, ts, firstOrigin, lastOrigin, ctx, out);
   }

@@ -48,7 +48,13 @@ class RecoveryITCase {
   private static final int KEYS = 6;
   private static final int PER_KEY = 150;
 
-  private static JobConfig config(Path out) {
+  private static JobConfig config(Path out, boolean sparse) {
+    if (sparse) {
+      // Named features hashed into d = 1,024, the engine's defaults (KOALA-V, auto): each batch
+      // trains on the sparse path, which writes the model in place.
+      return Fixtures.config(
+          "koala-v", "koala.model.features", "1024", "koala.output.dir", out.toString());
+    }
     return Fixtures.config(
         "koala-v",
         "koala.model.standardise",
@@ -60,7 +66,8 @@ class RecoveryITCase {
   }
 
   /** Runs the job over the lines; returns the output folder. */
-  private static Path run(List<String> lines, Path out, String backend, boolean failures)
+  private static Path run(
+      List<String> lines, Path out, String backend, boolean failures, boolean sparse)
       throws Exception {
     Configuration conf = new Configuration();
     conf.setString("pipeline.generic-types", "false");
@@ -71,7 +78,7 @@ class RecoveryITCase {
     conf.setString("restart-strategy.fixed-delay.delay", "20 ms");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
-    JobConfig config = config(out);
+    JobConfig config = config(out, sparse);
     DataStream<Decoded> decoded =
         env.fromSource(
                 new DataGeneratorSource<>(
@@ -104,12 +111,62 @@ class RecoveryITCase {
     return lines;
   }
 
+  /**
+   * Words drawn from a vocabulary of 200 as named features, 3 to 12 distinct ones per event, a
+   * label from hidden word weights whose sign flips half way (so that the race moves and alarms).
+   */
+  private static List<String> sparseInput() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(31);
+    double[] weight = random.doubles(200, -2, 2).toArray();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < PER_KEY; i++) {
+      for (int k = 0; k < KEYS; k++) {
+        StringBuilder features = new StringBuilder();
+        double z = 0;
+        java.util.Set<Integer> words = new java.util.LinkedHashSet<>();
+        int count = 3 + random.nextInt(10);
+        while (words.size() < count) {
+          words.add(random.nextInt(200));
+        }
+        for (int word : words) {
+          z += weight[word];
+          features.append(features.length() == 0 ? "" : ",");
+          features.append("\"w").append(word).append("\":1");
+        }
+        double y = random.nextDouble() < 1 / (1 + Math.exp(i < PER_KEY / 2 ? -z : z)) ? 1 : 0;
+        lines.add(
+            String.format(
+                "{\"key\":\"key-%d\",\"features\":{%s},\"label\":%s,\"ts\":%d}",
+                k, features, y, 1_000L + 10L * lines.size()));
+      }
+    }
+    lines.add(100, "{\"key\":\"key-1\",\"features\":{\"w1\":\"x\"},\"label\":1}");
+    lines.add(400, "not json");
+    lines.add(700, "{\"key\":\"key-2\",\"features\":{\"w3\":1},\"label\":7}");
+    return lines;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "rocksdb"})
   void threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(
       String backend, @TempDir Path tmp) throws Exception {
-    List<String> lines = input();
-    Path clean = run(lines, tmp.resolve("clean"), backend, false);
+    failAndCompare(input(), backend, false, tmp);
+  }
+
+  /**
+   * Hashed sparse input at the defaults: the in-place sparse step meets the heap backend's
+   * copy-on-write snapshots (checkpoints every 100 ms) and RocksDB's, failures and all.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void sparseInput_threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(
+      String backend, @TempDir Path tmp) throws Exception {
+    failAndCompare(sparseInput(), backend, true, tmp);
+  }
+
+  private static void failAndCompare(List<String> lines, String backend, boolean sparse, Path tmp)
+      throws Exception {
+    Path clean = run(lines, tmp.resolve("clean"), backend, false, sparse);
 
     long seed = TestSeed.next();
     Random random = new Random(seed);
@@ -118,7 +175,7 @@ class RecoveryITCase {
       points.add(50L + random.nextInt(lines.size() - 100));
     }
     TestLines.FailAt.schedule(new ArrayList<>(points));
-    Path failing = run(lines, tmp.resolve("failing"), backend, true);
+    Path failing = run(lines, tmp.resolve("failing"), backend, true, sparse);
     assertThat(TestLines.FailAt.FAILED).as("failures injected (seed %d)", seed).hasSize(3);
     assertThat(TestLines.FailAt.FIRST_SEEN)
         .as("attempts' first records")

@@ -2,6 +2,7 @@ package io.koala.model;
 
 import io.koala.optimizer.BlockLayout;
 import io.koala.optimizer.Observation;
+import io.koala.optimizer.SparseGradient;
 import java.util.Arrays;
 
 /**
@@ -108,6 +109,80 @@ public final class LinearModel implements Model {
       }
     }
     return Head.meanOver(size, total, losses, gradient);
+  }
+
+  @Override
+  public boolean evaluatesSparse() {
+    return true;
+  }
+
+  /**
+   * The gradient of {@link #evaluate} as its non-zero entries. The dense sum adds, per parameter,
+   * one term per example in example order, starting from 0; here every weight term is tagged with
+   * its parameter and its place in that order, the tags sorted, and each parameter's terms summed
+   * in the same order from 0: the same additions, so the same bits, at O(n log n) for n terms.
+   */
+  @Override
+  public Observation evaluateSparse(double[] parameters, Batch batch) {
+    int size = batch.size();
+    int biasOffset = outputs * features;
+    int terms = 0;
+    for (int e = 0; e < size; e++) {
+      if (!batch.isSparse(e)) {
+        throw new IllegalArgumentException("row " + e + " of the batch is dense");
+      }
+      terms += outputs * batch.indices()[e].length;
+    }
+    long[] tags = new long[terms];
+    double[] term = new double[terms];
+    double[] bias = new double[outputs];
+    double[] losses = new double[size];
+    double[] z = new double[outputs];
+    double[] dz = new double[outputs];
+    double total = 0.0;
+    int n = 0;
+    for (int e = 0; e < size; e++) {
+      double[] x = batch.features()[e];
+      int[] at = batch.indices()[e];
+      sparseScores(parameters, at, x, z);
+      double loss = head.loss(z, outputs, batch.labels()[e], dz);
+      losses[e] = loss;
+      total += loss;
+      for (int c = 0; c < outputs; c++) {
+        double d = dz[c];
+        long row = (long) c * features;
+        for (int k = 0; k < at.length; k++) {
+          tags[n] = ((row + at[k]) << 32) | n;
+          term[n] = d * x[k];
+          n++;
+        }
+        bias[c] += d;
+      }
+    }
+    Arrays.sort(tags);
+    int[] indices = new int[terms + outputs];
+    double[] values = new double[terms + outputs];
+    int unique = 0;
+    for (int t = 0; t < terms; ) {
+      int index = (int) (tags[t] >>> 32);
+      double sum = 0.0;
+      while (t < terms && (int) (tags[t] >>> 32) == index) {
+        sum += term[(int) tags[t]];
+        t++;
+      }
+      indices[unique] = index;
+      values[unique] = sum / size;
+      unique++;
+    }
+    for (int c = 0; c < outputs; c++) {
+      indices[unique] = biasOffset + c;
+      values[unique] = bias[c] / size;
+      unique++;
+    }
+    return Observation.sparse(
+        total / size,
+        losses,
+        new SparseGradient(Arrays.copyOf(indices, unique), Arrays.copyOf(values, unique)));
   }
 
   private void scores(double[] parameters, double[] x, double[] z) {

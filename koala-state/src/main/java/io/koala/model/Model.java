@@ -36,6 +36,23 @@ public interface Model {
     return false;
   }
 
+  /**
+   * Whether {@link #evaluateSparse} is available: a gradient given by its non-zero entries when
+   * every row of the batch is sparse.
+   */
+  default boolean evaluatesSparse() {
+    return false;
+  }
+
+  /**
+   * As {@link #evaluate}, on a batch whose every row is sparse, with the gradient as its non-zero
+   * entries ({@link Observation#sparseGradient}): each entry bit for bit the dense gradient's, at a
+   * cost of O(non-zeros) instead of O(d).
+   */
+  default Observation evaluateSparse(double[] parameters, Batch batch) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no sparse gradient");
+  }
+
   /** Prediction for row {@code row} of a batch, dense or sparse. */
   default Prediction predict(double[] parameters, Batch batch, int row) {
     return predict(parameters, batch.dense(row, featureCount()));

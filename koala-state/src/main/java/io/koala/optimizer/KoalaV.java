@@ -80,8 +80,23 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     return state.parameters();
   }
 
+  /** Without weight decay: with λ = 0 the step moves only the coordinates the gradient touches. */
+  @Override
+  public boolean stepsSparse() {
+    return config.weightDecay() == 0.0;
+  }
+
+  @Override
+  public KoalaVState detach(KoalaVState s) {
+    return new KoalaVState(
+        s.step(), s.parameters().clone(), s.covariance(), s.measurementNoise(), s.drift(), null);
+  }
+
   @Override
   public StepResult<KoalaVState> step(KoalaVState state, Observation observation) {
+    if (observation.isSparse()) {
+      return stepSparse(state, observation);
+    }
     double[] theta = state.parameters();
     double[] g = observation.gradient();
     double loss = observation.loss();
@@ -152,6 +167,105 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     }
     return setup.accept(
         new KoalaVState(k, next, covariance, r, setup.drift(), null),
+        gainMax,
+        skipped,
+        processNoise);
+  }
+
+  /**
+   * The step of {@link #step} over the gradient's non-zero entries, θ updated in place (λ = 0): the
+   * squared norms sum the same non-zero squares in the same order, and θ_i − γ·0 = θ_i, so every
+   * value written and every scalar of the new state is bit for bit the dense step's. The new values
+   * are computed and checked before any is written: a refused step leaves θ untouched.
+   */
+  private StepResult<KoalaVState> stepSparse(KoalaVState state, Observation observation) {
+    if (!stepsSparse()) {
+      throw new IllegalStateException(
+          "a sparse step needs weight-decay 0, not " + config.weightDecay());
+    }
+    double[] theta = state.parameters();
+    int[] at = observation.sparseGradient().indices();
+    double[] g = observation.sparseGradient().values();
+    double loss = observation.loss();
+    int blocks = layout.blockCount();
+    // Per block the range [from[b], from[b + 1]) of the non-zeros, and ‖g_b‖².
+    int[] from = new int[blocks + 1];
+    double[] squares = new double[blocks];
+    double total = 0.0;
+    int k0 = 0;
+    for (int b = 0; b < blocks; b++) {
+      int end = layout.end(b);
+      from[b] = k0;
+      double raw = 0.0;
+      while (k0 < at.length && at[k0] < end) {
+        double gi = g[k0++];
+        raw += gi * gi;
+      }
+      squares[b] = raw;
+      total += raw;
+    }
+    from[blocks] = k0;
+    if (k0 != at.length || (at.length > 0 && (at[0] < 0 || at[at.length - 1] >= theta.length))) {
+      throw new IllegalArgumentException("sparse gradient indices outside the layout");
+    }
+    if (!KalmanSetup.observable(loss, total)) {
+      return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift(), processNoise);
+    }
+    KalmanSetup setup =
+        KalmanSetup.of(
+            state.step(),
+            state.drift(),
+            state.covariance(),
+            observation,
+            processNoise,
+            config.target(),
+            config.measurementNoise(),
+            state.measurementNoise());
+    double predicted = state.covariance() + setup.processNoise();
+    double r = setup.measurementNoise();
+    long k = setup.step();
+
+    double[] next = new double[at.length];
+    boolean[] moved = new boolean[blocks];
+    double hMax = Double.NEGATIVE_INFINITY;
+    double gainMax = 0.0;
+    int skipped = 0;
+    double check = 0.0;
+    for (int b = 0; b < blocks; b++) {
+      if (Math.sqrt(squares[b]) < config.skipThreshold()) {
+        skipped++;
+        continue;
+      }
+      double reg = squares[b];
+      double s = predicted * reg + r;
+      // L_b = L_k + (λ/2)‖θ_b‖² with λ = 0, as the dense step computes it.
+      double e = config.target().innovation(k, loss + 0.0);
+      double gain = predicted * e / s;
+      for (int i = from[b]; i < from[b + 1]; i++) {
+        double ni = theta[at[i]] - gain * g[i];
+        next[i] = ni;
+        check = Math.max(check, Math.abs(ni));
+      }
+      moved[b] = true;
+      hMax = Math.max(hMax, reg / s);
+      gainMax = Math.max(gainMax, gain);
+    }
+    double covariance = skipped == blocks ? predicted : predicted - predicted * predicted * hMax;
+
+    Refusal refusal =
+        setup.divergence(Double.isFinite(check) && Double.isFinite(covariance), covariance > 0);
+    if (refusal != null) {
+      return KalmanSetup.refuse(state, refusal, state.drift(), processNoise);
+    }
+    for (int b = 0; b < blocks; b++) {
+      if (moved[b]) {
+        for (int i = from[b]; i < from[b + 1]; i++) {
+          theta[at[i]] = next[i];
+        }
+      }
+    }
+    return setup.accept(
+        new KoalaVState(k, theta, covariance, r, setup.drift(), null),
         gainMax,
         skipped,
         processNoise);

@@ -13,18 +13,40 @@ import io.koala.noise.PrequentialErrors;
  *     over and must not modify it after the step
  * @param errors the batch's per-example prequential errors for the drift detector, or null (then
  *     the drift alarm falls back to the loss CUSUM)
+ * @param sparseGradient the gradient as its non-zero entries, with {@code gradient} null; only for
+ *     an optimizer that {@link Optimizer#stepsSparse steps sparse}, and it hands the state over
  */
 public record Observation(
-    double loss, double[] exampleLosses, double[] gradient, PrequentialErrors errors) {
+    double loss,
+    double[] exampleLosses,
+    double[] gradient,
+    PrequentialErrors errors,
+    SparseGradient sparseGradient) {
 
-  /** An observation without prequential errors. */
+  /** An observation with a dense gradient. */
+  public Observation(
+      double loss, double[] exampleLosses, double[] gradient, PrequentialErrors errors) {
+    this(loss, exampleLosses, gradient, errors, null);
+  }
+
+  /** An observation with a dense gradient, without prequential errors. */
   public Observation(double loss, double[] exampleLosses, double[] gradient) {
-    this(loss, exampleLosses, gradient, null);
+    this(loss, exampleLosses, gradient, null, null);
+  }
+
+  /** An observation whose gradient is given by its non-zero entries. */
+  public static Observation sparse(double loss, double[] exampleLosses, SparseGradient gradient) {
+    return new Observation(loss, exampleLosses, null, null, gradient);
   }
 
   /** This observation carrying the batch's prequential errors. */
   public Observation withErrors(PrequentialErrors batchErrors) {
-    return new Observation(loss, exampleLosses, gradient, batchErrors);
+    return new Observation(loss, exampleLosses, gradient, batchErrors, sparseGradient);
+  }
+
+  /** Whether the gradient is given sparse ({@link #sparseGradient}) rather than dense. */
+  public boolean isSparse() {
+    return sparseGradient != null;
   }
 
   public int batchSize() {

@@ -40,6 +40,27 @@ public interface Optimizer<S extends OptimizerState> {
   StepResult<S> step(S state, Observation observation);
 
   /**
+   * Whether {@link #step} takes an observation with a {@link Observation#sparseGradient sparse
+   * gradient}, at a cost of O(non-zeros) rather than O(d). Such a step is the one exception to the
+   * rule that a step never modifies its arguments: it <b>updates the state's parameters in
+   * place</b>, so the caller hands the state over (an accepted step returns a state that shares its
+   * parameter array; the state given must not be used again). A refused step leaves the state as it
+   * was. The parameters it writes are bit for bit those of the dense step on the same gradient.
+   */
+  default boolean stepsSparse() {
+    return false;
+  }
+
+  /**
+   * A copy of {@code state} that shares no array with it, to be stepped in place while the original
+   * is still held elsewhere (the race's members after a move are one state). Only optimizers that
+   * {@link #stepsSparse step sparse} need it.
+   */
+  default S detach(S state) {
+    throw new UnsupportedOperationException(name() + " does not step in place");
+  }
+
+  /**
    * This optimizer's state for a state restored from a savepoint written with another preset of the
    * same kind: the state itself, except for the {@code auto} race, which adopts one filter's state
    * as all three of its members ({@code RaceState.adopt}).

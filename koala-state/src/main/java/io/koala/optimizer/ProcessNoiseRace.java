@@ -259,8 +259,14 @@ public final class ProcessNoiseRace implements Optimizer<RaceState> {
     OptimizerState[] next = new OptimizerState[3];
     StepReport[] reports = new StepReport[3];
     boolean anyAccepted = false;
+    OptimizerState[] given = state.members().clone();
     for (int m = 0; m < 3; m++) {
-      StepResult<OptimizerState> r = member(state, m).step(state.members()[m], observations[m]);
+      // A sparse step writes its member's parameters in place: a member that still shares them
+      // with another (after a move or an alarm, or when adopted) steps on its own copy.
+      if (observations[m].isSparse() && sharesParameters(given, m)) {
+        given[m] = member(state, m).detach(given[m]);
+      }
+      StepResult<OptimizerState> r = member(state, m).step(given[m], observations[m]);
       next[m] = r.state();
       reports[m] = r.report();
       anyAccepted |= r.report().accepted();
@@ -305,6 +311,27 @@ public final class ProcessNoiseRace implements Optimizer<RaceState> {
     }
     return new StepResult<>(
         new RaceState(state.step() + 1, centre, leader, next, evidence), report);
+  }
+
+  private static boolean sharesParameters(OptimizerState[] members, int m) {
+    double[] own = members[m].parameters();
+    for (int o = 0; o < members.length; o++) {
+      if (o != m && members[o].parameters() == own) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the members step sparse (KOALA-V without weight decay); see {@link #step}. */
+  @Override
+  public boolean stepsSparse() {
+    for (Optimizer<OptimizerState> level : levels) {
+      if (!level.stepsSparse()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void accumulate(double[] e, int side, double d, int batch) {

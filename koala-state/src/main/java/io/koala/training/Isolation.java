@@ -34,6 +34,25 @@ public final class Isolation {
     return attempts;
   }
 
+  /**
+   * As {@link #train}, the caller handing {@code current} over ({@link Trainer#trainOwned}): the
+   * step over the whole batch may update it in place. A refused step leaves it as it was, and the
+   * halves are then trained without handing over, so that every attempt's state stays as it was
+   * made while the later ones train.
+   */
+  public static <S extends OptimizerState> List<Attempt<S>> trainOwned(
+      Trainer<S> trainer, ModelState<S> current, Batch batch) {
+    TrainingOutcome<S> outcome = trainer.trainOwned(current, batch);
+    if (outcome.report().accepted() || batch.size() == 1) {
+      return List.of(new Attempt<>(outcome, batch, 0));
+    }
+    List<Attempt<S>> attempts = new ArrayList<>();
+    int half = batch.size() / 2;
+    ModelState<S> middle = isolate(trainer, current, slice(batch, 0, half), 0, attempts);
+    isolate(trainer, middle, slice(batch, half, batch.size()), half, attempts);
+    return attempts;
+  }
+
   private static <S extends OptimizerState> ModelState<S> isolate(
       Trainer<S> trainer, ModelState<S> current, Batch batch, int offset, List<Attempt<S>> out) {
     TrainingOutcome<S> outcome = trainer.train(current, batch);

@@ -18,7 +18,8 @@ import io.koala.state.StandardiserState;
 /**
  * One key's training step, test-then-train: score the batch with the current model, then (with
  * standardisation on) fold the batch into the feature moments, evaluate loss and gradient at the
- * optimizer's evaluation point and take one step. Pure: the same inputs give the same outcome.
+ * optimizer's evaluation point and take one step. Pure: the same inputs give the same outcome
+ * ({@link #trainOwned} is the exception: it may update the state it is handed in place).
  */
 public final class Trainer<S extends OptimizerState> {
 
@@ -82,7 +83,47 @@ public final class Trainer<S extends OptimizerState> {
    * fill them in); otherwise they are made dense first.
    */
   public TrainingOutcome<S> train(ModelState<S> given, Batch input) {
+    return train(given, input, false);
+  }
+
+  /**
+   * As {@link #train}, but the caller hands {@code given} over: on a batch of sparse rows, with a
+   * model that {@link Model#evaluatesSparse evaluates sparse} and an optimizer that {@link
+   * Optimizer#stepsSparse steps sparse} (KOALA-V without weight decay, alone or raced), the
+   * gradient stays sparse and the step writes the parameters in place, O(non-zeros) per batch
+   * instead of O(d). The outcome is bit for bit that of {@link #train}; {@code given} must not be
+   * used afterwards, unless the step was refused (a refused step leaves it as it was). The operator
+   * calls this on the state it has just read, which it writes back.
+   */
+  public TrainingOutcome<S> trainOwned(ModelState<S> given, Batch input) {
+    return train(given, input, true);
+  }
+
+  /** Whether {@link #trainOwned} takes the sparse path on {@code batch}. */
+  public boolean stepsSparse(ModelState<S> given, Batch batch) {
+    return !standardise
+        && given.standardiser() == null
+        && model.acceptsSparse()
+        && model.evaluatesSparse()
+        && optimizer.stepsSparse()
+        && allSparse(batch);
+  }
+
+  private static boolean allSparse(Batch batch) {
+    if (batch.size() == 0) {
+      return false;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      if (!batch.isSparse(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private TrainingOutcome<S> train(ModelState<S> given, Batch input, boolean owned) {
     ModelState<S> current = adopt(given);
+    boolean sparse = owned && stepsSparse(current, input);
     Batch raw =
         standardise || !model.acceptsSparse() ? input.densified(model.featureCount()) : input;
     S state = current.optimizer();
@@ -112,7 +153,9 @@ public final class Trainer<S extends OptimizerState> {
     Observation[] seen = new Observation[points.length];
     double loss = Double.NaN;
     for (int m = 0; m < points.length; m++) {
-      seen[m] = model.evaluate(points[m], train).withErrors(monitored);
+      seen[m] =
+          (sparse ? model.evaluateSparse(points[m], train) : model.evaluate(points[m], train))
+              .withErrors(monitored);
       // Prequential loss: at the current parameters on the batch as scored; reuse the training
       // evaluation when it is the same computation.
       if (points[m] == parameters && train == scored) {
@@ -120,7 +163,9 @@ public final class Trainer<S extends OptimizerState> {
       }
     }
     if (Double.isNaN(loss)) {
-      loss = model.evaluate(parameters, scored).loss();
+      loss =
+          (sparse ? model.evaluateSparse(parameters, scored) : model.evaluate(parameters, scored))
+              .loss();
     }
 
     ResidualMoments residuals = residuals(current, scored, served);

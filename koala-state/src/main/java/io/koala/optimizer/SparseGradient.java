@@ -1,0 +1,24 @@
+package io.koala.optimizer;
+
+/**
+ * A gradient whose entries outside {@code indices} are exactly zero: the gradient of a linear model
+ * on a batch of sparse rows. Every entry it lists is the value the dense gradient holds at that
+ * index, bit for bit (the same sums in the same order), so a step over the listed entries equals
+ * the dense step wherever the math makes the other entries a no-op.
+ *
+ * @param indices the parameter indices, strictly increasing
+ * @param values the gradient's value at each index
+ */
+public record SparseGradient(int[] indices, double[] values) {
+
+  public SparseGradient {
+    if (indices.length != values.length) {
+      throw new IllegalArgumentException(
+          indices.length + " indices for " + values.length + " gradient values");
+    }
+  }
+
+  public int nonZeros() {
+    return indices.length;
+  }
+}

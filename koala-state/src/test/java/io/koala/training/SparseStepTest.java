@@ -1,0 +1,314 @@
+package io.koala.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.koala.model.Batch;
+import io.koala.model.LinearModel;
+import io.koala.model.Model;
+import io.koala.optimizer.Observation;
+import io.koala.optimizer.OptimizerKind;
+import io.koala.optimizer.OptimizerSpec;
+import io.koala.optimizer.Optimizers;
+import io.koala.optimizer.Preset;
+import io.koala.state.ModelState;
+import io.koala.state.OptimizerState;
+import io.koala.state.RaceState;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The O(non-zeros) path: a sparse gradient and a step that writes the parameters in place give bit
+ * for bit the model of the dense gradient and the copying step, through the race's moves and
+ * alarms, refusals and the isolation of offending examples.
+ */
+class SparseStepTest {
+
+  private static final int D = 1024;
+  private static final int WORDS = 300;
+
+  /** Where each "word" is hashed, and its hidden weight. */
+  private static final int[] SLOT = new SplittableRandom(1).ints(WORDS, 0, D).toArray();
+
+  private static final double[] WEIGHT = new SplittableRandom(2).doubles(WORDS, -2, 2).toArray();
+
+  /**
+   * Batches of sparse rows (3 to 12 words, indices increasing, colliding words merged as the
+   * decoder merges them); the concept flips sign half way, so that the race moves and alarms.
+   */
+  private static List<Batch> stream(long seed, int batches, int size) {
+    SplittableRandom random = new SplittableRandom(seed);
+    Batch[] out = new Batch[batches];
+    for (int b = 0; b < batches; b++) {
+      double[][] values = new double[size][];
+      int[][] indices = new int[size][];
+      double[] labels = new double[size];
+      for (int i = 0; i < size; i++) {
+        double[] dense = new double[D];
+        double z = 0;
+        int words = 3 + random.nextInt(10);
+        for (int w = 0; w < words; w++) {
+          int word = random.nextInt(WORDS);
+          double v = random.nextDouble(0.5, 2);
+          dense[SLOT[word]] += v;
+          z += WEIGHT[word] * v;
+        }
+        if (b >= batches / 2) {
+          z = -z;
+        }
+        labels[i] = random.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+        indices[i] = java.util.stream.IntStream.range(0, D).filter(j -> dense[j] != 0).toArray();
+        values[i] = Arrays.stream(indices[i]).mapToDouble(j -> dense[j]).toArray();
+      }
+      out[b] = new Batch(values, labels, indices);
+    }
+    return List.of(out);
+  }
+
+  private static Trainer<OptimizerState> trainer(Model model, OptimizerKind kind, Preset preset) {
+    return new Trainer<>(
+        model,
+        Optimizers.create(kind, preset, OptimizerSpec.of(model.layerwiseLayout())),
+        false,
+        7);
+  }
+
+  @Test
+  void sparseGradient_holdsTheDenseGradientsBits_atItsIndices_andZeroElsewhere() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (LinearModel model :
+        List.of(
+            LinearModel.linearRegression(D),
+            LinearModel.logisticRegression(D),
+            LinearModel.softmaxRegression(D, 3))) {
+      double[] theta = random.doubles(model.parameterCount(), -0.1, 0.1).toArray();
+      Batch sparse = stream(4, 1, 9).get(0);
+      double[] labels = sparse.labels().clone();
+      if (model.head() == io.koala.model.Head.SQUARED) {
+        for (int i = 0; i < labels.length; i++) {
+          labels[i] = random.nextGaussian();
+        }
+      } else if (model.head() == io.koala.model.Head.SOFTMAX) {
+        for (int i = 0; i < labels.length; i++) {
+          labels[i] = random.nextInt(3);
+        }
+      }
+      // A row repeating an index, and an empty row (the bias alone), are valid sparse rows too.
+      double[][] values = sparse.features().clone();
+      int[][] at = sparse.indices().clone();
+      at[0] = new int[] {5, 5, 900};
+      values[0] = new double[] {0.25, -1.5, 3.0};
+      at[1] = new int[0];
+      values[1] = new double[0];
+      Batch batch = new Batch(values, labels, at);
+
+      Observation dense = model.evaluate(theta, batch);
+      Observation given = model.evaluateSparse(theta, batch);
+      assertThat(given.isSparse()).isTrue();
+      assertThat(given.gradient()).isNull();
+      assertThat(given.loss()).isEqualTo(dense.loss());
+      assertThat(given.exampleLosses()).containsExactly(dense.exampleLosses());
+      int[] indices = given.sparseGradient().indices();
+      for (int k = 1; k < indices.length; k++) {
+        assertThat(indices[k]).isGreaterThan(indices[k - 1]);
+      }
+      double[] filled = new double[model.parameterCount()];
+      for (int k = 0; k < indices.length; k++) {
+        filled[indices[k]] = given.sparseGradient().values()[k];
+      }
+      assertThat(filled).as(model.head().name()).containsExactly(dense.gradient());
+      assertThat(indices.length).isLessThan(model.parameterCount() / 10);
+    }
+  }
+
+  @Test
+  void trainOwned_trainsTheSameBits_asTheCopyingPath_everyKindAndPreset() {
+    Model model = LinearModel.logisticRegression(D);
+    for (OptimizerKind kind : OptimizerKind.values()) {
+      for (Preset preset : Preset.values()) {
+        Trainer<OptimizerState> trainer = trainer(model, kind, preset);
+        ModelState<OptimizerState> pure = trainer.initial();
+        ModelState<OptimizerState> owned = trainer.initial();
+        int sparseSteps = 0;
+        for (Batch batch : stream(11, 120, 4)) {
+          sparseSteps += trainer.stepsSparse(owned, batch) ? 1 : 0;
+          TrainingOutcome<OptimizerState> a = trainer.train(pure, batch);
+          TrainingOutcome<OptimizerState> b = trainer.trainOwned(owned, batch);
+          assertSameBits(b, a, a.state().version() % 10 == 0, kind + " " + preset);
+          pure = a.state();
+          owned = b.state();
+        }
+        boolean koalaV = kind == OptimizerKind.KOALA_V;
+        assertThat(sparseSteps).as(kind + " " + preset).isEqualTo(koalaV ? 120 : 0);
+        assertThat(owned.version()).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void theRace_inPlace_throughMovesAndAlarms_equalsTheCopyingRace_atEveryBatchSize() {
+    Model model = LinearModel.logisticRegression(D);
+    Trainer<OptimizerState> trainer = trainer(model, OptimizerKind.KOALA_V, Preset.AUTO);
+    for (int size : new int[] {1, 4, 16}) {
+      ModelState<OptimizerState> pure = trainer.initial();
+      ModelState<OptimizerState> owned = trainer.initial();
+      int moves = 0;
+      int alarms = 0;
+      int shared = 0;
+      int centre = ((RaceState) pure.optimizer()).centre();
+      for (Batch batch : stream(13, 4_000 / size, size)) {
+        TrainingOutcome<OptimizerState> a = trainer.train(pure, batch);
+        TrainingOutcome<OptimizerState> b = trainer.trainOwned(owned, batch);
+        assertSameBits(b, a, a.state().version() % 100 == 0, "B = " + size);
+        RaceState race = (RaceState) a.state().optimizer();
+        moves += race.centre() != centre ? 1 : 0;
+        centre = race.centre();
+        alarms += a.report().driftDetected() ? 1 : 0;
+        OptimizerState[] m = race.members();
+        shared +=
+            m[0].parameters() == m[1].parameters() || m[1].parameters() == m[2].parameters()
+                ? 1
+                : 0;
+        pure = a.state();
+        owned = b.state();
+      }
+      // The path that copies a shared member before stepping it in place was taken.
+      assertThat(moves).as("moves at B = %d", size).isPositive();
+      assertThat(alarms).as("alarms at B = %d", size).isPositive();
+      assertThat(shared).as("steps after a move, members shared, B = %d", size).isPositive();
+      OptimizerState[] members = ((RaceState) owned.optimizer()).members();
+      assertThat(members[0].parameters()).isNotSameAs(members[1].parameters());
+    }
+  }
+
+  @Test
+  void anAcceptedSparseStep_writesInPlace_aDenseOneCopies() {
+    Model model = LinearModel.logisticRegression(D);
+    Trainer<OptimizerState> trainer = trainer(model, OptimizerKind.KOALA_V, Preset.STREAM);
+    ModelState<OptimizerState> state = trainer.initial();
+    Batch sparse = stream(5, 1, 4).get(0);
+    double[] before = state.optimizer().parameters();
+    TrainingOutcome<OptimizerState> outcome = trainer.trainOwned(state, sparse);
+    assertThat(outcome.report().accepted()).isTrue();
+    assertThat(outcome.state().optimizer().parameters()).isSameAs(before);
+    assertThat(outcome.state().version()).isEqualTo(1);
+
+    Batch dense = sparse.densified(D);
+    ModelState<OptimizerState> next = outcome.state();
+    TrainingOutcome<OptimizerState> copied = trainer.trainOwned(next, dense);
+    assertThat(copied.state().optimizer().parameters()).isNotSameAs(before);
+    // The pure path never writes in place.
+    double[] kept = copied.state().optimizer().parameters().clone();
+    trainer.train(copied.state(), sparse);
+    assertThat(copied.state().optimizer().parameters()).containsExactly(kept);
+  }
+
+  @Test
+  void aRefusedBatch_leavesTheStateAsItWas_andItsIsolationEqualsTheCopyingOne() {
+    Model model = LinearModel.logisticRegression(D);
+    for (Preset preset : new Preset[] {Preset.AUTO, Preset.STREAM}) {
+      Trainer<OptimizerState> trainer = trainer(model, OptimizerKind.KOALA_V, preset);
+      ModelState<OptimizerState> pure = trainer.initial();
+      ModelState<OptimizerState> owned = trainer.initial();
+      for (Batch batch : stream(17, 40, 8)) {
+        pure = trainer.train(pure, batch).state();
+        owned = trainer.trainOwned(owned, batch).state();
+      }
+      Batch poisoned = stream(19, 1, 8).get(0);
+      // Row 5 gains 1e308 at a feature no word maps to (its weight is 0, so the row's score stays
+      // moderate): its gradient's square overflows, and every filter refuses the batch.
+      int unused = D - 1;
+      assertThat(SLOT).doesNotContain(unused);
+      poisoned.indices()[5] = append(poisoned.indices()[5], unused);
+      poisoned.features()[5] = append(poisoned.features()[5], 1e308);
+      double[] kept = owned.optimizer().parameters().clone();
+      TrainingOutcome<OptimizerState> refused = trainer.trainOwned(owned, poisoned);
+      assertThat(refused.report().accepted()).as(preset.name()).isFalse();
+      assertThat(owned.optimizer().parameters()).containsExactly(kept);
+
+      List<Isolation.Attempt<OptimizerState>> a = Isolation.train(trainer, pure, poisoned);
+      List<Isolation.Attempt<OptimizerState>> b = Isolation.trainOwned(trainer, owned, poisoned);
+      assertThat(b).hasSize(a.size()).hasSizeGreaterThan(1);
+      for (int i = 0; i < a.size(); i++) {
+        assertSameBits(b.get(i).outcome(), a.get(i).outcome(), true, "attempt " + i);
+        assertThat(b.get(i).offset()).isEqualTo(a.get(i).offset());
+      }
+      // Every accepted attempt keeps the state it made: later attempts (trained without handing
+      // over) write new arrays. A refused attempt's state is the one before it.
+      for (int i = 0; i + 1 < b.size(); i++) {
+        if (b.get(i + 1).outcome().report().accepted()) {
+          boolean same =
+              b.get(i).outcome().state().optimizer().parameters()
+                  == b.get(i + 1).outcome().state().optimizer().parameters();
+          assertThat(same).as("attempts %d and %d share parameters", i, i + 1).isFalse();
+        }
+      }
+    }
+  }
+
+  private static int[] append(int[] a, int v) {
+    int[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = v;
+    return out;
+  }
+
+  private static double[] append(double[] a, double v) {
+    double[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = v;
+    return out;
+  }
+
+  /** Doubles compared by their bits (NaN equal to NaN), not within AssertJ's default 1e-15. */
+  private static final java.util.Comparator<Double> BITS =
+      (x, y) -> Long.compare(Double.doubleToLongBits(x), Double.doubleToLongBits(y));
+
+  /**
+   * The same outcome, bit for bit: reports and losses (records compare doubles by their bits) and
+   * every parameter of every member at each batch; the whole state, field by field, every {@code
+   * every} batches.
+   */
+  private static void assertSameBits(
+      TrainingOutcome<OptimizerState> actual,
+      TrainingOutcome<OptimizerState> expected,
+      boolean whole,
+      String label) {
+    assertThat(actual.report()).as(label).isEqualTo(expected.report());
+    assertThat(Double.compare(actual.loss(), expected.loss())).as(label).isZero();
+    assertThat(Double.compare(actual.accuracy(), expected.accuracy())).as(label).isZero();
+    OptimizerState a = actual.state().optimizer();
+    OptimizerState e = expected.state().optimizer();
+    if (a instanceof RaceState ra) {
+      RaceState re = (RaceState) e;
+      for (int m = 0; m < 3; m++) {
+        assertThat(Arrays.equals(ra.members()[m].parameters(), re.members()[m].parameters()))
+            .as("%s member %d", label, m)
+            .isTrue();
+      }
+    } else {
+      assertThat(Arrays.equals(a.parameters(), e.parameters())).as(label).isTrue();
+    }
+    if (whole) {
+      assertThat(actual)
+          .as(label)
+          .usingRecursiveComparison()
+          .withComparatorForType(BITS, Double.class)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aSparseObservation_isRefusedByAnOptimizerThatCannotTakeIt() {
+    Model model = LinearModel.logisticRegression(D);
+    var optimizer =
+        Optimizers.create(
+            OptimizerKind.KOALA_V,
+            Preset.STREAM,
+            OptimizerSpec.of(model.layerwiseLayout()).withWeightDecay(0.01));
+    assertThat(optimizer.stepsSparse()).isFalse();
+    Observation sparse = model.evaluateSparse(model.initialParameters(1), stream(3, 1, 2).get(0));
+    assertThatThrownBy(() -> optimizer.step(optimizer.initialState(new double[D + 1]), sparse))
+        .hasMessageContaining("weight-decay");
+  }
+}
