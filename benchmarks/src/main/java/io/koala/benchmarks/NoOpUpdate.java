@@ -42,6 +42,12 @@ final class NoOpUpdate implements Optimizer<KoalaVState> {
     return shape.initialState(initialParameters);
   }
 
+  /** As KOALA-V's: the floor takes the same sparse path (its step reads no gradient at all). */
+  @Override
+  public boolean stepsSparse() {
+    return shape.stepsSparse();
+  }
+
   @Override
   public double[] evaluationPoint(KoalaVState state) {
     return state.parameters();

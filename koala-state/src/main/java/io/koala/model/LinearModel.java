@@ -12,9 +12,21 @@ import java.util.Arrays;
  * <p>Sums run left to right over features and then over examples, the order the golden vectors were
  * computed in, so results match them bit for bit. A sparse row is summed over its non-zeros in the
  * same order, which gives the bits of its dense form (the skipped terms are zeros), at a cost in
- * its non-zeros rather than in the dimension; the gradient is still a dense vector.
+ * its non-zeros rather than in the dimension. {@link #evaluate} returns a dense gradient; {@link
+ * #evaluateSparse} only its non-zero entries, with the same bits.
  */
 public final class LinearModel implements Model {
+
+  /**
+   * The sparse gradient sums densely when the parameters number at most this many times the
+   * gradient's terms (rows × outputs × non-zeros): at 156 non-zeros and B = 32 up to d ≈ 80,000.
+   * Either way the bits are the same; the factor only moves the cost (benchmarks/README.md, "Sparse
+   * input").
+   */
+  static final long DENSE_BELOW = 16;
+
+  private static final int RADIX_BITS = 11;
+  private static final int RADIX = 1 << RADIX_BITS;
 
   private final int features;
   private final int outputs;
@@ -118,71 +130,163 @@ public final class LinearModel implements Model {
 
   /**
    * The gradient of {@link #evaluate} as its non-zero entries. The dense sum adds, per parameter,
-   * one term per example in example order, starting from 0; here every weight term is tagged with
-   * its parameter and its place in that order, the tags sorted, and each parameter's terms summed
-   * in the same order from 0: the same additions, so the same bits, at O(n log n) for n terms.
+   * one term per example in example order, starting from 0; here the batch's non-zeros are put in
+   * order of their feature index by a stable radix sort (rows in order within an index), and each
+   * parameter's terms summed in that order from 0: the same additions, so the same bits, in
+   * O(non-zeros). With few parameters for the terms ({@link #DENSE_BELOW}) the dense sum is scanned
+   * instead.
    */
   @Override
   public Observation evaluateSparse(double[] parameters, Batch batch) {
+    return evaluateSparse(new double[][] {parameters}, batch)[0];
+  }
+
+  /** As {@link #evaluateSparse(double[], Batch)} at several points; the order is sorted once. */
+  @Override
+  public Observation[] evaluateSparse(double[][] points, Batch batch) {
     int size = batch.size();
-    int biasOffset = outputs * features;
-    int terms = 0;
+    int[] offset = new int[size + 1];
     for (int e = 0; e < size; e++) {
       if (!batch.isSparse(e)) {
         throw new IllegalArgumentException("row " + e + " of the batch is dense");
       }
-      terms += outputs * batch.indices()[e].length;
+      offset[e + 1] = offset[e] + batch.indices()[e].length;
     }
-    long[] tags = new long[terms];
-    double[] term = new double[terms];
-    double[] bias = new double[outputs];
-    double[] losses = new double[size];
-    double[] z = new double[outputs];
-    double[] dz = new double[outputs];
-    double total = 0.0;
-    int n = 0;
+    int n = offset[size];
+    Observation[] out = new Observation[points.length];
+    if ((long) parameterCount() <= DENSE_BELOW * n * outputs) {
+      // Few parameters for the terms: the dense sum and one scan for its non-zeros cost less than
+      // ordering the terms, and list exactly the entries that move a parameter.
+      for (int m = 0; m < points.length; m++) {
+        Observation dense = evaluate(points[m], batch);
+        out[m] =
+            Observation.sparse(dense.loss(), dense.exampleLosses(), nonZeros(dense.gradient()));
+      }
+      return out;
+    }
+    int[] keys = new int[n];
+    int[] rowOf = new int[n];
+    double[] flat = new double[n];
     for (int e = 0; e < size; e++) {
-      double[] x = batch.features()[e];
       int[] at = batch.indices()[e];
-      sparseScores(parameters, at, x, z);
-      double loss = head.loss(z, outputs, batch.labels()[e], dz);
-      losses[e] = loss;
-      total += loss;
-      for (int c = 0; c < outputs; c++) {
-        double d = dz[c];
-        long row = (long) c * features;
-        for (int k = 0; k < at.length; k++) {
-          tags[n] = ((row + at[k]) << 32) | n;
-          term[n] = d * x[k];
-          n++;
+      System.arraycopy(at, 0, keys, offset[e], at.length);
+      System.arraycopy(batch.features()[e], 0, flat, offset[e], at.length);
+      Arrays.fill(rowOf, offset[e], offset[e + 1], e);
+    }
+    int[] order = stableOrder(keys);
+    // In that order, shared by every point: each non-zero's row and value, and the runs of one
+    // feature index.
+    int[] rowAt = new int[n];
+    double[] xAt = new double[n];
+    int[] runStart = new int[n + 1];
+    int[] runIndex = new int[n];
+    int runs = 0;
+    for (int t = 0; t < n; t++) {
+      int position = order[t];
+      rowAt[t] = rowOf[position];
+      xAt[t] = flat[position];
+      if (t == 0 || keys[position] != runIndex[runs - 1]) {
+        runIndex[runs] = keys[position];
+        runStart[runs++] = t;
+      }
+    }
+    runStart[runs] = n;
+    int biasOffset = outputs * features;
+    for (int m = 0; m < points.length; m++) {
+      double[] parameters = points[m];
+      double[] losses = new double[size];
+      double[] dz = new double[size * outputs];
+      double[] z = new double[outputs];
+      double[] dzRow = new double[outputs];
+      double[] bias = new double[outputs];
+      double total = 0.0;
+      for (int e = 0; e < size; e++) {
+        sparseScores(parameters, batch.indices()[e], batch.features()[e], z);
+        double loss = head.loss(z, outputs, batch.labels()[e], dzRow);
+        losses[e] = loss;
+        total += loss;
+        for (int c = 0; c < outputs; c++) {
+          dz[e * outputs + c] = dzRow[c];
+          bias[c] += dzRow[c];
         }
-        bias[c] += d;
+      }
+      int[] indices = new int[outputs * runs + outputs];
+      double[] values = new double[indices.length];
+      int k = 0;
+      for (int c = 0; c < outputs; c++) {
+        int first = c * features;
+        for (int r = 0; r < runs; r++) {
+          double sum = 0.0;
+          for (int t = runStart[r]; t < runStart[r + 1]; t++) {
+            sum += dz[rowAt[t] * outputs + c] * xAt[t];
+          }
+          indices[k] = first + runIndex[r];
+          values[k++] = sum / size;
+        }
+      }
+      for (int c = 0; c < outputs; c++) {
+        indices[k] = biasOffset + c;
+        values[k++] = bias[c] / size;
+      }
+      out[m] = Observation.sparse(total / size, losses, new SparseGradient(indices, values));
+    }
+    return out;
+  }
+
+  /**
+   * The positions 0 … n−1 ordered by {@code keys[position]} (non-negative), positions with equal
+   * keys in increasing order: a least-significant-digit radix sort, 11 bits per pass, as many
+   * passes as the largest key needs.
+   */
+  static int[] stableOrder(int[] keys) {
+    int n = keys.length;
+    int bits = 0;
+    for (int key : keys) {
+      bits |= key;
+    }
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    int[] next = new int[n];
+    int[] count = new int[RADIX + 1];
+    for (int shift = 0; shift < 32 && (bits >>> shift) != 0; shift += RADIX_BITS) {
+      Arrays.fill(count, 0);
+      for (int i = 0; i < n; i++) {
+        count[((keys[order[i]] >>> shift) & (RADIX - 1)) + 1]++;
+      }
+      for (int b = 0; b < RADIX; b++) {
+        count[b + 1] += count[b];
+      }
+      for (int i = 0; i < n; i++) {
+        int p = order[i];
+        next[count[(keys[p] >>> shift) & (RADIX - 1)]++] = p;
+      }
+      int[] swap = order;
+      order = next;
+      next = swap;
+    }
+    return order;
+  }
+
+  /** The entries of {@code gradient} that are not zero (a −0 moves no parameter either). */
+  private static SparseGradient nonZeros(double[] gradient) {
+    int n = 0;
+    for (double g : gradient) {
+      if (g != 0.0) {
+        n++;
       }
     }
-    Arrays.sort(tags);
-    int[] indices = new int[terms + outputs];
-    double[] values = new double[terms + outputs];
-    int unique = 0;
-    for (int t = 0; t < terms; ) {
-      int index = (int) (tags[t] >>> 32);
-      double sum = 0.0;
-      while (t < terms && (int) (tags[t] >>> 32) == index) {
-        sum += term[(int) tags[t]];
-        t++;
+    int[] indices = new int[n];
+    double[] values = new double[n];
+    int k = 0;
+    for (int i = 0; i < gradient.length; i++) {
+      if (gradient[i] != 0.0) {
+        indices[k] = i;
+        values[k++] = gradient[i];
       }
-      indices[unique] = index;
-      values[unique] = sum / size;
-      unique++;
     }
-    for (int c = 0; c < outputs; c++) {
-      indices[unique] = biasOffset + c;
-      values[unique] = bias[c] / size;
-      unique++;
-    }
-    return Observation.sparse(
-        total / size,
-        losses,
-        new SparseGradient(Arrays.copyOf(indices, unique), Arrays.copyOf(values, unique)));
+    return new SparseGradient(indices, values);
   }
 
   private void scores(double[] parameters, double[] x, double[] z) {

@@ -53,6 +53,15 @@ public interface Model {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no sparse gradient");
   }
 
+  /** {@link #evaluateSparse(double[], Batch)} at each of several points, on one batch. */
+  default Observation[] evaluateSparse(double[][] points, Batch batch) {
+    Observation[] out = new Observation[points.length];
+    for (int m = 0; m < points.length; m++) {
+      out[m] = evaluateSparse(points[m], batch);
+    }
+    return out;
+  }
+
   /** Prediction for row {@code row} of a batch, dense or sparse. */
   default Prediction predict(double[] parameters, Batch batch, int row) {
     return predict(parameters, batch.dense(row, featureCount()));

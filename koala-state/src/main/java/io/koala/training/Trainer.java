@@ -150,12 +150,12 @@ public final class Trainer<S extends OptimizerState> {
     PrequentialErrors monitored =
         watched == parameters ? errors : errors(predictions(watched, scored), scored);
     double[][] points = optimizer.evaluationPoints(state);
-    Observation[] seen = new Observation[points.length];
+    // On the sparse path the members' points share one ordering of the batch's non-zeros.
+    Observation[] seen =
+        sparse ? model.evaluateSparse(points, train) : new Observation[points.length];
     double loss = Double.NaN;
     for (int m = 0; m < points.length; m++) {
-      seen[m] =
-          (sparse ? model.evaluateSparse(points[m], train) : model.evaluate(points[m], train))
-              .withErrors(monitored);
+      seen[m] = (sparse ? seen[m] : model.evaluate(points[m], train)).withErrors(monitored);
       // Prequential loss: at the current parameters on the batch as scored; reuse the training
       // evaluation when it is the same computation.
       if (points[m] == parameters && train == scored) {

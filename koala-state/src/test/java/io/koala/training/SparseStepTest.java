@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.koala.model.Batch;
 import io.koala.model.LinearModel;
+import io.koala.model.LinearModelAccess;
 import io.koala.model.Model;
 import io.koala.optimizer.Observation;
 import io.koala.optimizer.OptimizerKind;
@@ -78,11 +79,15 @@ class SparseStepTest {
   @Test
   void sparseGradient_holdsTheDenseGradientsBits_atItsIndices_andZeroElsewhere() {
     SplittableRandom random = new SplittableRandom(3);
+    // d = 1,024 sums densely and scans; d = 2^16 sorts the tagged terms (LinearModel.DENSE_BELOW).
     for (LinearModel model :
         List.of(
             LinearModel.linearRegression(D),
             LinearModel.logisticRegression(D),
-            LinearModel.softmaxRegression(D, 3))) {
+            LinearModel.softmaxRegression(D, 3),
+            LinearModel.linearRegression(1 << 16),
+            LinearModel.logisticRegression(1 << 16),
+            LinearModel.softmaxRegression(1 << 16, 3))) {
       double[] theta = random.doubles(model.parameterCount(), -0.1, 0.1).toArray();
       Batch sparse = stream(4, 1, 9).get(0);
       double[] labels = sparse.labels().clone();
@@ -119,7 +124,22 @@ class SparseStepTest {
         filled[indices[k]] = given.sparseGradient().values()[k];
       }
       assertThat(filled).as(model.head().name()).containsExactly(dense.gradient());
-      assertThat(indices.length).isLessThan(model.parameterCount() / 10);
+      assertThat(indices.length).isLessThan(200);
+    }
+  }
+
+  @Test
+  void stableOrder_sortsByKey_keepingPositionsInOrderWithinAKey() {
+    SplittableRandom random = new SplittableRandom(9);
+    for (int bound : new int[] {1, 7, 3000, 1 << 22, Integer.MAX_VALUE}) {
+      int[] keys = random.ints(5000, 0, bound).toArray();
+      int[] order = LinearModelAccess.stableOrder(keys);
+      Integer[] expected =
+          java.util.stream.IntStream.range(0, keys.length).boxed().toArray(Integer[]::new);
+      Arrays.sort(expected, java.util.Comparator.comparingInt(p -> keys[p]));
+      assertThat(order)
+          .as("keys below %d", bound)
+          .containsExactly(Arrays.stream(expected).mapToInt(Integer::intValue).toArray());
     }
   }
 
