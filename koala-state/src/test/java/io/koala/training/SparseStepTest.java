@@ -79,52 +79,55 @@ class SparseStepTest {
   @Test
   void sparseGradient_holdsTheDenseGradientsBits_atItsIndices_andZeroElsewhere() {
     SplittableRandom random = new SplittableRandom(3);
-    // d = 1,024 sums densely and scans; d = 2^16 sorts the tagged terms (LinearModel.DENSE_BELOW).
-    for (LinearModel model :
-        List.of(
-            LinearModel.linearRegression(D),
-            LinearModel.logisticRegression(D),
-            LinearModel.softmaxRegression(D, 3),
-            LinearModel.linearRegression(1 << 16),
-            LinearModel.logisticRegression(1 << 16),
-            LinearModel.softmaxRegression(1 << 16, 3))) {
-      double[] theta = random.doubles(model.parameterCount(), -0.1, 0.1).toArray();
-      Batch sparse = stream(4, 1, 9).get(0);
-      double[] labels = sparse.labels().clone();
-      if (model.head() == io.koala.model.Head.SQUARED) {
-        for (int i = 0; i < labels.length; i++) {
-          labels[i] = random.nextGaussian();
+    // 9 rows order their terms; 300 rows (more terms than parameters at d = 1,024) sum densely and
+    // scan (LinearModel.DENSE_BELOW).
+    for (int rows : new int[] {9, 300}) {
+      for (LinearModel model :
+          List.of(
+              LinearModel.linearRegression(D),
+              LinearModel.logisticRegression(D),
+              LinearModel.softmaxRegression(D, 3),
+              LinearModel.linearRegression(1 << 16),
+              LinearModel.logisticRegression(1 << 16),
+              LinearModel.softmaxRegression(1 << 16, 3))) {
+        double[] theta = random.doubles(model.parameterCount(), -0.1, 0.1).toArray();
+        Batch sparse = stream(4, 1, rows).get(0);
+        double[] labels = sparse.labels().clone();
+        if (model.head() == io.koala.model.Head.SQUARED) {
+          for (int i = 0; i < labels.length; i++) {
+            labels[i] = random.nextGaussian();
+          }
+        } else if (model.head() == io.koala.model.Head.SOFTMAX) {
+          for (int i = 0; i < labels.length; i++) {
+            labels[i] = random.nextInt(3);
+          }
         }
-      } else if (model.head() == io.koala.model.Head.SOFTMAX) {
-        for (int i = 0; i < labels.length; i++) {
-          labels[i] = random.nextInt(3);
-        }
-      }
-      // A row repeating an index, and an empty row (the bias alone), are valid sparse rows too.
-      double[][] values = sparse.features().clone();
-      int[][] at = sparse.indices().clone();
-      at[0] = new int[] {5, 5, 900};
-      values[0] = new double[] {0.25, -1.5, 3.0};
-      at[1] = new int[0];
-      values[1] = new double[0];
-      Batch batch = new Batch(values, labels, at);
+        // A row repeating an index, and an empty row (the bias alone), are valid sparse rows too.
+        double[][] values = sparse.features().clone();
+        int[][] at = sparse.indices().clone();
+        at[0] = new int[] {5, 5, 900};
+        values[0] = new double[] {0.25, -1.5, 3.0};
+        at[1] = new int[0];
+        values[1] = new double[0];
+        Batch batch = new Batch(values, labels, at);
 
-      Observation dense = model.evaluate(theta, batch);
-      Observation given = model.evaluateSparse(theta, batch);
-      assertThat(given.isSparse()).isTrue();
-      assertThat(given.gradient()).isNull();
-      assertThat(given.loss()).isEqualTo(dense.loss());
-      assertThat(given.exampleLosses()).containsExactly(dense.exampleLosses());
-      int[] indices = given.sparseGradient().indices();
-      for (int k = 1; k < indices.length; k++) {
-        assertThat(indices[k]).isGreaterThan(indices[k - 1]);
+        Observation dense = model.evaluate(theta, batch);
+        Observation given = model.evaluateSparse(theta, batch);
+        assertThat(given.isSparse()).isTrue();
+        assertThat(given.gradient()).isNull();
+        assertThat(given.loss()).isEqualTo(dense.loss());
+        assertThat(given.exampleLosses()).containsExactly(dense.exampleLosses());
+        int[] indices = given.sparseGradient().indices();
+        for (int k = 1; k < indices.length; k++) {
+          assertThat(indices[k]).isGreaterThan(indices[k - 1]);
+        }
+        double[] filled = new double[model.parameterCount()];
+        for (int k = 0; k < indices.length; k++) {
+          filled[indices[k]] = given.sparseGradient().values()[k];
+        }
+        assertThat(filled).as(model.head().name()).containsExactly(dense.gradient());
+        assertThat(indices.length).isLessThan(model.parameterCount() + 1);
       }
-      double[] filled = new double[model.parameterCount()];
-      for (int k = 0; k < indices.length; k++) {
-        filled[indices[k]] = given.sparseGradient().values()[k];
-      }
-      assertThat(filled).as(model.head().name()).containsExactly(dense.gradient());
-      assertThat(indices.length).isLessThan(200);
     }
   }
 
@@ -152,7 +155,10 @@ class SparseStepTest {
         ModelState<OptimizerState> pure = trainer.initial();
         ModelState<OptimizerState> owned = trainer.initial();
         int sparseSteps = 0;
-        for (Batch batch : stream(11, 120, 4)) {
+        // Batches of 4 order their terms; the last ten, of 200 rows, sum densely.
+        List<Batch> batches = new java.util.ArrayList<>(stream(11, 110, 4));
+        batches.addAll(stream(12, 10, 200));
+        for (Batch batch : batches) {
           sparseSteps += trainer.stepsSparse(owned, batch) ? 1 : 0;
           TrainingOutcome<OptimizerState> a = trainer.train(pure, batch);
           TrainingOutcome<OptimizerState> b = trainer.trainOwned(owned, batch);
