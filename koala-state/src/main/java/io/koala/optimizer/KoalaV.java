@@ -34,6 +34,10 @@ import io.koala.state.KoalaVState;
  * one pass for the squared norms (g alone when λ = 0; g and θ otherwise) and one axpy writing the
  * new θ.
  *
+ * <p>With λ = 0 an observation may carry its gradient as its non-zero entries ({@link
+ * Observation#sparseGradient}): the same step over those entries, θ written in place, O(non-zeros)
+ * and bit for bit the dense step (docs/algorithms.md#the-sparse-step).
+ *
  * <p>[1] A. Davtyan, S. Sameni, L. Cerkezi, G. Meishvili, A. Bielski, P. Favaro, KOALA: A Kalman
  * Optimization Algorithm with Loss Adaptivity, AAAI 2022 (arXiv 2107.03331).
  */
