@@ -57,14 +57,18 @@ public final class SparseThroughput {
         String.join(" ", args), Instant.now(), forks, events, d);
     System.out.println(
         "| keys | variant | forks | events/s median (min–max) | × floor, median of per-pair"
-            + " ratios (min–max) | decode ns/event, median |");
-    System.out.println("|---:|---|---:|---:|---:|---:|");
+            + " ratios (min–max) | input events/s median (min–max) | input × floor (min–max) |"
+            + " decode ns/event, median |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
     for (String k : keyCounts) {
       int keys = Integer.parseInt(k.trim());
       List<Double> floor = new ArrayList<>();
+      List<Double> floorInput = new ArrayList<>();
       List<Double> decode = new ArrayList<>();
       Map<String, List<Double>> rates = new LinkedHashMap<>();
       Map<String, List<Double>> ratios = new LinkedHashMap<>();
+      Map<String, List<Double>> inputRates = new LinkedHashMap<>();
+      Map<String, List<Double>> inputRatios = new LinkedHashMap<>();
       String nonZeros = "";
       for (int f = 0; f < forks; f++) {
         for (String variant : variants) {
@@ -77,38 +81,57 @@ public final class SparseThroughput {
           decode.add(Double.parseDouble(r.get("decodeNanos")));
           rates.computeIfAbsent(variant, x -> new ArrayList<>()).add(v);
           ratios.computeIfAbsent(variant, x -> new ArrayList<>()).add(v / b);
+          double bi = Double.parseDouble(base.get("inputRate"));
+          double vi = Double.parseDouble(r.get("inputRate"));
+          floorInput.add(bi);
+          inputRates.computeIfAbsent(variant, x -> new ArrayList<>()).add(vi);
+          inputRatios.computeIfAbsent(variant, x -> new ArrayList<>()).add(vi / bi);
           nonZeros = r.get("nonZeros");
         }
       }
       double decodeMedian = ThroughputHarness.median(decode);
       System.out.printf(
-          "| %,d | no-op floor | %d | %,.0f (%s) | 1.00 | %,.0f |%n",
+          "| %,d | no-op floor | %d | %,.0f (%s) | 1.00 | %,.0f (%s) | 1.00 | %,.0f |%n",
           keys,
           floor.size(),
           ThroughputHarness.median(floor),
           spread(floor, "%,.0f"),
+          ThroughputHarness.median(floorInput),
+          spread(floorInput, "%,.0f"),
           decodeMedian);
       for (String variant : variants) {
         List<Double> v = rates.get(variant);
         List<Double> q = ratios.get(variant);
+        List<Double> vi = inputRates.get(variant);
+        List<Double> qi = inputRatios.get(variant);
         System.out.printf(
-            "| %,d | %s | %d | %,.0f (%s) | %.2f (%s) | |%n",
+            "| %,d | %s | %d | %,.0f (%s) | %.2f (%s) | %,.0f (%s) | %.2f (%s) | |%n",
             keys,
             variant,
             v.size(),
             ThroughputHarness.median(v),
             spread(v, "%,.0f"),
             ThroughputHarness.median(q),
-            spread(q, "%.2f"));
+            spread(q, "%.2f"),
+            ThroughputHarness.median(vi),
+            spread(vi, "%,.0f"),
+            ThroughputHarness.median(qi),
+            spread(qi, "%.2f"));
       }
       System.out.printf(
-          "%nkeys %,d: target ≥ 100,000 events/s (mean non-zeros per e-mail %s): %s%n%n",
+          "%nkeys %,d: target ≥ 100,000 events/s (mean non-zeros per e-mail %s), whole run: %s;"
+              + " input rate: %s%n%n",
           keys,
           nonZeros,
           String.join(
               ", ",
               variants.stream()
                   .map(x -> x + " " + ThroughputHarness.verdict(rates.get(x), 100_000))
+                  .toList()),
+          String.join(
+              ", ",
+              variants.stream()
+                  .map(x -> x + " " + ThroughputHarness.verdict(inputRates.get(x), 100_000))
                   .toList()));
     }
   }
