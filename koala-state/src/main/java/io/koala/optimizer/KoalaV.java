@@ -2,6 +2,7 @@ package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
 import io.koala.state.KoalaVState;
+import io.koala.state.TunerState;
 
 /**
  * KOALA-V: a Kalman filter over the parameters with an isotropic covariance p·I, observing each
@@ -90,10 +91,17 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     return config.weightDecay() == 0.0;
   }
 
+  /** A deep copy, the earlier tuner's record included (a refused step keeps it, as dense). */
   @Override
   public KoalaVState detach(KoalaVState s) {
+    TunerState t = s.tuner();
     return new KoalaVState(
-        s.step(), s.parameters().clone(), s.covariance(), s.measurementNoise(), s.drift(), null);
+        s.step(),
+        s.parameters().clone(),
+        s.covariance(),
+        s.measurementNoise(),
+        s.drift(),
+        t == null ? null : new TunerState(t.processNoise(), t.lastStep().clone()));
   }
 
   @Override
@@ -209,6 +217,11 @@ public final class KoalaV implements Optimizer<KoalaVState> {
       total += raw;
     }
     from[blocks] = k0;
+    for (int i = 1; i < at.length; i++) {
+      if (at[i] <= at[i - 1]) {
+        throw new IllegalArgumentException("sparse gradient indices must increase strictly");
+      }
+    }
     if (k0 != at.length || (at.length > 0 && (at[0] < 0 || at[at.length - 1] >= theta.length))) {
       throw new IllegalArgumentException("sparse gradient indices outside the layout");
     }
