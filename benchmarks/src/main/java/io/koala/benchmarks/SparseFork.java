@@ -21,7 +21,6 @@ import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -74,13 +73,7 @@ public final class SparseFork {
     }
     rows = decoded;
     Configuration conf = ThroughputFork.clusterConfiguration("heap-nockpt", null, false);
-    MiniClusterConfiguration mcc =
-        new MiniClusterConfiguration.Builder()
-            .setConfiguration(conf)
-            .setNumTaskManagers(1)
-            .setNumSlotsPerTaskManager(1)
-            .build();
-    try (MiniCluster cluster = new MiniCluster(mcc)) {
+    try (MiniCluster cluster = ThroughputFork.oneSlotCluster(conf)) {
       cluster.start();
       // Warm-up, not measured: the JIT and Flink's first job set-up.
       run(cluster, conf, config, keys, Math.min(events, 20_000), variant);

@@ -2,7 +2,6 @@ package io.koala.benchmarks;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -145,14 +144,7 @@ public final class SparseThroughput {
   private static Map<String, String> fork(
       Path file, int d, int keys, long events, String variant, String heap)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-D")) {
-        command.add(a);
-      }
-    }
-    command.add("-Xmx" + heap);
+    List<String> command = ThroughputHarness.javaCommand(heap);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(SparseFork.class.getName());

@@ -96,13 +96,7 @@ public final class ThroughputFork {
     Path dir = Path.of("benchmarks/target/throughput").toAbsolutePath();
     Path checkpoints = dir.resolve("checkpoints-" + ProcessHandle.current().pid());
     Configuration conf = clusterConfiguration(backend, checkpoints, restore);
-    MiniClusterConfiguration mcc =
-        new MiniClusterConfiguration.Builder()
-            .setConfiguration(conf)
-            .setNumTaskManagers(1)
-            .setNumSlotsPerTaskManager(1)
-            .build();
-    try (MiniCluster cluster = new MiniCluster(mcc)) {
+    try (MiniCluster cluster = oneSlotCluster(conf)) {
       cluster.start();
       // Warm-up in this JVM, not measured: the JIT and Flink's first job set-up.
       run(cluster, conf, new Workload(w.features(), 1_000, 10), variant, false);
@@ -255,6 +249,16 @@ public final class ThroughputFork {
       }
     }
     return true;
+  }
+
+  /** A MiniCluster of one TaskManager with one slot (not started). */
+  static MiniCluster oneSlotCluster(Configuration conf) {
+    return new MiniCluster(
+        new MiniClusterConfiguration.Builder()
+            .setConfiguration(conf)
+            .setNumTaskManagers(1)
+            .setNumSlotsPerTaskManager(1)
+            .build());
   }
 
   static JobConfig variantConfig(int features, String variant) {

@@ -181,10 +181,8 @@ public final class ThroughputHarness {
   private static final String STARTED =
       java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-');
 
-  /** Runs one fork: a fresh JVM with this JVM's --add-opens and -D flags and class path. */
-  static Result fork(
-      Plan plan, int d, int keys, int batches, String backend, String variant, boolean restore)
-      throws IOException, InterruptedException {
+  /** {@code java} with this JVM's --add-opens and -D flags and the given -Xmx. */
+  static List<String> javaCommand(String heap) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -192,7 +190,15 @@ public final class ThroughputHarness {
         command.add(a);
       }
     }
-    command.add("-Xmx" + plan.heap());
+    command.add("-Xmx" + heap);
+    return command;
+  }
+
+  /** Runs one fork: a fresh JVM with this JVM's --add-opens and -D flags and class path. */
+  static Result fork(
+      Plan plan, int d, int keys, int batches, String backend, String variant, boolean restore)
+      throws IOException, InterruptedException {
+    List<String> command = javaCommand(plan.heap());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(ThroughputFork.class.getName());

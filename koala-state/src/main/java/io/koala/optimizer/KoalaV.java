@@ -2,7 +2,6 @@ package io.koala.optimizer;
 
 import io.koala.noise.ProcessNoise;
 import io.koala.state.KoalaVState;
-import io.koala.state.TunerState;
 
 /**
  * KOALA-V: a Kalman filter over the parameters with an isotropic covariance p·I, observing each
@@ -94,14 +93,20 @@ public final class KoalaV implements Optimizer<KoalaVState> {
   /** A deep copy, the earlier tuner's record included (a refused step keeps it, as dense). */
   @Override
   public KoalaVState detach(KoalaVState s) {
-    TunerState t = s.tuner();
-    return new KoalaVState(
-        s.step(),
-        s.parameters().clone(),
-        s.covariance(),
-        s.measurementNoise(),
-        s.drift(),
-        t == null ? null : new TunerState(t.processNoise(), t.lastStep().clone()));
+    return s.deepCopy();
+  }
+
+  /** Q_k, R_k, the innovation and the drift tracker of a step, shared by both paths. */
+  private KalmanSetup setup(KoalaVState state, Observation observation) {
+    return KalmanSetup.of(
+        state.step(),
+        state.drift(),
+        state.covariance(),
+        observation,
+        processNoise,
+        config.target(),
+        config.measurementNoise(),
+        state.measurementNoise());
   }
 
   @Override
@@ -118,16 +123,7 @@ public final class KoalaV implements Optimizer<KoalaVState> {
     if (!KalmanSetup.observable(loss, norms)) {
       return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift(), processNoise);
     }
-    KalmanSetup setup =
-        KalmanSetup.of(
-            state.step(),
-            state.drift(),
-            state.covariance(),
-            observation,
-            processNoise,
-            config.target(),
-            config.measurementNoise(),
-            state.measurementNoise());
+    KalmanSetup setup = setup(state, observation);
     double predicted = state.covariance() + setup.processNoise();
     double r = setup.measurementNoise();
     long k = setup.step();
@@ -210,6 +206,9 @@ public final class KoalaV implements Optimizer<KoalaVState> {
       from[b] = k0;
       double raw = 0.0;
       while (k0 < at.length && at[k0] < end) {
+        if (k0 > 0 && at[k0] <= at[k0 - 1]) {
+          throw new IllegalArgumentException("sparse gradient indices must increase strictly");
+        }
         double gi = g[k0++];
         raw += gi * gi;
       }
@@ -217,27 +216,13 @@ public final class KoalaV implements Optimizer<KoalaVState> {
       total += raw;
     }
     from[blocks] = k0;
-    for (int i = 1; i < at.length; i++) {
-      if (at[i] <= at[i - 1]) {
-        throw new IllegalArgumentException("sparse gradient indices must increase strictly");
-      }
-    }
     if (k0 != at.length || (at.length > 0 && (at[0] < 0 || at[at.length - 1] >= theta.length))) {
       throw new IllegalArgumentException("sparse gradient indices outside the layout");
     }
     if (!KalmanSetup.observable(loss, total)) {
       return KalmanSetup.refuse(state, Refusal.NON_FINITE_OBSERVATION, state.drift(), processNoise);
     }
-    KalmanSetup setup =
-        KalmanSetup.of(
-            state.step(),
-            state.drift(),
-            state.covariance(),
-            observation,
-            processNoise,
-            config.target(),
-            config.measurementNoise(),
-            state.measurementNoise());
+    KalmanSetup setup = setup(state, observation);
     double predicted = state.covariance() + setup.processNoise();
     double r = setup.measurementNoise();
     long k = setup.step();

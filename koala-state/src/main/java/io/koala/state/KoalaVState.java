@@ -28,4 +28,15 @@ public record KoalaVState(
       DriftState drift) {
     this(step, parameters, covariance, measurementNoise, drift, null);
   }
+
+  /** A copy that shares no array with this state (the tuner's record copied too). */
+  public KoalaVState deepCopy() {
+    return new KoalaVState(
+        step,
+        parameters.clone(),
+        covariance,
+        measurementNoise,
+        drift,
+        tuner == null ? null : new TunerState(tuner.processNoise(), tuner.lastStep().clone()));
+  }
 }

@@ -28,15 +28,7 @@ public final class KoalaVStateSerializer extends StateSerializer<KoalaVState> {
 
   @Override
   public KoalaVState copy(KoalaVState s) {
-    return new KoalaVState(
-        s.step(),
-        s.parameters().clone(),
-        s.covariance(),
-        s.measurementNoise(),
-        s.drift(),
-        s.tuner() == null
-            ? null
-            : new TunerState(s.tuner().processNoise(), s.tuner().lastStep().clone()));
+    return s.deepCopy();
   }
 
   @Override
