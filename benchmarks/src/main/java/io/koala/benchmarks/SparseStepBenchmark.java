@@ -28,8 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A key's whole training step on a batch of 32 sparse rows of 156 non-zeros (the spam stream's
  * mean), logistic regression, every optimizer at its defaults, against the dimension d at fixed
- * non-zeros. {@code path=owned} is the operator's ({@link Trainer#trainOwned}: KOALA-V's sparse
- * gradient and in-place step, the state carried from call to call); {@code path=copying} is {@link
+ * non-zeros; besides, plain SGD ({@code sgd-plain}: momentum 0) and the lazy SGD and Adam ({@code
+ * sgd-lazy}, {@code adam-lazy}: {@code koala.optimizer.lazy}). {@code path=owned} is the
+ * operator's ({@link Trainer#trainOwned}: the sparse gradient and in-place step of the optimizers
+ * that step sparse, the state carried from call to call); {@code path=copying} is {@link
  * Trainer#train}, which keeps its input and so writes a new d-vector per step.
  *
  * <pre>
@@ -53,7 +55,7 @@ public class SparseStepBenchmark {
   @Param({"1024", "16384", "262144", "1048576", "4194304"})
   int d;
 
-  @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam"})
+  @Param({"koala-v", "koala-m", "koala-pp", "sgd", "adam", "sgd-plain", "sgd-lazy", "adam-lazy"})
   String optimizer;
 
   @Param({"owned"})
@@ -66,15 +68,18 @@ public class SparseStepBenchmark {
   @Setup
   public void setUp() {
     LinearModel model = LinearModel.logisticRegression(d);
+    OptimizerSpec spec = OptimizerSpec.of(model.layerwiseLayout());
+    String kind = optimizer;
+    if (optimizer.endsWith("-lazy")) {
+      kind = optimizer.substring(0, optimizer.length() - "-lazy".length());
+      spec = spec.withLazy(true);
+    } else if (optimizer.equals("sgd-plain")) {
+      kind = "sgd";
+      spec = spec.withMomentum(0.0);
+    }
     trainer =
         new Trainer<>(
-            model,
-            Optimizers.create(
-                OptimizerKind.byName(optimizer),
-                Preset.AUTO,
-                OptimizerSpec.of(model.layerwiseLayout())),
-            false,
-            1);
+            model, Optimizers.create(OptimizerKind.byName(kind), Preset.AUTO, spec), false, 1);
     SplittableRandom random = new SplittableRandom(42);
     double[][] values = new double[32][];
     int[][] indices = new int[32][];

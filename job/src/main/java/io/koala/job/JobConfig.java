@@ -399,6 +399,7 @@ public final class JobConfig implements Serializable {
             .withWeightDecay(read(WEIGHT_DECAY))
             .withMomentum(read(MOMENTUM))
             .withSymmetric(read(SYMMETRIC))
+            .withLazy(read(LAZY))
             .withDrift(
                 new OptimizerSpec.Drift(
                     read(DRIFT_REFERENCE),

@@ -162,6 +162,14 @@ public final class KoalaOptions {
           .doubleType()
           .noDefaultValue()
           .withDescription("κ of koala-m, μ of sgd." + FROM_PRESET);
+  public static final ConfigOption<Boolean> LAZY =
+      key("koala.optimizer.lazy")
+          .booleanType()
+          .noDefaultValue()
+          .withDescription(
+              "sgd, adam: on sparse input move only the coordinates each batch touches (lazy "
+                  + "momentum, lazy Adam), an O(non-zeros) step that differs from the dense "
+                  + "optimizer; unset: false.");
   public static final ConfigOption<Boolean> SYMMETRIC =
       key("koala.optimizer.symmetric")
           .booleanType()

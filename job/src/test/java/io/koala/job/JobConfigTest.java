@@ -90,6 +90,16 @@ class JobConfigTest {
   }
 
   @Test
+  void lazy_makesSgdAndAdamStepSparse_andIsOffUnlessSet() {
+    for (String name : new String[] {"sgd", "adam"}) {
+      var lazy = Fixtures.config(name, "koala.optimizer.lazy", "true").trainer().optimizer();
+      assertThat(lazy.stepsSparse()).as(name).isTrue();
+      assertThat(lazy.sparseStepIsDenseStep()).as(name).isFalse();
+      assertThat(Fixtures.config(name).trainer().optimizer().stepsSparse()).as(name).isFalse();
+    }
+  }
+
+  @Test
   void streamDefaults_adaptivePerExampleQ_referenceDefaults_thePapers() {
     // Zero gradients skip every block: after one step p is exactly p0 + the step's Q.
     var zero = new io.koala.optimizer.Observation(0.5, new double[8], new double[4]);

@@ -11,6 +11,13 @@ import io.koala.state.AdamState;
  *   d = g + λθ;  m = β1 m + (1 − β1) d;  v = β2 v + (1 − β2) d²
  *   θ ← θ − η (m / (1 − β1^t)) / (sqrt(v / (1 − β2^t)) + ε)     (Kingma and Ba, 2015)
  * </pre>
+ *
+ * <p><b>Lazy Adam.</b> Dense Adam moves every coordinate whose first moment is not zero at every
+ * step, so it has no O(non-zeros) form. The {@linkplain Config#lazy lazy} variant, on a sparse
+ * gradient, updates m, v and θ only at the coordinates the gradient touches, with the bias
+ * corrections of the global step t; the others keep their moments and do not move. This is the
+ * variant of PyTorch's {@code SparseAdam} and TensorFlow Addons' {@code LazyAdam}: a different
+ * optimizer from dense Adam, equal to it on a dense gradient.
  */
 public final class Adam implements Optimizer<AdamState> {
 
@@ -21,6 +28,7 @@ public final class Adam implements Optimizer<AdamState> {
    * @param beta2 β2
    * @param epsilon ε
    * @param weightDecay λ
+   * @param lazy on a sparse gradient, update only the coordinates it touches
    */
   public record Config(
       BlockLayout layout,
@@ -28,7 +36,8 @@ public final class Adam implements Optimizer<AdamState> {
       double beta1,
       double beta2,
       double epsilon,
-      double weightDecay) {
+      double weightDecay,
+      boolean lazy) {
     public Config {
       Checks.notNull(layout, "layout");
       Checks.positive(learningRate, "learning-rate");
@@ -38,7 +47,18 @@ public final class Adam implements Optimizer<AdamState> {
       Checks.nonNegative(weightDecay, "weight-decay");
     }
 
-    /** Adam's usual defaults: η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8, λ = 0. */
+    /** Dense Adam ({@code lazy} off). */
+    public Config(
+        BlockLayout layout,
+        double learningRate,
+        double beta1,
+        double beta2,
+        double epsilon,
+        double weightDecay) {
+      this(layout, learningRate, beta1, beta2, epsilon, weightDecay, false);
+    }
+
+    /** Adam's usual defaults: η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8, λ = 0, dense. */
     public static Config defaults(BlockLayout layout) {
       return new Config(layout, 0.001, 0.9, 0.999, 1e-8, 0.0);
     }
@@ -49,11 +69,15 @@ public final class Adam implements Optimizer<AdamState> {
     }
 
     public Config withLearningRate(double eta) {
-      return new Config(layout, eta, beta1, beta2, epsilon, weightDecay);
+      return new Config(layout, eta, beta1, beta2, epsilon, weightDecay, lazy);
     }
 
     public Config withWeightDecay(double lambda) {
-      return new Config(layout, learningRate, beta1, beta2, epsilon, lambda);
+      return new Config(layout, learningRate, beta1, beta2, epsilon, lambda, lazy);
+    }
+
+    public Config withLazy(boolean on) {
+      return new Config(layout, learningRate, beta1, beta2, epsilon, weightDecay, on);
     }
   }
 
@@ -89,8 +113,28 @@ public final class Adam implements Optimizer<AdamState> {
     return state.parameters();
   }
 
+  /** Only the {@linkplain Config#lazy lazy} variant. */
+  @Override
+  public boolean stepsSparse() {
+    return config.lazy();
+  }
+
+  /** Lazy Adam is another optimizer than dense Adam. */
+  @Override
+  public boolean sparseStepIsDenseStep() {
+    return false;
+  }
+
+  @Override
+  public AdamState detach(AdamState state) {
+    return state.deepCopy();
+  }
+
   @Override
   public StepResult<AdamState> step(AdamState state, Observation observation) {
+    if (observation.isSparse()) {
+      return stepSparse(state, observation);
+    }
     double[] theta = state.parameters();
     double[] g = observation.gradient();
     double[] m = state.firstMoment();
@@ -126,6 +170,61 @@ public final class Adam implements Optimizer<AdamState> {
     }
     return new StepResult<>(
         new AdamState(t, next, nextM, nextV),
+        new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));
+  }
+
+  /**
+   * The lazy step over the sparse gradient's entries, θ, m and v updated in place. The new values
+   * are computed and checked before any is written: a refused step leaves the state untouched.
+   */
+  private StepResult<AdamState> stepSparse(AdamState state, Observation observation) {
+    if (!stepsSparse()) {
+      throw new IllegalStateException("a sparse adam step needs koala.optimizer.lazy");
+    }
+    double[] theta = state.parameters();
+    double[] m = state.firstMoment();
+    double[] v = state.secondMoment();
+    int[] at = observation.sparseGradient().indices();
+    double[] g = observation.sparseGradient().values();
+    Checks.sparseIndices(at, theta.length);
+    long t = state.step() + 1;
+    double b1 = config.beta1();
+    double b2 = config.beta2();
+    double decay = config.weightDecay();
+    double eps = config.epsilon();
+    double stepSize = config.learningRate() / (1.0 - Math.pow(b1, t));
+    double secondCorrection = 1.0 / Math.sqrt(1.0 - Math.pow(b2, t));
+    int n = at.length;
+    double[] next = new double[n];
+    double[] nextM = new double[n];
+    double[] nextV = new double[n];
+    double check = Math.abs(observation.loss());
+    for (int k = 0; k < n; k++) {
+      int i = at[k];
+      double d = g[k] + decay * theta[i];
+      double mi = b1 * m[i] + (1.0 - b1) * d;
+      double vi = b2 * v[i] + (1.0 - b2) * d * d;
+      double ti = theta[i] - stepSize * mi / (Math.sqrt(vi) * secondCorrection + eps);
+      nextM[k] = mi;
+      nextV[k] = vi;
+      next[k] = ti;
+      check = Math.max(check, Math.max(Math.abs(ti), vi));
+    }
+    if (!Double.isFinite(check)) {
+      Refusal why =
+          Observations.isFinite(observation)
+              ? Refusal.NON_FINITE_STATE
+              : Refusal.NON_FINITE_OBSERVATION;
+      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
+    }
+    for (int k = 0; k < n; k++) {
+      int i = at[k];
+      m[i] = nextM[k];
+      v[i] = nextV[k];
+      theta[i] = next[k];
+    }
+    return new StepResult<>(
+        new AdamState(t, theta, m, v),
         new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));
   }
 

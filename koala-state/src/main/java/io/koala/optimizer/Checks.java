@@ -29,6 +29,18 @@ final class Checks {
     }
   }
 
+  /** A sparse gradient's indices: strictly increasing, in [0, size). */
+  static void sparseIndices(int[] indices, int size) {
+    for (int k = 0; k < indices.length; k++) {
+      if (indices[k] < 0 || indices[k] >= size) {
+        throw new IllegalArgumentException("sparse gradient indices outside the layout");
+      }
+      if (k > 0 && indices[k] <= indices[k - 1]) {
+        throw new IllegalArgumentException("sparse gradient indices must increase strictly");
+      }
+    }
+  }
+
   static void sameSize(double[] parameters, BlockLayout layout) {
     if (parameters.length != layout.parameterCount()) {
       throw new IllegalArgumentException(

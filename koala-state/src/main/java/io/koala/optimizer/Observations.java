@@ -9,7 +9,9 @@ final class Observations {
     if (!Double.isFinite(observation.loss())) {
       return false;
     }
-    for (double g : observation.gradient()) {
+    double[] gradient =
+        observation.isSparse() ? observation.sparseGradient().values() : observation.gradient();
+    for (double g : gradient) {
       if (!Double.isFinite(g)) {
         return false;
       }

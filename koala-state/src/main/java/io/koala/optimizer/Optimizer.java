@@ -52,6 +52,15 @@ public interface Optimizer<S extends OptimizerState> {
   }
 
   /**
+   * Whether the {@linkplain #stepsSparse sparse step} gives the dense step's result (true for
+   * KOALA-V and plain SGD); false for the lazy variants of SGD and Adam, which move only the
+   * coordinates a sparse gradient touches and so are other optimizers, to be used on every path.
+   */
+  default boolean sparseStepIsDenseStep() {
+    return true;
+  }
+
+  /**
    * A copy of {@code state} that shares no array with it, to be stepped in place while the original
    * is still held elsewhere (the race's members after a move are one state). Only optimizers that
    * {@link #stepsSparse step sparse} need it.

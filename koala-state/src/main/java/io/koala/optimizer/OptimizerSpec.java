@@ -21,6 +21,7 @@ import java.io.Serializable;
  * @param momentum κ of KOALA-M, μ of SGD
  * @param symmetric KOALA++'s symmetric surrogate
  * @param drift the drift tracker's overrides (never null: {@link Drift#UNSET} when none)
+ * @param lazy SGD's and Adam's lazy variant on sparse gradients ({@link Sgd}, {@link Adam})
  */
 public record OptimizerSpec(
     BlockLayout layout,
@@ -36,7 +37,8 @@ public record OptimizerSpec(
     Double weightDecay,
     Double momentum,
     Boolean symmetric,
-    Drift drift)
+    Drift drift,
+    Boolean lazy)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -73,6 +75,40 @@ public record OptimizerSpec(
   public OptimizerSpec {
     Checks.notNull(layout, "layout");
     drift = drift == null ? Drift.UNSET : drift;
+  }
+
+  /** The spec without the lazy variant (the constructor of the options before it). */
+  public OptimizerSpec(
+      BlockLayout layout,
+      Double learningRate,
+      Double covariance,
+      Double processNoise,
+      Boolean adaptive,
+      Boolean perExample,
+      Double processNoiseMin,
+      Double processNoiseMax,
+      Double measurementNoise,
+      Double measurementNoiseBeta,
+      Double weightDecay,
+      Double momentum,
+      Boolean symmetric,
+      Drift drift) {
+    this(
+        layout,
+        learningRate,
+        covariance,
+        processNoise,
+        adaptive,
+        perExample,
+        processNoiseMin,
+        processNoiseMax,
+        measurementNoise,
+        measurementNoiseBeta,
+        weightDecay,
+        momentum,
+        symmetric,
+        drift,
+        null);
   }
 
   /** The spec without drift overrides (the constructor of the options before them). */
@@ -165,6 +201,10 @@ public record OptimizerSpec(
     return edit(f -> f.drift = overrides);
   }
 
+  public OptimizerSpec withLazy(Boolean on) {
+    return edit(f -> f.lazy = on);
+  }
+
   /** This spec with the fields {@code change} sets replaced: the one place the withers copy. */
   private OptimizerSpec edit(java.util.function.Consumer<Fields> change) {
     Fields f = new Fields(this);
@@ -183,7 +223,8 @@ public record OptimizerSpec(
         f.weightDecay,
         f.momentum,
         f.symmetric,
-        f.drift);
+        f.drift,
+        f.lazy);
   }
 
   /** The components as mutable fields, for {@link #edit}. */
@@ -202,6 +243,7 @@ public record OptimizerSpec(
     Double momentum;
     Boolean symmetric;
     Drift drift;
+    Boolean lazy;
 
     Fields(OptimizerSpec s) {
       layout = s.layout;
@@ -218,6 +260,7 @@ public record OptimizerSpec(
       momentum = s.momentum;
       symmetric = s.symmetric;
       drift = s.drift;
+      lazy = s.lazy;
     }
   }
 }

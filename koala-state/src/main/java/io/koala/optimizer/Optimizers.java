@@ -159,6 +159,9 @@ public final class Optimizers {
     if (spec.momentum() != null) {
       config = config.withMomentum(spec.momentum());
     }
+    if (spec.lazy() != null) {
+      config = config.withLazy(spec.lazy());
+    }
     return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
   }
 
@@ -166,6 +169,9 @@ public final class Optimizers {
     Adam.Config config = Adam.Config.defaults(spec.layout());
     if (spec.learningRate() != null) {
       config = config.withLearningRate(spec.learningRate());
+    }
+    if (spec.lazy() != null) {
+      config = config.withLazy(spec.lazy());
     }
     return spec.weightDecay() == null ? config : config.withWeightDecay(spec.weightDecay());
   }

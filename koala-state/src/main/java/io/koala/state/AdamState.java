@@ -9,4 +9,10 @@ package io.koala.state;
  * @param secondMoment v
  */
 public record AdamState(long step, double[] parameters, double[] firstMoment, double[] secondMoment)
-    implements OptimizerState {}
+    implements OptimizerState {
+
+  /** A copy that shares no array with this state. */
+  public AdamState deepCopy() {
+    return new AdamState(step, parameters.clone(), firstMoment.clone(), secondMoment.clone());
+  }
+}

@@ -24,8 +24,7 @@ public final class AdamStateSerializer extends StateSerializer<AdamState> {
 
   @Override
   public AdamState copy(AdamState s) {
-    return new AdamState(
-        s.step(), s.parameters().clone(), s.firstMoment().clone(), s.secondMoment().clone());
+    return s.deepCopy();
   }
 
   @Override

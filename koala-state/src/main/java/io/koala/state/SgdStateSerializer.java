@@ -24,7 +24,7 @@ public final class SgdStateSerializer extends StateSerializer<SgdState> {
 
   @Override
   public SgdState copy(SgdState s) {
-    return new SgdState(s.step(), s.parameters().clone(), s.velocity().clone());
+    return s.deepCopy();
   }
 
   @Override

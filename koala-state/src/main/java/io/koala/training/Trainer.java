@@ -89,9 +89,10 @@ public final class Trainer<S extends OptimizerState> {
   /**
    * As {@link #train}, but the caller hands {@code given} over: on a batch of sparse rows, with a
    * model that {@link Model#evaluatesSparse evaluates sparse} and an optimizer that {@link
-   * Optimizer#stepsSparse steps sparse} (KOALA-V without weight decay, alone or raced), the
-   * gradient stays sparse and the step writes the parameters in place, O(non-zeros) per batch
-   * instead of O(d). The outcome is bit for bit that of {@link #train}; {@code given} must not be
+   * Optimizer#stepsSparse steps sparse} (KOALA-V without weight decay, alone or raced; SGD without
+   * momentum and weight decay; the lazy SGD and Adam), the gradient stays sparse and the step
+   * writes the state in place, O(non-zeros) per batch instead of O(d). The outcome is bit for bit
+   * that of {@link #train} (which copies the state for a lazy optimizer); {@code given} must not be
    * used afterwards, unless the step was refused (a refused step leaves it as it was). The operator
    * calls this on the state it has just read, which it writes back.
    */
@@ -123,10 +124,14 @@ public final class Trainer<S extends OptimizerState> {
 
   private TrainingOutcome<S> train(ModelState<S> given, Batch input, boolean owned) {
     ModelState<S> current = adopt(given);
-    boolean sparse = owned && stepsSparse(current, input);
+    // A sparse step equal to the dense one is taken only where the state is handed over; a lazy
+    // optimizer's sparse step is its definition on sparse input, so the copying path takes it too,
+    // on a copy.
+    boolean sparse =
+        stepsSparse(current, input) && (owned || !optimizer.sparseStepIsDenseStep());
     Batch raw =
         standardise || !model.acceptsSparse() ? input.densified(model.featureCount()) : input;
-    S state = current.optimizer();
+    S state = sparse && !owned ? optimizer.detach(current.optimizer()) : current.optimizer();
     double[] parameters = state.parameters();
     StandardiserState moments = current.standardiser();
     Batch scored =

@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class SparseStepTest {
 
-  private static final int D = 1024;
+  static final int D = 1024;
   private static final int WORDS = 300;
 
   /** Where each "word" is hashed, and its hidden weight. */
-  private static final int[] SLOT = new SplittableRandom(1).ints(WORDS, 0, D).toArray();
+  static final int[] SLOT = new SplittableRandom(1).ints(WORDS, 0, D).toArray();
 
   private static final double[] WEIGHT = new SplittableRandom(2).doubles(WORDS, -2, 2).toArray();
 
@@ -39,7 +39,7 @@ class SparseStepTest {
    * Batches of sparse rows (3 to 12 words, indices increasing, colliding words merged as the
    * decoder merges them); the concept flips sign half way, so that the race moves and alarms.
    */
-  private static List<Batch> stream(long seed, int batches, int size) {
+  static List<Batch> stream(long seed, int batches, int size) {
     SplittableRandom random = new SplittableRandom(seed);
     Batch[] out = new Batch[batches];
     for (int b = 0; b < batches; b++) {
@@ -272,13 +272,13 @@ class SparseStepTest {
     }
   }
 
-  private static int[] append(int[] a, int v) {
+  static int[] append(int[] a, int v) {
     int[] out = Arrays.copyOf(a, a.length + 1);
     out[a.length] = v;
     return out;
   }
 
-  private static double[] append(double[] a, double v) {
+  static double[] append(double[] a, double v) {
     double[] out = Arrays.copyOf(a, a.length + 1);
     out[a.length] = v;
     return out;
@@ -293,7 +293,7 @@ class SparseStepTest {
    * every parameter of every member at each batch; the whole state, field by field, every {@code
    * every} batches.
    */
-  private static void assertSameBits(
+  static void assertSameBits(
       TrainingOutcome<OptimizerState> actual,
       TrainingOutcome<OptimizerState> expected,
       boolean whole,
