@@ -273,6 +273,10 @@ public final class ThroughputFork {
         conf.setString("koala.optimizer", "koala-v");
         conf.setString("koala.optimizer.defaults", "stream");
       }
+      case "sgd-lazy", "adam-lazy" -> {
+        conf.setString("koala.optimizer", variant.substring(0, variant.indexOf('-')));
+        conf.setString("koala.optimizer.lazy", "true");
+      }
       default -> conf.setString("koala.optimizer", variant);
     }
     return JobConfig.of(conf);

@@ -97,6 +97,7 @@ public final class KoalaTrainingFunction
   private transient Counter predictions;
   private transient Counter driftAlarms;
   private transient Counter examplesTrained;
+  private transient Counter sparseBatches;
   private transient WindowedMean prequentialLoss;
   private transient WindowedMean prequentialAccuracy;
 
@@ -142,6 +143,7 @@ public final class KoalaTrainingFunction
     predictions = metrics.counter("predictions");
     driftAlarms = metrics.counter("driftAlarms");
     examplesTrained = metrics.counter("examples");
+    sparseBatches = metrics.counter("sparseBatches");
     metrics.meter("examplesPerSecond", new MeterView(examplesTrained));
     prequentialLoss = metrics.gauge("prequentialLoss", new WindowedMean(METRICS_WINDOW));
     prequentialAccuracy = metrics.gauge("prequentialAccuracy", new WindowedMean(METRICS_WINDOW));
@@ -384,6 +386,7 @@ public final class KoalaTrainingFunction
     // Examples that arrived one by one are isolated when their step is refused: the good ones
     // train, the offenders alone go to the dead letters.
     ModelState<OptimizerState> state = current();
+    countSparse(state, batch);
     // The state just read is handed over: a sparse step writes its parameters in place (the heap
     // backend copies an entry on read while a snapshot holds it; RocksDB reads a fresh copy).
     for (Isolation.Attempt<OptimizerState> attempt : Isolation.trainOwned(trainer, state, batch)) {
@@ -406,6 +409,13 @@ public final class KoalaTrainingFunction
     model.update(state);
   }
 
+  /** Counts a batch that takes the O(non-zeros) path. */
+  private void countSparse(ModelState<OptimizerState> state, Batch batch) {
+    if (trainer.stepsSparse(state, batch)) {
+      sparseBatches.inc();
+    }
+  }
+
   /** A pre-batched message: exactly one step, refused or not, as the input contract says. */
   private void train(
       Batch batch,
@@ -415,7 +425,9 @@ public final class KoalaTrainingFunction
       Context ctx,
       Collector<ModelSnapshot> out)
       throws Exception {
-    TrainingOutcome<OptimizerState> outcome = trainer.trainOwned(current(), batch);
+    ModelState<OptimizerState> state = current();
+    countSparse(state, batch);
+    TrainingOutcome<OptimizerState> outcome = trainer.trainOwned(state, batch);
     model.update(outcome.state());
     emit(ctx.getCurrentKey(), outcome, batch, null, ts, firstOrigin, lastOrigin, ctx, out);
   }

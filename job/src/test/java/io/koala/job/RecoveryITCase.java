@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -37,10 +40,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(TestSeed.Printer.class)
 class RecoveryITCase {
 
+  /** The operators' counters, kept after each job ends. */
+  private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
   @RegisterExtension
   static final MiniClusterExtension CLUSTER =
       new MiniClusterExtension(
           new MiniClusterResourceConfiguration.Builder()
+              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
               .build());
@@ -64,6 +71,9 @@ class RecoveryITCase {
         "koala.output.dir",
         out.toString());
   }
+
+  /** The last job run. */
+  private static JobID lastJob;
 
   /** Runs the job over the lines; returns the output folder. */
   private static Path run(
@@ -98,7 +108,7 @@ class RecoveryITCase {
       TestLines.FailAt.schedule(List.of());
     }
     KoalaPipeline.build(decoded, config).sinkTo(KoalaJob.fileSinks(config));
-    env.execute("recovery-" + backend + (failures ? "-failing" : ""));
+    lastJob = env.execute("recovery-" + backend + (failures ? "-failing" : "")).getJobID();
     return out;
   }
 
@@ -167,6 +177,10 @@ class RecoveryITCase {
   private static void failAndCompare(List<String> lines, String backend, boolean sparse, Path tmp)
       throws Exception {
     Path clean = run(lines, tmp.resolve("clean"), backend, false, sparse);
+    // Every batch of the sparse input takes the in-place sparse path, none of the dense input.
+    long batches = counter(lastJob, "batches");
+    assertThat(batches).isPositive();
+    assertThat(counter(lastJob, "sparseBatches")).isEqualTo(sparse ? batches : 0);
 
     long seed = TestSeed.next();
     Random random = new Random(seed);
@@ -198,6 +212,23 @@ class RecoveryITCase {
     }
     assertThat(Files.readAllLines(clean.resolve("dead-letters.jsonl"))).hasSize(3);
     assertThat(uniqueSnapshots(failing.resolve("models.jsonl"))).isTrue();
+  }
+
+  /** The sum over the training operator's subtasks of one of its counters. */
+  private static long counter(JobID job, String name) {
+    long sum = 0;
+    int found = 0;
+    for (var group : METRICS.getMetricsByGroup().entrySet()) {
+      boolean ours =
+          job.toString().equals(group.getKey().getAllVariables().get("<job_id>"))
+              && group.getKey().getMetricIdentifier(name).endsWith(".koala." + name);
+      if (ours && group.getValue().get(name) instanceof Counter c) {
+        sum += c.getCount();
+        found++;
+      }
+    }
+    assertThat(found).as("subtasks counting " + name).isPositive();
+    return sum;
   }
 
   private static boolean uniqueSnapshots(Path models) throws Exception {
