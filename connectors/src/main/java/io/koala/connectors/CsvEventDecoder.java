@@ -268,7 +268,11 @@ public final class CsvEventDecoder implements RecordDecoder {
         if (i < 0 || i >= d) {
           throw new Rejection(
               Reason.INVALID_SPARSE_INDEX,
-              where + ": the index must be an integer in [0, " + d + "), was " + name);
+              where
+                  + ": the index must be an integer in [0, "
+                  + d
+                  + "), was "
+                  + Labels.abbreviate(name));
         }
         index[k] = (int) i;
         value[k] = v;
