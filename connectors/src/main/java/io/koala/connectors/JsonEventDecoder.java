@@ -232,31 +232,16 @@ public final class JsonEventDecoder implements RecordDecoder {
     int d = limits.features();
     checkCount(node.size(), where);
     int n = node.size();
-    long[] order = new long[n];
+    int[] index = new int[n];
     double[] signed = new double[n];
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     for (int i = 0; fields.hasNext(); i++) {
       Map.Entry<String, JsonNode> f = fields.next();
       double value = number(f.getValue(), where + "features." + f.getKey());
       signed[i] = FeatureHashing.sign(f.getKey()) * value;
-      // Index in the high half, arrival in the low half: sorting keeps the arrival order of
-      // names that share an index.
-      order[i] = ((long) FeatureHashing.index(f.getKey(), d) << 32) | i;
+      index[i] = FeatureHashing.index(f.getKey(), d);
     }
-    Arrays.sort(order);
-    int[] at = new int[n];
-    double[] values = new double[n];
-    int distinct = 0;
-    for (int k = 0; k < n; k++) {
-      int index = (int) (order[k] >>> 32);
-      if (distinct == 0 || at[distinct - 1] != index) {
-        at[distinct] = index;
-        values[distinct] = 0.0;
-        distinct++;
-      }
-      values[distinct - 1] += signed[(int) order[k]];
-    }
-    return Example.sparse(Arrays.copyOf(at, distinct), Arrays.copyOf(values, distinct), label);
+    return SparseRows.merge(index, signed, null, label, where);
   }
 
   /** {@code {"indices": […], "values": […]}}: indices in any order, each once, in [0, d). */

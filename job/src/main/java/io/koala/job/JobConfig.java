@@ -72,6 +72,14 @@ public final class JobConfig implements Serializable {
     if (csv() && read(CSV_DELIMITER).length() != 1) {
       throw bad(CSV_DELIMITER, "must be one character, was \"" + read(CSV_DELIMITER) + "\"");
     }
+    if (read(CSV_SPARSE_COLUMN) != null) {
+      if (!csv()) {
+        throw bad(CSV_SPARSE_COLUMN, "needs koala.format = csv");
+      }
+      if (read(CSV_SPARSE_COLUMN).isEmpty()) {
+        throw bad(CSV_SPARSE_COLUMN, "must not be empty");
+      }
+    }
     if (read(BACKFILL_PATH) != null) {
       if (read(SOURCE) != SourceKind.KAFKA) {
         throw bad(BACKFILL_PATH, "needs koala.source = kafka (the live part after the history)");
@@ -206,18 +214,23 @@ public final class JobConfig implements Serializable {
       throw bad(CSV_COLUMNS, "is required when the input has no header line");
     }
     String key = read(CSV_KEY_COLUMN);
+    String sparse = read(CSV_SPARSE_COLUMN);
     try {
       return new CsvEventDecoder(
           decoderLimits(),
           columns,
           read(CSV_LABEL_COLUMN),
           columns.contains(key) ? key : null,
+          sparse,
           read(CSV_DELIMITER).charAt(0));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "invalid configuration: the CSV header does not fit "
               + String.join(
-                  ", ", CSV_LABEL_COLUMN.key(), CSV_KEY_COLUMN.key(), MODEL_FEATURES.key())
+                  ", ",
+                  CSV_LABEL_COLUMN.key(),
+                  CSV_KEY_COLUMN.key(),
+                  sparse == null ? MODEL_FEATURES.key() : CSV_SPARSE_COLUMN.key())
               + ": "
               + e.getMessage(),
           e);

@@ -386,6 +386,13 @@ public final class KoalaOptions {
           .withDescription(
               "The model key's column, if the header has it (else the record key or "
                   + "koala.default-key).");
+  public static final ConfigOption<String> CSV_SPARSE_COLUMN =
+      key("koala.csv.sparse-column")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The column of the example's sparse features, space-separated index:value (0-based) "
+                  + "or name:value pairs; the header then has no other feature column.");
   public static final ConfigOption<String> CSV_DELIMITER =
       key("koala.csv.delimiter")
           .stringType()

@@ -180,6 +180,129 @@ class FileBackfillITCase {
     assertThat(dead.get(0).source()).isEqualTo("history.csv:8");
   }
 
+  /**
+   * The same word stream as JSON sparse features (named, and the explicit form) and as a CSV sparse
+   * column, at d = 1,024: the two jobs write the same models, bit for bit, and the same dead
+   * letter.
+   */
+  @Test
+  void csvSparseColumn_trainsTheModelsOfTheSameJsonSparseInput(@TempDir Path dir) throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(13);
+    double[] weight = random.doubles(50, -2, 2).toArray();
+    List<String> json = new ArrayList<>();
+    List<String> csv = new ArrayList<>(List.of("key,words,label,ts,id"));
+    for (int i = 0; i < 2 * 40; i++) {
+      List<String> named = new ArrayList<>();
+      List<String> pairs = new ArrayList<>();
+      java.util.Set<Integer> words = new java.util.TreeSet<>();
+      while (words.size() < 2 + random.nextInt(6)) {
+        words.add(random.nextInt(50));
+      }
+      double z = 0;
+      for (int w : words) {
+        double value = random.nextInt(4) / 2.0 + 0.5;
+        z += weight[w] * value;
+        named.add("\"w" + w + "\":" + value);
+        pairs.add((i % 2 == 0 ? "w" + w : String.valueOf(10 * w)) + ":" + value);
+      }
+      int y = random.nextDouble() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+      String features =
+          i % 2 == 0
+              ? "{" + String.join(",", named) + "}"
+              : "{\"indices\":["
+                  + String.join(",", words.stream().map(w -> String.valueOf(10 * w)).toList())
+                  + "],\"values\":["
+                  + String.join(",", pairs.stream().map(p -> p.split(":")[1]).toList())
+                  + "]}";
+      String key = "key-" + i % 2;
+      long ts = 1_000L + i;
+      json.add(
+          "{\"key\":\"%s\",\"features\":%s,\"label\":%d,\"ts\":%d}"
+              .formatted(key, features, y, ts));
+      csv.add(key + "," + String.join(" ", pairs) + "," + y + "," + ts + ",");
+    }
+    json.add(5, "{\"key\":\"key-0\",\"features\":{\"w1\":1,\"w1\":2},\"label\":1}");
+    csv.add(6, "key-0,w1:1 w1:2,1,,");
+    json.add("{\"key\":\"key-1\",\"features\":{\"w3\":1,\"w4\":-1},\"id\":\"ask\"}");
+    csv.add("key-1,\"w3:1 w4:-1\",,,ask");
+    Path fromJson = train(Files.write(dir.resolve("words.jsonl"), json), dir.resolve("json"));
+    Path fromCsv =
+        train(
+            Files.write(dir.resolve("words.csv"), csv),
+            dir.resolve("csv"),
+            "--koala.format",
+            "csv",
+            "--koala.csv.sparse-column",
+            "words");
+
+    List<ModelSnapshot> jsonModels = snapshots(fromJson);
+    List<ModelSnapshot> csvModels = snapshots(fromCsv);
+    // 40 examples per key in batches of 8: 5 steps, a snapshot every 2 versions and at the end.
+    assertThat(csvModels).hasSizeGreaterThanOrEqualTo(2 * 2).hasSameSizeAs(jsonModels);
+    for (int m = 0; m < csvModels.size(); m++) {
+      ModelSnapshot a = csvModels.get(m);
+      ModelSnapshot b = jsonModels.get(m);
+      assertThat(a.key()).isEqualTo(b.key());
+      assertThat(a.version()).isEqualTo(b.version());
+      assertThat(a.examples()).isEqualTo(b.examples());
+      assertThat(a.params()).hasSize(1025);
+      assertThat(java.util.Arrays.equals(a.params(), b.params()))
+          .as("%s version %d, params bit for bit", a.key(), a.version())
+          .isTrue();
+    }
+    assertThat(csvModels.stream().mapToLong(ModelSnapshot::examples).max().orElseThrow())
+        .isEqualTo(40);
+    List<DeadLetter> dead =
+        read(fromCsv.resolve("dead-letters.jsonl"), JsonOutputReader::deadLetter);
+    assertThat(dead).extracting(DeadLetter::reason).containsExactly("DUPLICATE_FIELD");
+    assertThat(dead).extracting(DeadLetter::source).containsExactly("words.csv:7");
+    assertThat(read(fromJson.resolve("dead-letters.jsonl"), JsonOutputReader::deadLetter))
+        .extracting(DeadLetter::reason)
+        .containsExactly("DUPLICATE_FIELD");
+    PredictionResult csvAnswer =
+        read(fromCsv.resolve("predictions.jsonl"), JsonOutputReader::prediction).get(0);
+    PredictionResult jsonAnswer =
+        read(fromJson.resolve("predictions.jsonl"), JsonOutputReader::prediction).get(0);
+    assertThat(csvAnswer.id()).isEqualTo("ask");
+    assertThat(csvAnswer.variance()).isEqualTo(jsonAnswer.variance());
+  }
+
+  /** {@code koala train} of the file at d = 1,024 in batches of 8; returns the output folder. */
+  private static Path train(Path input, Path out, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--koala.file.input",
+                input.toString(),
+                "--koala.output.dir",
+                out.toString(),
+                "--koala.model.features",
+                "1024",
+                "--koala.batch.size",
+                "8",
+                "--koala.snapshot.every-batches",
+                "2"));
+    args.addAll(List.of(more));
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    int code =
+        KoalaCommand.run(
+            args.toArray(String[]::new),
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(stderr));
+    assertThat(code).as(stderr.toString()).isZero();
+    return out;
+  }
+
+  /** The snapshots in key and version order (the sinks write keys in any order). */
+  private static List<ModelSnapshot> snapshots(Path out) throws Exception {
+    return read(out.resolve("models.jsonl"), JsonOutputReader::snapshot).stream()
+        .sorted(
+            java.util.Comparator.comparing(ModelSnapshot::key)
+                .thenComparingLong(ModelSnapshot::version))
+        .toList();
+  }
+
   @Test
   void badConfiguration_exitsWith2_namingTheKey(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();

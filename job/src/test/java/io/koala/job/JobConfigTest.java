@@ -307,6 +307,33 @@ class JobConfigTest {
   }
 
   @Test
+  void csvSparseColumn_buildsASparseDecoder_andAnOtherFeatureColumnIsAnErrorNamingIt() {
+    JobConfig config =
+        JobConfig.of(
+            configuration(
+                "koala.model.features", "1024",
+                "koala.format", "csv",
+                "koala.csv.sparse-column", "words"));
+    var decoded =
+        config
+            .decoder(List.of("key", "words", "label"))
+            .decode(
+                "k,7:1 offer:2,1".getBytes(java.nio.charset.StandardCharsets.UTF_8), "f:2", null);
+    var example = ((io.koala.connectors.TrainingEvent.Labelled) decoded.event()).example();
+    assertThat(example.isSparse()).isTrue();
+    assertThat(example.indices()).hasSize(2).contains(7);
+    assertThatThrownBy(() -> config.decoder(List.of("key", "temp", "words", "label")))
+        .hasMessageContaining("invalid configuration: the CSV header does not fit")
+        .hasMessageContaining("koala.csv.sparse-column")
+        .hasMessageContaining("[temp]");
+    assertThatThrownBy(
+            () ->
+                JobConfig.of(
+                    configuration("koala.model.features", "4", "koala.csv.sparse-column", "words")))
+        .hasMessageContaining("koala.csv.sparse-column needs koala.format = csv");
+  }
+
+  @Test
   void missingInputFile_namesTheKey(@TempDir Path dir) {
     JobConfig config =
         JobConfig.of(
