@@ -322,6 +322,40 @@ class SparseStepTest {
     }
   }
 
+  /**
+   * A step refused only after its new values are computed (θ_3 = −max, pushed past it: a
+   * non-finite state) writes none of them, and reports as the dense step does.
+   */
+  @Test
+  void aLateRefusal_ofTheSparseStep_writesNothing_andReportsAsTheDenseStep() {
+    Model model = LinearModel.logisticRegression(D);
+    var koala =
+        Optimizers.create(
+            OptimizerKind.KOALA_V,
+            Preset.STREAM,
+            OptimizerSpec.of(model.layerwiseLayout()).withMeasurementNoise(1e-300));
+    double[] theta = new double[D + 1];
+    theta[3] = -Double.MAX_VALUE;
+    theta[D] = 0.25;
+    OptimizerState start = koala.initialState(theta);
+    double[] gradient = new double[D + 1];
+    gradient[3] = 1.0;
+    gradient[D] = 0.5;
+    double[] losses = {1e300};
+    var dense = koala.step(start, new Observation(1e300, losses, gradient));
+    var sparse =
+        koala.step(
+            koala.detach(start),
+            Observation.sparse(
+                1e300,
+                losses,
+                new io.koala.optimizer.SparseGradient(new int[] {3, D}, new double[] {1.0, 0.5})));
+    assertThat(dense.report().refusal()).isEqualTo(io.koala.optimizer.Refusal.NON_FINITE_STATE);
+    assertThat(sparse.report()).isEqualTo(dense.report());
+    assertThat(sparse.state().parameters()).containsExactly(theta);
+    assertThat(sparse.state()).usingRecursiveComparison().isEqualTo(start);
+  }
+
   @Test
   void aSparseObservation_isRefusedByAnOptimizerThatCannotTakeIt() {
     Model model = LinearModel.logisticRegression(D);
