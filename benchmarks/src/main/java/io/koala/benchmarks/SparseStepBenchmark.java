@@ -29,10 +29,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * A key's whole training step on a batch of 32 sparse rows of 156 non-zeros (the spam stream's
  * mean), logistic regression, every optimizer at its defaults, against the dimension d at fixed
  * non-zeros; besides, plain SGD ({@code sgd-plain}: momentum 0) and the lazy SGD and Adam ({@code
- * sgd-lazy}, {@code adam-lazy}: {@code koala.optimizer.lazy}). {@code path=owned} is the
- * operator's ({@link Trainer#trainOwned}: the sparse gradient and in-place step of the optimizers
- * that step sparse, the state carried from call to call); {@code path=copying} is {@link
- * Trainer#train}, which keeps its input and so writes a new d-vector per step.
+ * sgd-lazy}, {@code adam-lazy}: {@code koala.optimizer.lazy}). {@code path=owned} is the operator's
+ * ({@link Trainer#trainOwned}: the sparse gradient and in-place step of the optimizers that step
+ * sparse, the state carried from call to call); {@code path=copying} is {@link Trainer#train},
+ * which keeps its input and so writes a new d-vector per step.
  *
  * <pre>
  * benchmarks/run SparseStepBenchmark

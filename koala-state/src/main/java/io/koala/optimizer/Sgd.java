@@ -24,8 +24,8 @@ import io.koala.state.SgdState;
  *                                     θ_i ← θ_i − η b_i
  * </pre>
  *
- * which is a different optimizer from the dense one (the sparse momentum of TensorFlow's
- * {@code SparseApplyMomentum}); on a dense gradient it is the dense step.
+ * which is a different optimizer from the dense one (the sparse momentum of TensorFlow's {@code
+ * SparseApplyMomentum}); on a dense gradient it is the dense step.
  */
 public final class Sgd implements Optimizer<SgdState> {
 
@@ -37,11 +37,7 @@ public final class Sgd implements Optimizer<SgdState> {
    * @param lazy on a sparse gradient, move (and decay) only the coordinates it touches
    */
   public record Config(
-      BlockLayout layout,
-      double learningRate,
-      double momentum,
-      double weightDecay,
-      boolean lazy) {
+      BlockLayout layout, double learningRate, double momentum, double weightDecay, boolean lazy) {
     public Config {
       Checks.notNull(layout, "layout");
       Checks.positive(learningRate, "learning-rate");
@@ -166,8 +162,9 @@ public final class Sgd implements Optimizer<SgdState> {
   }
 
   /**
-   * The step over the sparse gradient's entries, θ and the velocity updated in place. The new values
-   * are computed and checked before any is written: a refused step leaves the state untouched.
+   * The step over the sparse gradient's entries, θ and the velocity updated in place. The new
+   * values are computed and checked before any is written: a refused step leaves the state
+   * untouched.
    */
   private StepResult<SgdState> stepSparse(SgdState state, Observation observation) {
     if (!stepsSparse()) {

@@ -127,8 +127,7 @@ public final class Trainer<S extends OptimizerState> {
     // A sparse step equal to the dense one is taken only where the state is handed over; a lazy
     // optimizer's sparse step is its definition on sparse input, so the copying path takes it too,
     // on a copy.
-    boolean sparse =
-        stepsSparse(current, input) && (owned || !optimizer.sparseStepIsDenseStep());
+    boolean sparse = stepsSparse(current, input) && (owned || !optimizer.sparseStepIsDenseStep());
     Batch raw =
         standardise || !model.acceptsSparse() ? input.densified(model.featureCount()) : input;
     S state = sparse && !owned ? optimizer.detach(current.optimizer()) : current.optimizer();

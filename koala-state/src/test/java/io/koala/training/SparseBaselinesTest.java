@@ -36,7 +36,8 @@ class SparseBaselinesTest {
 
   private static Optimizer<OptimizerState> optimizer(
       OptimizerKind kind, UnaryOperator<OptimizerSpec> spec) {
-    return Optimizers.create(kind, Preset.STREAM, spec.apply(OptimizerSpec.of(MODEL.layerwiseLayout())));
+    return Optimizers.create(
+        kind, Preset.STREAM, spec.apply(OptimizerSpec.of(MODEL.layerwiseLayout())));
   }
 
   private static Trainer<OptimizerState> trainer(Optimizer<OptimizerState> optimizer) {
@@ -78,8 +79,7 @@ class SparseBaselinesTest {
   /**
    * From a state whose velocity or moments are not zero anywhere the stream touched, one lazy step
    * on a sparse batch equals the dense optimizer's step at the batch's coordinates, bit for bit,
-   * and keeps every other coordinate's parameter, velocity and moments, which the dense step
-   * moves.
+   * and keeps every other coordinate's parameter, velocity and moments, which the dense step moves.
    */
   @Test
   void aLazyStep_isTheDenseFormulaOnTheSupport_andKeepsEveryOtherCoordinate() {
@@ -153,7 +153,8 @@ class SparseBaselinesTest {
         denseOnSparse = dense.trainOwned(denseOnSparse, batch).state();
       }
       assertThat(sparseSteps).isEqualTo(120);
-      assertThat(Arrays.equals(owned.optimizer().parameters(), denseOnSparse.optimizer().parameters()))
+      assertThat(
+              Arrays.equals(owned.optimizer().parameters(), denseOnSparse.optimizer().parameters()))
           .as(kind + ": lazy and dense differ on sparse input")
           .isFalse();
     }
@@ -162,8 +163,8 @@ class SparseBaselinesTest {
   /**
    * A lazy step refused after its values were computed (Adam's second moment overflows from a
    * finite gradient: a non-finite state) and one refused for its observation (a row scored NaN)
-   * leave θ and the moments as they were; the isolation of the offending row is the
-   * same handed over and copied.
+   * leave θ and the moments as they were; the isolation of the offending row is the same handed
+   * over and copied.
    */
   @Test
   void aRefusedLazyStep_leavesTheStateAsItWas() {

@@ -323,8 +323,8 @@ class SparseStepTest {
   }
 
   /**
-   * A step refused only after its new values are computed (θ_3 = −max, pushed past it: a
-   * non-finite state) writes none of them, and reports as the dense step does.
+   * A step refused only after its new values are computed (θ_3 = −max, pushed past it: a non-finite
+   * state) writes none of them, and reports as the dense step does.
    */
   @Test
   void aLateRefusal_ofTheSparseStep_writesNothing_andReportsAsTheDenseStep() {
