@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -55,12 +56,23 @@ class RecoveryITCase {
   private static final int KEYS = 6;
   private static final int PER_KEY = 150;
 
+  /** The optimizer of the sparse runs: koala-v (the defaults), sgd-plain, sgd-lazy, adam-lazy. */
+  private static String sparseOptimizer = "koala-v";
+
   private static JobConfig config(Path out, boolean sparse) {
     if (sparse) {
-      // Named features hashed into d = 1,024, the engine's defaults (KOALA-V, auto): each batch
-      // trains on the sparse path, which writes the model in place.
-      return Fixtures.config(
-          "koala-v", "koala.model.features", "1024", "koala.output.dir", out.toString());
+      // Named features hashed into d = 1,024: each batch trains on the sparse path, which writes
+      // the model (and the baselines' velocity or moments) in place.
+      List<String> options =
+          new ArrayList<>(
+              List.of("koala.model.features", "1024", "koala.output.dir", out.toString()));
+      switch (sparseOptimizer) {
+        case "sgd-plain" -> options.addAll(List.of("koala.optimizer.momentum", "0"));
+        case "sgd-lazy", "adam-lazy" -> options.addAll(List.of("koala.optimizer.lazy", "true"));
+        default -> {}
+      }
+      String kind = sparseOptimizer.startsWith("koala") ? "koala-v" : sparseOptimizer.split("-")[0];
+      return Fixtures.config(kind, options.toArray(String[]::new));
     }
     return Fixtures.config(
         "koala-v",
@@ -164,14 +176,27 @@ class RecoveryITCase {
   }
 
   /**
-   * Hashed sparse input at the defaults: the in-place sparse step meets the heap backend's
-   * copy-on-write snapshots (checkpoints every 100 ms) and RocksDB's, failures and all.
+   * Hashed sparse input at the defaults, and with the baselines that step sparse (plain SGD, lazy
+   * SGD and lazy Adam, which write their velocity and moments in place too): the in-place step
+   * meets the heap backend's copy-on-write snapshots (checkpoints every 100 ms) and RocksDB's,
+   * failures and all.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"hashmap", "rocksdb"})
+  @CsvSource({
+    "hashmap, koala-v",
+    "rocksdb, koala-v",
+    "hashmap, sgd-plain",
+    "hashmap, sgd-lazy",
+    "hashmap, adam-lazy"
+  })
   void sparseInput_threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(
-      String backend, @TempDir Path tmp) throws Exception {
-    failAndCompare(sparseInput(), backend, true, tmp);
+      String backend, String optimizer, @TempDir Path tmp) throws Exception {
+    sparseOptimizer = optimizer;
+    try {
+      failAndCompare(sparseInput(), backend, true, tmp);
+    } finally {
+      sparseOptimizer = "koala-v";
+    }
   }
 
   private static void failAndCompare(List<String> lines, String backend, boolean sparse, Path tmp)

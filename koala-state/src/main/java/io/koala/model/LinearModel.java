@@ -221,17 +221,33 @@ public final class LinearModel implements Model {
           for (int t = runStart[r]; t < runStart[r + 1]; t++) {
             sum += dz[rowAt[t] * outputs + c] * xAt[t];
           }
-          indices[k] = first + runIndex[r];
-          values[k++] = sum / size;
+          k = entry(indices, values, k, first + runIndex[r], sum / size);
         }
       }
       for (int c = 0; c < outputs; c++) {
-        indices[k] = biasOffset + c;
-        values[k++] = bias[c] / size;
+        k = entry(indices, values, k, biasOffset + c, bias[c] / size);
+      }
+      if (k < indices.length) {
+        indices = Arrays.copyOf(indices, k);
+        values = Arrays.copyOf(values, k);
       }
       out[m] = Observation.sparse(total / size, losses, new SparseGradient(indices, values));
     }
     return out;
+  }
+
+  /**
+   * Lists the gradient's entry at {@code index} unless it is zero, so that both ways of summing
+   * list the same entries (those that move a parameter, as {@link #nonZeros}); returns the next
+   * free slot.
+   */
+  private static int entry(int[] indices, double[] values, int k, int index, double value) {
+    if (value == 0.0) {
+      return k;
+    }
+    indices[k] = index;
+    values[k] = value;
+    return k + 1;
   }
 
   /**

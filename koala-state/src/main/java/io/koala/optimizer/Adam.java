@@ -179,7 +179,7 @@ public final class Adam implements Optimizer<AdamState> {
    */
   private StepResult<AdamState> stepSparse(AdamState state, Observation observation) {
     if (!stepsSparse()) {
-      throw new IllegalStateException("a sparse adam step needs koala.optimizer.lazy");
+      throw new IllegalStateException("a sparse adam step needs the lazy variant");
     }
     double[] theta = state.parameters();
     double[] m = state.firstMoment();

@@ -5,6 +5,7 @@ import static io.koala.training.SparseStepTest.append;
 import static io.koala.training.SparseStepTest.assertSameBits;
 import static io.koala.training.SparseStepTest.stream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.koala.model.Batch;
 import io.koala.model.LinearModel;
@@ -74,49 +75,79 @@ class SparseBaselinesTest {
                 .stepsSparse())
         .isFalse();
     assertThat(optimizer(OptimizerKind.ADAM, s -> s).stepsSparse()).isFalse();
+    // Handed a sparse observation anyway, they say so rather than step.
+    Observation sparse = MODEL.evaluateSparse(new double[D + 1], stream(3, 1, 2).get(0));
+    for (OptimizerKind kind : new OptimizerKind[] {OptimizerKind.SGD, OptimizerKind.ADAM}) {
+      Optimizer<OptimizerState> o = optimizer(kind, s -> s);
+      assertThatThrownBy(() -> o.step(o.initialState(new double[D + 1]), sparse))
+          .as(kind.name())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("lazy");
+    }
   }
 
   /**
    * From a state whose velocity or moments are not zero anywhere the stream touched, one lazy step
-   * on a sparse batch equals the dense optimizer's step at the batch's coordinates, bit for bit,
-   * and keeps every other coordinate's parameter, velocity and moments, which the dense step moves.
+   * on a sparse batch equals the dense optimizer's step at the coordinates where the batch's
+   * gradient is not zero, bit for bit, and keeps every other coordinate's parameter, velocity and
+   * moments, which the dense step moves. The same with weight decay (applied on that support only),
+   * and on both ways of summing the gradient (4 rows order their terms, 200 sum densely); a feature
+   * given with the value 0 is not in the support.
    */
   @Test
   void aLazyStep_isTheDenseFormulaOnTheSupport_andKeepsEveryOtherCoordinate() {
     for (OptimizerKind kind : new OptimizerKind[] {OptimizerKind.SGD, OptimizerKind.ADAM}) {
-      Optimizer<OptimizerState> lazy = optimizer(kind, s -> s.withLazy(true));
-      Optimizer<OptimizerState> dense = optimizer(kind, s -> s.withLazy(false));
-      assertThat(lazy.stepsSparse()).isTrue();
-      assertThat(lazy.sparseStepIsDenseStep()).isFalse();
-      OptimizerState state = dense.initialState(MODEL.initialParameters(3));
-      for (Batch batch : stream(21, 30, 8)) {
-        state = dense.step(state, MODEL.evaluate(state.parameters(), batch.densified(D))).state();
-      }
-      Batch batch = stream(22, 1, 4).get(0);
-      Observation sparse = MODEL.evaluateSparse(state.parameters(), batch);
-      Observation full = MODEL.evaluate(state.parameters(), batch.densified(D));
-      double[][] before = arrays(state);
-      OptimizerState expected = dense.step(state, full).state();
-      OptimizerState actual = lazy.step(lazy.detach(state), sparse).state();
-      double[][] want = arrays(expected);
-      double[][] got = arrays(actual);
-      boolean[] support = new boolean[D + 1];
-      for (int i : sparse.sparseGradient().indices()) {
-        support[i] = true;
-      }
-      int movedByDense = 0;
-      for (int a = 0; a < got.length; a++) {
-        for (int i = 0; i <= D; i++) {
-          double wanted = support[i] ? want[a][i] : before[a][i];
-          assertThat(Double.doubleToLongBits(got[a][i]))
-              .as("%s array %d coordinate %d (in the support: %s)", kind, a, i, support[i])
-              .isEqualTo(Double.doubleToLongBits(wanted));
-          movedByDense += !support[i] && want[a][i] != before[a][i] ? 1 : 0;
+      for (double decay : new double[] {0.0, 0.01}) {
+        for (int size : new int[] {4, 200}) {
+          lazyStepAgainstDense(kind, decay, size);
         }
       }
-      assertThat(movedByDense).as(kind + ": coordinates the dense step moves outside").isPositive();
-      assertThat(actual.step()).isEqualTo(expected.step());
     }
+  }
+
+  private static void lazyStepAgainstDense(OptimizerKind kind, double decay, int size) {
+    String label = kind + ", weight decay " + decay + ", B = " + size;
+    Optimizer<OptimizerState> lazy = optimizer(kind, s -> s.withLazy(true).withWeightDecay(decay));
+    Optimizer<OptimizerState> dense =
+        optimizer(kind, s -> s.withLazy(false).withWeightDecay(decay));
+    assertThat(lazy.stepsSparse()).isTrue();
+    assertThat(lazy.sparseStepIsDenseStep()).isFalse();
+    OptimizerState state = dense.initialState(MODEL.initialParameters(3));
+    for (Batch batch : stream(21, 30, 8)) {
+      state = dense.step(state, MODEL.evaluate(state.parameters(), batch.densified(D))).state();
+    }
+    Batch batch = stream(22, 1, size).get(0);
+    int unused = D - 1;
+    assertThat(SparseStepTest.SLOT).doesNotContain(unused);
+    batch.indices()[0] = append(batch.indices()[0], unused);
+    batch.features()[0] = append(batch.features()[0], 0.0);
+    Observation sparse = MODEL.evaluateSparse(state.parameters(), batch);
+    Observation full = MODEL.evaluate(state.parameters(), batch.densified(D));
+    double[][] before = arrays(state);
+    OptimizerState expected = dense.step(state, full).state();
+    OptimizerState actual = lazy.step(lazy.detach(state), sparse).state();
+    double[][] want = arrays(expected);
+    double[][] got = arrays(actual);
+    boolean[] support = new boolean[D + 1];
+    for (int i : sparse.sparseGradient().indices()) {
+      support[i] = true;
+    }
+    int movedByDense = 0;
+    for (int i = 0; i <= D; i++) {
+      assertThat(support[i])
+          .as("%s: %d in the support", label, i)
+          .isEqualTo(full.gradient()[i] != 0);
+      for (int a = 0; a < got.length; a++) {
+        double wanted = support[i] ? want[a][i] : before[a][i];
+        assertThat(Double.doubleToLongBits(got[a][i]))
+            .as("%s, array %d, coordinate %d (in the support: %s)", label, a, i, support[i])
+            .isEqualTo(Double.doubleToLongBits(wanted));
+        movedByDense += !support[i] && want[a][i] != before[a][i] ? 1 : 0;
+      }
+    }
+    assertThat(support[unused]).as(label).isFalse();
+    assertThat(movedByDense).as(label + ": coordinates the dense step moves outside").isPositive();
+    assertThat(actual.step()).isEqualTo(expected.step());
   }
 
   /**
