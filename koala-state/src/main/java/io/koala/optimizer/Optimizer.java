@@ -42,18 +42,19 @@ public interface Optimizer<S extends OptimizerState> {
   /**
    * Whether {@link #step} takes an observation with a {@link Observation#sparseGradient sparse
    * gradient}, at a cost of O(non-zeros) rather than O(d). Such a step is the one exception to the
-   * rule that a step never modifies its arguments: it <b>updates the state's parameters in
-   * place</b>, so the caller hands the state over (an accepted step returns a state that shares its
-   * parameter array; the state given must not be used again). A refused step leaves the state as it
-   * was. The parameters it writes are bit for bit those of the dense step on the same gradient.
+   * rule that a step never modifies its arguments: it <b>updates the state's parameters and
+   * per-coordinate buffers (velocity, moments) in place</b>, so the caller hands the state over (an
+   * accepted step returns a state that shares those arrays; the state given must not be used
+   * again). A refused step leaves the state as it was. Whether the result is the dense step's is
+   * {@link #sparseStepIsDenseStep}.
    */
   default boolean stepsSparse() {
     return false;
   }
 
   /**
-   * Whether the {@linkplain #stepsSparse sparse step} gives the dense step's result (true for
-   * KOALA-V and plain SGD); false for the lazy variants of SGD and Adam, which move only the
+   * Whether the {@linkplain #stepsSparse sparse step} gives the dense step's result on the same
+   * gradient, bit for bit (true for KOALA-V and plain SGD); false for the lazy variants of SGD and Adam, which move only the
    * coordinates a sparse gradient touches and so are other optimizers, to be used on every path.
    */
   default boolean sparseStepIsDenseStep() {
