@@ -54,8 +54,9 @@ public interface Optimizer<S extends OptimizerState> {
 
   /**
    * Whether the {@linkplain #stepsSparse sparse step} gives the dense step's result on the same
-   * gradient, bit for bit (true for KOALA-V and plain SGD); false for the lazy variants of SGD and Adam, which move only the
-   * coordinates a sparse gradient touches and so are other optimizers, to be used on every path.
+   * gradient, bit for bit (true for KOALA-V and plain SGD); false for the lazy variants of SGD and
+   * Adam, which move only the coordinates a sparse gradient touches and so are other optimizers, to
+   * be used on every path.
    */
   default boolean sparseStepIsDenseStep() {
     return true;

@@ -1,9 +1,9 @@
 package io.koala.training;
 
-import static io.koala.training.SparseStepTest.D;
-import static io.koala.training.SparseStepTest.append;
-import static io.koala.training.SparseStepTest.assertSameBits;
-import static io.koala.training.SparseStepTest.stream;
+import static io.koala.training.SparseFixtures.D;
+import static io.koala.training.SparseFixtures.append;
+import static io.koala.training.SparseFixtures.assertSameBits;
+import static io.koala.training.SparseFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -118,7 +118,7 @@ class SparseBaselinesTest {
     }
     Batch batch = stream(22, 1, size).get(0);
     int unused = D - 1;
-    assertThat(SparseStepTest.SLOT).doesNotContain(unused);
+    assertThat(SparseFixtures.SLOT).doesNotContain(unused);
     batch.indices()[0] = append(batch.indices()[0], unused);
     batch.features()[0] = append(batch.features()[0], 0.0);
     Observation sparse = MODEL.evaluateSparse(state.parameters(), batch);
@@ -215,7 +215,7 @@ class SparseBaselinesTest {
       }
       Batch poisoned = stream(19, 1, 8).get(0);
       int unused = D - 1;
-      assertThat(SparseStepTest.SLOT).doesNotContain(unused);
+      assertThat(SparseFixtures.SLOT).doesNotContain(unused);
       for (int r = 0; r < poison.length; r++) {
         poisoned.indices()[5 + r] = append(poisoned.indices()[5 + r], unused);
         poisoned.features()[5 + r] = append(poisoned.features()[5 + r], poison[r]);
