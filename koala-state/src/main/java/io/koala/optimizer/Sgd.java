@@ -17,7 +17,7 @@ import io.koala.state.SgdState;
  * touch does not move (θ_i − η·0 = θ_i), so the step over the gradient's non-zero entries is the
  * dense step, bit for bit, at O(non-zeros). With momentum every coordinate whose velocity is not
  * zero moves at every step; the {@linkplain Config#lazy lazy} variant instead moves only the
- * coordinates a sparse gradient touches, and only their velocity decays:
+ * coordinates where a sparse gradient is not zero, and only their velocity decays:
  *
  * <pre>
  *   for i in the gradient's support:  d_i = g_i + λθ_i;  b_i = μ b_i + d_i (b_i = d_i at step 1);
