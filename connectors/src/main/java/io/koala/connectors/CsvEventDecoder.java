@@ -195,11 +195,10 @@ public final class CsvEventDecoder implements RecordDecoder {
       }
       String identifier = id >= 0 && !fields.get(id).isEmpty() ? fields.get(id) : null;
       if (sparseRow != null) {
-        // As JSON: a prediction request is answered on its dense row, an example stays sparse.
+        // As JSON: a request and an example stay sparse.
         return Decoded.of(
             labelText.isEmpty()
-                ? new TrainingEvent.PredictionRequest(
-                    k, sparseRow.dense(limits.features()), t, identifier, origin)
+                ? TrainingEvent.PredictionRequest.of(k, sparseRow, t, identifier, origin)
                 : new TrainingEvent.Labelled(
                     k, Example.sparse(sparseRow.indices(), sparseRow.features(), y), t, origin));
       }

@@ -144,7 +144,7 @@ public final class JsonEventDecoder implements RecordDecoder {
     JsonNode label = root.get("label");
     if (label == null || label.isNull()) {
       Example x = example(root.get("features"), Double.NaN, "");
-      return new TrainingEvent.PredictionRequest(key, x.dense(limits.features()), ts, id, origin);
+      return TrainingEvent.PredictionRequest.of(key, x, ts, id, origin);
     }
     return new TrainingEvent.Labelled(
         key, example(root.get("features"), label(label), ""), ts, origin);

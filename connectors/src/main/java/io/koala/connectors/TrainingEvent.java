@@ -36,11 +36,37 @@ public sealed interface TrainingEvent
   /**
    * One unlabelled feature row: answered with a prediction, not trained on.
    *
-   * @param features the feature row, of the model's dimension
+   * @param features the feature row, of the model's dimension; for a sparse row its non-zero values
    * @param id the caller's id, echoed in the prediction (may be null)
+   * @param indices a sparse row's feature indices, increasing (null: a dense row)
    */
-  record PredictionRequest(String key, double[] features, long timestamp, String id, String origin)
-      implements TrainingEvent {}
+  record PredictionRequest(
+      String key, double[] features, long timestamp, String id, String origin, int[] indices)
+      implements TrainingEvent {
+
+    /** A dense row. */
+    public PredictionRequest(
+        String key, double[] features, long timestamp, String id, String origin) {
+      this(key, features, timestamp, id, origin, null);
+    }
+
+    /** A request for the example's row, sparse or dense as the example is. */
+    public static PredictionRequest of(
+        String key, Example row, long timestamp, String id, String origin) {
+      return new PredictionRequest(key, row.features(), timestamp, id, origin, row.indices());
+    }
+
+    public boolean isSparse() {
+      return indices != null;
+    }
+
+    /** The row as a dense vector of {@code dimension} (itself when dense). */
+    public double[] dense(int dimension) {
+      return indices == null
+          ? features
+          : Example.sparse(indices, features, Double.NaN).dense(dimension);
+    }
+  }
 
   /**
    * A micro-batch chosen by the producer: trained as exactly one step.

@@ -25,6 +25,9 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
   private static final byte REQUEST = 1;
   private static final byte BATCH = 2;
 
+  /** A prediction request for a sparse row (its values, then its indices). */
+  private static final byte SPARSE_REQUEST = 3;
+
   @Override
   public boolean isImmutableType() {
     return false;
@@ -47,7 +50,12 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
     }
     if (from instanceof PredictionRequest r) {
       return new PredictionRequest(
-          r.key(), r.features().clone(), r.timestamp(), r.id(), r.origin());
+          r.key(),
+          r.features().clone(),
+          r.timestamp(),
+          r.id(),
+          r.origin(),
+          r.indices() == null ? null : r.indices().clone());
     }
     PreBatched b = (PreBatched) from;
     Example[] examples = new Example[b.examples().length];
@@ -78,10 +86,14 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
       writeCommon(l.key(), l.timestamp(), l.origin(), out);
       writeExample(l.example(), out);
     } else if (event instanceof PredictionRequest r) {
-      out.writeByte(REQUEST);
+      out.writeByte(r.isSparse() ? SPARSE_REQUEST : REQUEST);
       writeCommon(r.key(), r.timestamp(), r.origin(), out);
       writeNullable(r.id(), out);
-      writeArray(r.features(), out);
+      if (r.isSparse()) {
+        writeExample(Example.sparse(r.indices(), r.features(), Double.NaN), out);
+      } else {
+        writeArray(r.features(), out);
+      }
     } else {
       PreBatched b = (PreBatched) event;
       out.writeByte(BATCH);
@@ -104,6 +116,10 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
       case REQUEST -> {
         String id = readNullable(in);
         yield new PredictionRequest(key, readArray(in), ts, id, origin);
+      }
+      case SPARSE_REQUEST -> {
+        String id = readNullable(in);
+        yield PredictionRequest.of(key, readExample(in), ts, id, origin);
       }
       case BATCH -> {
         Example[] examples = new Example[in.readInt()];

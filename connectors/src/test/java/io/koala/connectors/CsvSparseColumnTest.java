@@ -107,7 +107,7 @@ class CsvSparseColumnTest {
   }
 
   @Test
-  void emptyLabel_isAPredictionRequest_onTheDenseRow_asFromJson() {
+  void emptyLabel_isASparsePredictionRequest_asFromJson() {
     var request = (TrainingEvent.PredictionRequest) csv(CSV, "k,3:1 w:2,,,q-1").event();
     var fromJson =
         (TrainingEvent.PredictionRequest)
@@ -117,10 +117,12 @@ class CsvSparseColumnTest {
                     "m.jsonl:2",
                     null)
                 .event();
-    double[] expected = fromJson.features().clone();
+    assertThat(request.isSparse()).isTrue();
+    assertThat(fromJson.isSparse()).isTrue();
+    double[] expected = fromJson.dense(8).clone();
     expected[3] += 1;
     assertThat(request.id()).isEqualTo("q-1");
-    assertThat(request.features()).hasSize(8).containsExactly(expected);
+    assertThat(request.dense(8)).containsExactly(expected);
   }
 
   @ParameterizedTest(name = "{0}: {1}")

@@ -77,7 +77,9 @@ class JsonEventDecoderTest {
   @Test
   void namedFeatures_areHashedStably_withSigns() {
     Decoded d = decode(BINARY, "{\"features\":{\"temp\":21.5,\"wind\":3}}");
-    double[] x = ((TrainingEvent.PredictionRequest) d.event()).features();
+    TrainingEvent.PredictionRequest request = (TrainingEvent.PredictionRequest) d.event();
+    assertThat(request.isSparse()).isTrue();
+    double[] x = request.dense(3);
     double[] expected = new double[3];
     expected[FeatureHashing.index("temp", 3)] += FeatureHashing.sign("temp") * 21.5;
     expected[FeatureHashing.index("wind", 3)] += FeatureHashing.sign("wind") * 3;
@@ -136,10 +138,12 @@ class JsonEventDecoderTest {
     assertThat(e.indices()).containsExactly(0, 2);
     assertThat(e.features()).containsExactly(4.0, -1.5);
     assertThat(e.dense(3)).containsExactly(4.0, 0.0, -1.5);
-    // A prediction request in the sparse form is answered on its dense row.
+    // A prediction request in the sparse form stays sparse.
     Decoded q = decode(BINARY, "{\"key\":\"k\",\"features\":{\"indices\":[1],\"values\":[7]}}");
-    assertThat(((TrainingEvent.PredictionRequest) q.event()).features())
-        .containsExactly(0.0, 7.0, 0.0);
+    TrainingEvent.PredictionRequest request = (TrainingEvent.PredictionRequest) q.event();
+    assertThat(request.indices()).containsExactly(1);
+    assertThat(request.features()).containsExactly(7.0);
+    assertThat(request.dense(3)).containsExactly(0.0, 7.0, 0.0);
     assertThat(decode(BINARY, "{\"features\":{\"indices\":[],\"values\":[]},\"label\":1}").ok())
         .isTrue();
     assertThat(

@@ -20,6 +20,8 @@ class TrainingEventSerializerTest {
           new TrainingEvent.PredictionRequest(
               "k", new double[] {0.5, Double.NaN}, TrainingEvent.NO_TIMESTAMP, "q-1", null),
           new TrainingEvent.PredictionRequest("k", new double[] {0.5}, 3, null, "f:2"),
+          new TrainingEvent.PredictionRequest(
+              "s", new double[] {-0.0, 2.5}, 4, "q-2", "f:3", new int[] {5, 262_143}),
           new TrainingEvent.PreBatched(
               "b",
               new Example[] {
@@ -49,6 +51,12 @@ class TrainingEventSerializerTest {
           .usingRecursiveComparison()
           .withEqualsForType(BITWISE, Double.class)
           .isEqualTo(e);
+      if (e instanceof TrainingEvent.PredictionRequest r && r.isSparse()) {
+        var copied = (TrainingEvent.PredictionRequest) copy;
+        assertThat(copied.indices()).isNotSameAs(r.indices()).containsExactly(r.indices());
+        assertThat(copied.features()).isNotSameAs(r.features());
+        assertThat(((TrainingEvent.PredictionRequest) back).indices()).containsExactly(r.indices());
+      }
       if (e instanceof TrainingEvent.Labelled l) {
         assertThat(((TrainingEvent.Labelled) copy).example().features())
             .isNotSameAs(l.example().features());

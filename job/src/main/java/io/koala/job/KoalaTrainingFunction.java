@@ -479,8 +479,11 @@ public final class KoalaTrainingFunction
         idle.update(asked);
       }
     }
+    ModelState<OptimizerState> asked = state != null ? state : trainer.initial();
     Trainer.Answer answer =
-        trainer.predict(state != null ? state : trainer.initial(), request.features());
+        request.isSparse()
+            ? trainer.predict(asked, request.indices(), request.features())
+            : trainer.predict(asked, request.features());
     ctx.output(Outputs.PREDICTIONS, records.prediction(ctx.getCurrentKey(), request.id(), answer));
     predictions.inc();
   }

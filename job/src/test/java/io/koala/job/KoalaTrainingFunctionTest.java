@@ -133,6 +133,28 @@ class KoalaTrainingFunctionTest {
     assertThat(answers.get(1).probability()).isEqualTo(0.5);
   }
 
+  /** A sparse request is answered over its non-zeros with the answer of its dense form. */
+  @Test
+  void aSparsePredictionRequest_isAnsweredAsItsDenseForm() throws Exception {
+    var h = harness(Fixtures.config("koala-v")).feed(sparse(Fixtures.stream(9, 1, 8)));
+    h.send(Fixtures.request("key-0", new double[] {1, 0, 0.5}, "dense"));
+    h.send(
+        new TrainingEvent.PredictionRequest(
+            "key-0",
+            new double[] {1, 0.5},
+            TrainingEvent.NO_TIMESTAMP,
+            "sparse",
+            "test",
+            new int[] {0, 2}));
+    List<PredictionResult> answers = h.sideOutput(Outputs.PREDICTIONS);
+    assertThat(answers).hasSize(2);
+    assertThat(answers.get(0).modelVersion()).isEqualTo(2);
+    assertThat(answers.get(1))
+        .usingRecursiveComparison()
+        .ignoringFields("id")
+        .isEqualTo(answers.get(0));
+  }
+
   @Test
   void predictionRequests_ofASoftmaxModel_carryModeratedScoresAndLogitVariances() throws Exception {
     var h =

@@ -303,7 +303,30 @@ public final class Trainer<S extends OptimizerState> {
     ModelState<S> current = adopt(given);
     double[] x =
         current.standardiser() == null ? raw : Standardiser.apply(current.standardiser(), raw);
-    Prediction p = model.predict(current.optimizer().parameters(), x);
+    return answer(current, model.predict(current.optimizer().parameters(), x));
+  }
+
+  /**
+   * As {@link #predict(ModelState, double[])} for a sparse row, the values at strictly increasing
+   * indices: scored over its non-zeros, O(non-zeros), where the model takes sparse rows and no
+   * standardisation fills them in; made dense otherwise. The answer has the dense row's bits.
+   */
+  public Answer predict(ModelState<S> given, int[] indices, double[] values) {
+    ModelState<S> current = adopt(given);
+    if (standardise || current.standardiser() != null || !model.acceptsSparse()) {
+      double[] dense = new double[model.featureCount()];
+      for (int k = 0; k < indices.length; k++) {
+        dense[indices[k]] = values[k];
+      }
+      return predict(current, dense);
+    }
+    Batch row =
+        new Batch(new double[][] {values}, new double[] {Double.NaN}, new int[][] {indices});
+    return answer(current, model.predict(current.optimizer().parameters(), row, 0));
+  }
+
+  /** The answer of the prediction {@code p}, with its predictive distribution. */
+  private Answer answer(ModelState<S> current, Prediction p) {
     double covariance = predictiveCovariance(current.optimizer());
     if (!model.isClassifier()) {
       double[] outputVariances =
