@@ -98,6 +98,13 @@ public final class KoalaTrainingFunction
   private transient Counter driftAlarms;
   private transient Counter examplesTrained;
   private transient Counter sparseBatches;
+
+  /**
+   * The initial model, made once, that answers requests to keys with no model yet (read only: it is
+   * never trained, so never written in place).
+   */
+  private transient ModelState<OptimizerState> unseen;
+
   private transient WindowedMean prequentialLoss;
   private transient WindowedMean prequentialAccuracy;
 
@@ -479,7 +486,10 @@ public final class KoalaTrainingFunction
         idle.update(asked);
       }
     }
-    ModelState<OptimizerState> asked = state != null ? state : trainer.initial();
+    if (state == null && unseen == null) {
+      unseen = trainer.initial();
+    }
+    ModelState<OptimizerState> asked = state != null ? state : unseen;
     Trainer.Answer answer =
         request.isSparse()
             ? trainer.predict(asked, request.indices(), request.features())
