@@ -25,9 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One prediction request of 156 non-zeros (the spam stream's mean) against a logistic model at the
- * defaults: {@code form=sparse} is the operator's path for a sparse request ({@link
- * Trainer#predict(ModelState, int[], double[])}); {@code form=dense} is the earlier one, the row
- * made dense of d values and scored over all of them.
+ * defaults: {@code sparse} is the operator's path for a sparse request ({@link
+ * Trainer#predict(ModelState, int[], double[])}); {@code denseRow} is the earlier one, the row made
+ * dense of d values and scored over all of them.
  *
  * <pre>
  * benchmarks/run SparsePredictBenchmark
@@ -45,9 +45,6 @@ public class SparsePredictBenchmark {
 
   @Param({"1024", "262144", "1048576"})
   int d;
-
-  @Param({"sparse", "dense"})
-  String form;
 
   private Trainer<OptimizerState> trainer;
   private ModelState<OptimizerState> state;
@@ -75,15 +72,28 @@ public class SparsePredictBenchmark {
     java.util.Arrays.fill(values, 1.0);
   }
 
+  /** The operator's path for a sparse request. */
   @Benchmark
-  public Trainer.Answer predict() {
-    if (form.equals("sparse")) {
-      return trainer.predict(state, indices, values);
+  public Trainer.Answer sparse() {
+    return trainer.predict(state, indices, values);
+  }
+
+  /** The earlier path: the row made dense, then scored over all d values. */
+  @Benchmark
+  public Trainer.Answer denseRow() {
+    return trainer.predict(state, Rows.dense(indices, values, d));
+  }
+
+  /** The row made dense, as the decoder did before. */
+  static final class Rows {
+    private Rows() {}
+
+    static double[] dense(int[] indices, double[] values, int d) {
+      double[] row = new double[d];
+      for (int k = 0; k < indices.length; k++) {
+        row[indices[k]] = values[k];
+      }
+      return row;
     }
-    double[] row = new double[d];
-    for (int k = 0; k < indices.length; k++) {
-      row[indices[k]] = values[k];
-    }
-    return trainer.predict(state, row);
   }
 }

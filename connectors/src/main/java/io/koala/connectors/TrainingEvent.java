@@ -36,13 +36,25 @@ public sealed interface TrainingEvent
   /**
    * One unlabelled feature row: answered with a prediction, not trained on.
    *
-   * @param features the feature row, of the model's dimension; for a sparse row its non-zero values
+   * @param features the feature row, of the model's dimension; for a sparse row its values at
+   *     {@code indices}
    * @param id the caller's id, echoed in the prediction (may be null)
    * @param indices a sparse row's feature indices, increasing (null: a dense row)
    */
   record PredictionRequest(
       String key, double[] features, long timestamp, String id, String origin, int[] indices)
       implements TrainingEvent {
+
+    public PredictionRequest {
+      if (indices != null && indices.length != features.length) {
+        throw new IllegalArgumentException(
+            "a sparse request needs one index per value: "
+                + indices.length
+                + " indices, "
+                + features.length
+                + " values");
+      }
+    }
 
     /** A dense row. */
     public PredictionRequest(

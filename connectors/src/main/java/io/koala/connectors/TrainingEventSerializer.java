@@ -25,7 +25,9 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
   private static final byte REQUEST = 1;
   private static final byte BATCH = 2;
 
-  /** A prediction request for a sparse row (its values, then its indices). */
+  /**
+   * A prediction request for a sparse row, written as an example (values, a NaN label, indices).
+   */
   private static final byte SPARSE_REQUEST = 3;
 
   @Override
@@ -119,7 +121,11 @@ public final class TrainingEventSerializer extends TypeSerializer<TrainingEvent>
       }
       case SPARSE_REQUEST -> {
         String id = readNullable(in);
-        yield PredictionRequest.of(key, readExample(in), ts, id, origin);
+        Example row = readExample(in);
+        if (!row.isSparse()) {
+          throw new IOException("corrupt stream record: a sparse request without indices");
+        }
+        yield PredictionRequest.of(key, row, ts, id, origin);
       }
       case BATCH -> {
         Example[] examples = new Example[in.readInt()];

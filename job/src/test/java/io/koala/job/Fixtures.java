@@ -36,6 +36,12 @@ final class Fixtures {
     return new TrainingEvent.PredictionRequest(key, x, TrainingEvent.NO_TIMESTAMP, id, "test");
   }
 
+  static TrainingEvent.PredictionRequest sparseRequest(
+      String key, int[] indices, double[] values, String id) {
+    return new TrainingEvent.PredictionRequest(
+        key, values, TrainingEvent.NO_TIMESTAMP, id, "test", indices);
+  }
+
   static TrainingEvent.PreBatched batch(String key, Example[] examples, long ts, String origin) {
     return new TrainingEvent.PreBatched(key, examples, ts, origin);
   }

@@ -133,26 +133,49 @@ class KoalaTrainingFunctionTest {
     assertThat(answers.get(1).probability()).isEqualTo(0.5);
   }
 
-  /** A sparse request is answered over its non-zeros with the answer of its dense form. */
+  /** Doubles compared by their bits, not within AssertJ's default 1e-15. */
+  private static final java.util.Comparator<Double> BITS =
+      (x, y) -> Long.compare(Double.doubleToLongBits(x), Double.doubleToLongBits(y));
+
+  /**
+   * A sparse request is answered over its non-zeros with its dense form's answer, bit for bit; so
+   * is the empty row. A key with no model answers from the one initial model, which training
+   * another key in place does not touch.
+   */
   @Test
   void aSparsePredictionRequest_isAnsweredAsItsDenseForm() throws Exception {
     var h = harness(Fixtures.config("koala-v")).feed(sparse(Fixtures.stream(9, 1, 8)));
-    h.send(Fixtures.request("key-0", new double[] {1, 0, 0.5}, "dense"));
-    h.send(
-        new TrainingEvent.PredictionRequest(
-            "key-0",
-            new double[] {1, 0.5},
-            TrainingEvent.NO_TIMESTAMP,
-            "sparse",
-            "test",
-            new int[] {0, 2}));
+    for (String key : new String[] {"key-0", "fresh"}) {
+      h.send(Fixtures.request(key, new double[] {0, 0, 0.5}, "dense"));
+      h.send(Fixtures.sparseRequest(key, new int[] {2}, new double[] {0.5}, "sparse"));
+      h.send(Fixtures.request(key, new double[] {0, 0, 0}, "dense"));
+      h.send(Fixtures.sparseRequest(key, new int[] {}, new double[] {}, "sparse"));
+    }
+    // "fresh" trains in place (sparse rows), then a third key asks.
+    h.feed(sparse(Fixtures.stream(10, 1, 8)).stream().map(e -> relabel(e, "fresh")).toList());
+    h.send(Fixtures.sparseRequest("later", new int[] {2}, new double[] {0.5}, "sparse"));
     List<PredictionResult> answers = h.sideOutput(Outputs.PREDICTIONS);
-    assertThat(answers).hasSize(2);
+    assertThat(answers).hasSize(9);
+    for (int i = 0; i < 8; i += 2) {
+      assertThat(answers.get(i + 1))
+          .as("answer %d", i + 1)
+          .usingRecursiveComparison()
+          .withComparatorForType(BITS, Double.class)
+          .ignoringFields("id")
+          .isEqualTo(answers.get(i));
+    }
     assertThat(answers.get(0).modelVersion()).isEqualTo(2);
-    assertThat(answers.get(1))
+    assertThat(answers.get(4).modelVersion()).isZero();
+    assertThat(answers.get(8))
         .usingRecursiveComparison()
-        .ignoringFields("id")
-        .isEqualTo(answers.get(0));
+        .withComparatorForType(BITS, Double.class)
+        .ignoringFields("key")
+        .isEqualTo(answers.get(5));
+  }
+
+  private static TrainingEvent relabel(TrainingEvent e, String key) {
+    TrainingEvent.Labelled l = (TrainingEvent.Labelled) e;
+    return new TrainingEvent.Labelled(key, l.example(), l.timestamp(), l.origin());
   }
 
   @Test

@@ -15,10 +15,11 @@ import io.koala.state.AdamState;
  * <p><b>Lazy Adam.</b> Dense Adam moves every coordinate whose first moment is not zero at every
  * step, so it has no O(non-zeros) form. The {@linkplain Config#lazy lazy} variant, on a sparse
  * gradient, updates m, v and θ only at the gradient's non-zero entries, with the bias corrections
- * of the global step t; the others keep their moments and do not move. With λ = 0 this is PyTorch's
- * {@code SparseAdam} (TensorFlow Addons' {@code LazyAdam} places ε slightly differently); with λ >
- * 0 the decay acts on those entries only. It is a different optimizer from dense Adam, equal to it
- * on a dense gradient.
+ * of the global step t; the others keep their moments and do not move. With λ = 0 this is the
+ * update of PyTorch's {@code SparseAdam} and TensorFlow Addons' {@code LazyAdam} except for ε,
+ * which they add to √v before the bias correction and this class after it, as dense Adam does; with
+ * λ > 0 the decay acts on those entries only. It is a different optimizer from dense Adam, equal to
+ * it on a dense gradient.
  */
 public final class Adam implements Optimizer<AdamState> {
 

@@ -68,7 +68,7 @@ final class SparseFixtures {
   }
 
   /** Doubles compared by their bits (NaN equal to NaN), not within AssertJ's default 1e-15. */
-  private static final java.util.Comparator<Double> BITS =
+  static final java.util.Comparator<Double> BITS =
       (x, y) -> Long.compare(Double.doubleToLongBits(x), Double.doubleToLongBits(y));
 
   /**

@@ -1,8 +1,10 @@
 package io.koala.training;
 
+import static io.koala.training.SparseFixtures.BITS;
 import static io.koala.training.SparseFixtures.D;
 import static io.koala.training.SparseFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.koala.model.Batch;
 import io.koala.model.Head;
@@ -24,10 +26,6 @@ import org.junit.jupiter.api.Test;
  * that takes no sparse rows it is made dense first, as before.
  */
 class SparsePredictionTest {
-
-  /** Doubles compared by their bits (NaN equal to NaN). */
-  private static final java.util.Comparator<Double> BITS =
-      (x, y) -> Long.compare(Double.doubleToLongBits(x), Double.doubleToLongBits(y));
 
   @Test
   void aSparseRequest_isAnsweredWithTheDenseRowsBits() {
@@ -53,22 +51,61 @@ class SparsePredictionTest {
           for (int b = 0; b < 30; b++) {
             state = trainer.train(state, batches.get(b)).state();
           }
-          int asked = 0;
+          List<int[]> indices = new java.util.ArrayList<>();
+          List<double[]> values = new java.util.ArrayList<>();
           for (Batch requests : batches.subList(30, 40)) {
             for (int i = 0; i < requests.size(); i++) {
-              Trainer.Answer sparse =
-                  trainer.predict(state, requests.indices()[i], requests.features()[i]);
-              Trainer.Answer dense = trainer.predict(state, requests.dense(i, D));
-              assertThat(sparse)
-                  .as(label + ", request " + asked++)
-                  .usingRecursiveComparison()
-                  .withComparatorForType(BITS, Double.class)
-                  .isEqualTo(dense);
+              indices.add(requests.indices()[i]);
+              values.add(requests.features()[i]);
             }
+          }
+          // The empty row, and explicit zeros of both signs among the values.
+          indices.add(new int[0]);
+          values.add(new double[0]);
+          indices.add(new int[] {7, D - 1});
+          values.add(new double[] {-0.0, 0.0});
+          indices.add(new int[] {100, 101});
+          values.add(new double[] {-1.25, -0.0});
+          int asked = 0;
+          for (int r = 0; r < indices.size(); r++) {
+            int[] at = indices.get(r);
+            double[] v = values.get(r);
+            Trainer.Answer sparse = trainer.predict(state, at, v);
+            double[] row = new double[D];
+            for (int k = 0; k < at.length; k++) {
+              row[at[k]] = v[k];
+            }
+            Trainer.Answer dense = trainer.predict(state, row);
+            assertThat(sparse)
+                .as(label + ", request " + asked++)
+                .usingRecursiveComparison()
+                .withComparatorForType(BITS, Double.class)
+                .isEqualTo(dense);
           }
           assertThat(state.version()).as(label).isPositive();
         }
       }
     }
+  }
+
+  @Test
+  void aSparseRequestWithBadIndices_isRefusedWithAClearError() {
+    Model model = LinearModel.logisticRegression(D);
+    Trainer<OptimizerState> trainer =
+        new Trainer<>(
+            model,
+            Optimizers.create(
+                OptimizerKind.KOALA_V, Preset.AUTO, OptimizerSpec.of(model.layerwiseLayout())),
+            false,
+            5);
+    ModelState<OptimizerState> state = trainer.initial();
+    for (int[] at : new int[][] {{3, 3}, {5, 2}, {-1}, {D}}) {
+      assertThatThrownBy(() -> trainer.predict(state, at, new double[at.length]))
+          .as(java.util.Arrays.toString(at))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("must increase strictly within [0, " + D + ")");
+    }
+    assertThatThrownBy(() -> trainer.predict(state, new int[] {1}, new double[2]))
+        .hasMessageContaining("1 indices for 2 values");
   }
 }
