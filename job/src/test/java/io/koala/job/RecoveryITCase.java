@@ -56,23 +56,19 @@ class RecoveryITCase {
   private static final int KEYS = 6;
   private static final int PER_KEY = 150;
 
-  /** The optimizer of the sparse runs: koala-v (the defaults), sgd-plain, sgd-lazy, adam-lazy. */
-  private static String sparseOptimizer = "koala-v";
-
-  private static JobConfig config(Path out, boolean sparse) {
-    if (sparse) {
+  /**
+   * The run's configuration. {@code sparse} is null for the dense input; for the sparse input the
+   * optimizer and then option pairs of its own.
+   */
+  private static JobConfig config(Path out, List<String> sparse) {
+    if (sparse != null) {
       // Named features hashed into d = 1,024: each batch trains on the sparse path, which writes
       // the model (and the baselines' velocity or moments) in place.
       List<String> options =
           new ArrayList<>(
               List.of("koala.model.features", "1024", "koala.output.dir", out.toString()));
-      switch (sparseOptimizer) {
-        case "sgd-plain" -> options.addAll(List.of("koala.optimizer.momentum", "0"));
-        case "sgd-lazy", "adam-lazy" -> options.addAll(List.of("koala.optimizer.lazy", "true"));
-        default -> {}
-      }
-      String kind = sparseOptimizer.startsWith("koala") ? "koala-v" : sparseOptimizer.split("-")[0];
-      return Fixtures.config(kind, options.toArray(String[]::new));
+      options.addAll(sparse.subList(1, sparse.size()));
+      return Fixtures.config(sparse.get(0), options.toArray(String[]::new));
     }
     return Fixtures.config(
         "koala-v",
@@ -89,7 +85,7 @@ class RecoveryITCase {
 
   /** Runs the job over the lines; returns the output folder. */
   private static Path run(
-      List<String> lines, Path out, String backend, boolean failures, boolean sparse)
+      List<String> lines, Path out, String backend, boolean failures, List<String> sparse)
       throws Exception {
     Configuration conf = new Configuration();
     conf.setString("pipeline.generic-types", "false");
@@ -172,7 +168,7 @@ class RecoveryITCase {
   @ValueSource(strings = {"hashmap", "rocksdb"})
   void threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(
       String backend, @TempDir Path tmp) throws Exception {
-    failAndCompare(input(), backend, false, tmp);
+    failAndCompare(input(), backend, null, tmp);
   }
 
   /**
@@ -183,29 +179,26 @@ class RecoveryITCase {
    */
   @ParameterizedTest
   @CsvSource({
-    "hashmap, koala-v",
-    "rocksdb, koala-v",
-    "hashmap, sgd-plain",
-    "hashmap, sgd-lazy",
-    "hashmap, adam-lazy"
+    "hashmap, koala-v, , ",
+    "rocksdb, koala-v, , ",
+    "hashmap, sgd, koala.optimizer.momentum, 0",
+    "hashmap, sgd, koala.optimizer.lazy, true",
+    "hashmap, adam, koala.optimizer.lazy, true"
   })
   void sparseInput_threeInjectedFailures_giveBitIdenticalModels_andEachSnapshotOnce(
-      String backend, String optimizer, @TempDir Path tmp) throws Exception {
-    sparseOptimizer = optimizer;
-    try {
-      failAndCompare(sparseInput(), backend, true, tmp);
-    } finally {
-      sparseOptimizer = "koala-v";
-    }
+      String backend, String optimizer, String option, String value, @TempDir Path tmp)
+      throws Exception {
+    List<String> sparse = option == null ? List.of(optimizer) : List.of(optimizer, option, value);
+    failAndCompare(sparseInput(), backend, sparse, tmp);
   }
 
-  private static void failAndCompare(List<String> lines, String backend, boolean sparse, Path tmp)
-      throws Exception {
+  private static void failAndCompare(
+      List<String> lines, String backend, List<String> sparse, Path tmp) throws Exception {
     Path clean = run(lines, tmp.resolve("clean"), backend, false, sparse);
     // Every batch of the sparse input takes the in-place sparse path, none of the dense input.
     long batches = counter(lastJob, "batches");
     assertThat(batches).isPositive();
-    assertThat(counter(lastJob, "sparseBatches")).isEqualTo(sparse ? batches : 0);
+    assertThat(counter(lastJob, "sparseBatches")).isEqualTo(sparse != null ? batches : 0);
 
     long seed = TestSeed.next();
     Random random = new Random(seed);

@@ -33,17 +33,12 @@ final class TestLines {
     for (TrainingEvent e : events) {
       ObjectNode n = JSON.createObjectNode();
       n.put("key", e.key());
-      var f = n.putArray("features");
       if (e instanceof TrainingEvent.Labelled l) {
-        for (double v : l.example().features()) {
-          f.add(v);
-        }
+        features(n, l.example().indices(), l.example().features());
         n.put("label", l.example().label());
       } else {
         var request = (TrainingEvent.PredictionRequest) e;
-        for (double v : request.features()) {
-          f.add(v);
-        }
+        features(n, request.indices(), request.features());
         if (request.id() != null) {
           n.put("id", request.id());
         }
@@ -52,6 +47,26 @@ final class TestLines {
       lines.add(n.toString());
     }
     return lines;
+  }
+
+  /** A dense row as an array, a sparse one in the explicit form {"indices": …, "values": …}. */
+  private static void features(ObjectNode n, int[] indices, double[] values) {
+    if (indices == null) {
+      var f = n.putArray("features");
+      for (double v : values) {
+        f.add(v);
+      }
+      return;
+    }
+    ObjectNode sparse = n.putObject("features");
+    var at = sparse.putArray("indices");
+    for (int i : indices) {
+      at.add(i);
+    }
+    var v = sparse.putArray("values");
+    for (double x : values) {
+      v.add(x);
+    }
   }
 
   static Path write(Path file, List<String> lines) throws IOException {
