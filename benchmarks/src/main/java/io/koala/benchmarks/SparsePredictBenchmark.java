@@ -1,5 +1,6 @@
 package io.koala.benchmarks;
 
+import io.koala.model.Batch;
 import io.koala.model.LinearModel;
 import io.koala.optimizer.OptimizerKind;
 import io.koala.optimizer.OptimizerSpec;
@@ -8,6 +9,7 @@ import io.koala.optimizer.Preset;
 import io.koala.state.ModelState;
 import io.koala.state.OptimizerState;
 import io.koala.training.Trainer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,7 @@ public class SparsePredictBenchmark {
   private ModelState<OptimizerState> state;
   private int[] indices;
   private double[] values;
+  private Batch row;
 
   @Setup
   public void setUp() {
@@ -69,7 +72,8 @@ public class SparsePredictBenchmark {
     }
     indices = at.stream().mapToInt(Integer::intValue).toArray();
     values = new double[indices.length];
-    java.util.Arrays.fill(values, 1.0);
+    Arrays.fill(values, 1.0);
+    row = Batch.sparseRequest(indices, values, d);
   }
 
   /** The operator's path for a sparse request. */
@@ -78,22 +82,9 @@ public class SparsePredictBenchmark {
     return trainer.predict(state, indices, values);
   }
 
-  /** The earlier path: the row made dense, then scored over all d values. */
+  /** The earlier path: the row made dense (as the decoder did), then scored over all d values. */
   @Benchmark
   public Trainer.Answer denseRow() {
-    return trainer.predict(state, Rows.dense(indices, values, d));
-  }
-
-  /** The row made dense, as the decoder did before. */
-  static final class Rows {
-    private Rows() {}
-
-    static double[] dense(int[] indices, double[] values, int d) {
-      double[] row = new double[d];
-      for (int k = 0; k < indices.length; k++) {
-        row[indices[k]] = values[k];
-      }
-      return row;
-    }
+    return trainer.predict(state, row.dense(0, d));
   }
 }

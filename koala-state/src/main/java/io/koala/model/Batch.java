@@ -54,6 +54,29 @@ public record Batch(double[][] features, double[] labels, int[][] indices) {
     this(features, labels, null);
   }
 
+  /**
+   * The one unlabelled sparse row of a prediction request, checked: one value per index, indices
+   * strictly increasing within [0, dimension).
+   */
+  public static Batch sparseRequest(int[] indices, double[] values, int dimension) {
+    if (indices.length != values.length) {
+      throw new IllegalArgumentException(
+          indices.length + " indices for " + values.length + " values in a sparse request");
+    }
+    for (int k = 0; k < indices.length; k++) {
+      if (indices[k] < 0 || indices[k] >= dimension || (k > 0 && indices[k] <= indices[k - 1])) {
+        throw new IllegalArgumentException(
+            "a sparse request's indices must increase strictly within [0, "
+                + dimension
+                + "); index "
+                + k
+                + " is "
+                + indices[k]);
+      }
+    }
+    return new Batch(new double[][] {values}, new double[] {Double.NaN}, new int[][] {indices});
+  }
+
   public int size() {
     return labels.length;
   }

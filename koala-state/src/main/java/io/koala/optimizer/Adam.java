@@ -164,15 +164,9 @@ public final class Adam implements Optimizer<AdamState> {
       check = Math.max(check, Math.max(Math.abs(ti), vi));
     }
     if (!Double.isFinite(check)) {
-      Refusal why =
-          Observations.isFinite(observation)
-              ? Refusal.NON_FINITE_STATE
-              : Refusal.NON_FINITE_OBSERVATION;
-      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
+      return Observations.refuse(state, observation);
     }
-    return new StepResult<>(
-        new AdamState(t, next, nextM, nextV),
-        new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));
+    return new StepResult<>(new AdamState(t, next, nextM, nextV), StepReport.unfiltered(stepSize));
   }
 
   /**
@@ -213,11 +207,7 @@ public final class Adam implements Optimizer<AdamState> {
       check = Math.max(check, Math.max(Math.abs(ti), vi));
     }
     if (!Double.isFinite(check)) {
-      Refusal why =
-          Observations.isFinite(observation)
-              ? Refusal.NON_FINITE_STATE
-              : Refusal.NON_FINITE_OBSERVATION;
-      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
+      return Observations.refuse(state, observation);
     }
     for (int k = 0; k < n; k++) {
       int i = at[k];
@@ -225,9 +215,7 @@ public final class Adam implements Optimizer<AdamState> {
       v[i] = nextV[k];
       theta[i] = next[k];
     }
-    return new StepResult<>(
-        new AdamState(t, theta, m, v),
-        new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN));
+    return new StepResult<>(new AdamState(t, theta, m, v), StepReport.unfiltered(stepSize));
   }
 
   @Override

@@ -77,76 +77,10 @@ public record OptimizerSpec(
     drift = drift == null ? Drift.UNSET : drift;
   }
 
-  /** The spec without the lazy variant (the constructor of the options before it). */
-  public OptimizerSpec(
-      BlockLayout layout,
-      Double learningRate,
-      Double covariance,
-      Double processNoise,
-      Boolean adaptive,
-      Boolean perExample,
-      Double processNoiseMin,
-      Double processNoiseMax,
-      Double measurementNoise,
-      Double measurementNoiseBeta,
-      Double weightDecay,
-      Double momentum,
-      Boolean symmetric,
-      Drift drift) {
-    this(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        drift,
-        null);
-  }
-
-  /** The spec without drift overrides (the constructor of the options before them). */
-  public OptimizerSpec(
-      BlockLayout layout,
-      Double learningRate,
-      Double covariance,
-      Double processNoise,
-      Boolean adaptive,
-      Boolean perExample,
-      Double processNoiseMin,
-      Double processNoiseMax,
-      Double measurementNoise,
-      Double measurementNoiseBeta,
-      Double weightDecay,
-      Double momentum,
-      Boolean symmetric) {
-    this(
-        layout,
-        learningRate,
-        covariance,
-        processNoise,
-        adaptive,
-        perExample,
-        processNoiseMin,
-        processNoiseMax,
-        measurementNoise,
-        measurementNoiseBeta,
-        weightDecay,
-        momentum,
-        symmetric,
-        Drift.UNSET);
-  }
-
   /** The preset as it is, over {@code layout}. */
   public static OptimizerSpec of(BlockLayout layout) {
     return new OptimizerSpec(
-        layout, null, null, null, null, null, null, null, null, null, null, null, null);
+        layout, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public OptimizerSpec withLearningRate(Double eta) {

@@ -150,15 +150,10 @@ public final class Sgd implements Optimizer<SgdState> {
       check = Math.max(check, Math.max(Math.abs(ti), Math.abs(d)));
     }
     if (!Double.isFinite(check)) {
-      Refusal why =
-          Observations.isFinite(observation)
-              ? Refusal.NON_FINITE_STATE
-              : Refusal.NON_FINITE_OBSERVATION;
-      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
+      return Observations.refuse(state, observation);
     }
     return new StepResult<>(
-        new SgdState(state.step() + 1, next, velocity),
-        new StepReport(Double.NaN, Double.NaN, lr, 0, null, false, Double.NaN));
+        new SgdState(state.step() + 1, next, velocity), StepReport.unfiltered(lr));
   }
 
   /**
@@ -199,11 +194,7 @@ public final class Sgd implements Optimizer<SgdState> {
       check = Math.max(check, Math.max(Math.abs(ti), Math.abs(d)));
     }
     if (!Double.isFinite(check)) {
-      Refusal why =
-          Observations.isFinite(observation)
-              ? Refusal.NON_FINITE_STATE
-              : Refusal.NON_FINITE_OBSERVATION;
-      return new StepResult<>(state, StepReport.refused(why, Double.NaN));
+      return Observations.refuse(state, observation);
     }
     for (int k = 0; k < at.length; k++) {
       theta[at[k]] = next[k];
@@ -212,8 +203,7 @@ public final class Sgd implements Optimizer<SgdState> {
       }
     }
     return new StepResult<>(
-        new SgdState(state.step() + 1, theta, velocity),
-        new StepReport(Double.NaN, Double.NaN, lr, 0, null, false, Double.NaN));
+        new SgdState(state.step() + 1, theta, velocity), StepReport.unfiltered(lr));
   }
 
   @Override

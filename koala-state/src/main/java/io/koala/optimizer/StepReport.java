@@ -26,6 +26,11 @@ public record StepReport(
     return refusal == null;
   }
 
+  /** An accepted step of an optimizer without a filter, reporting its step size as the gain. */
+  static StepReport unfiltered(double stepSize) {
+    return new StepReport(Double.NaN, Double.NaN, stepSize, 0, null, false, Double.NaN);
+  }
+
   static StepReport refused(Refusal refusal, double driftStatistic) {
     return new StepReport(Double.NaN, Double.NaN, 0.0, 0, refusal, false, driftStatistic);
   }

@@ -312,26 +312,8 @@ public final class Trainer<S extends OptimizerState> {
    * standardisation fills them in; made dense otherwise. The answer has the dense row's bits.
    */
   public Answer predict(ModelState<S> given, int[] indices, double[] values) {
-    if (indices.length != values.length) {
-      throw new IllegalArgumentException(
-          indices.length + " indices for " + values.length + " values in a sparse request");
-    }
-    for (int k = 0; k < indices.length; k++) {
-      if (indices[k] < 0
-          || indices[k] >= model.featureCount()
-          || (k > 0 && indices[k] <= indices[k - 1])) {
-        throw new IllegalArgumentException(
-            "a sparse request's indices must increase strictly within [0, "
-                + model.featureCount()
-                + "); index "
-                + k
-                + " is "
-                + indices[k]);
-      }
-    }
+    Batch row = Batch.sparseRequest(indices, values, model.featureCount());
     ModelState<S> current = adopt(given);
-    Batch row =
-        new Batch(new double[][] {values}, new double[] {Double.NaN}, new int[][] {indices});
     if (standardise || current.standardiser() != null || !model.acceptsSparse()) {
       return predict(current, row.dense(0, model.featureCount()));
     }

@@ -27,6 +27,14 @@ import org.junit.jupiter.api.Test;
  */
 class SparsePredictionTest {
 
+  private static Trainer<OptimizerState> trainer(Model model, Preset preset, boolean standardise) {
+    return new Trainer<>(
+        model,
+        Optimizers.create(OptimizerKind.KOALA_V, preset, OptimizerSpec.of(model.layerwiseLayout())),
+        standardise,
+        5);
+  }
+
   @Test
   void aSparseRequest_isAnsweredWithTheDenseRowsBits() {
     List<Model> models =
@@ -39,13 +47,7 @@ class SparsePredictionTest {
       for (Preset preset : new Preset[] {Preset.AUTO, Preset.STREAM}) {
         for (boolean standardise : new boolean[] {false, true}) {
           String label = model + ", " + preset + ", standardise " + standardise;
-          Trainer<OptimizerState> trainer =
-              new Trainer<>(
-                  model,
-                  Optimizers.create(
-                      OptimizerKind.KOALA_V, preset, OptimizerSpec.of(model.layerwiseLayout())),
-                  standardise,
-                  5);
+          Trainer<OptimizerState> trainer = trainer(model, preset, standardise);
           ModelState<OptimizerState> state = trainer.initial();
           List<Batch> batches = stream(31, 40, 8);
           for (int b = 0; b < 30; b++) {
@@ -91,13 +93,7 @@ class SparsePredictionTest {
   @Test
   void aSparseRequestWithBadIndices_isRefusedWithAClearError() {
     Model model = LinearModel.logisticRegression(D);
-    Trainer<OptimizerState> trainer =
-        new Trainer<>(
-            model,
-            Optimizers.create(
-                OptimizerKind.KOALA_V, Preset.AUTO, OptimizerSpec.of(model.layerwiseLayout())),
-            false,
-            5);
+    Trainer<OptimizerState> trainer = trainer(model, Preset.AUTO, false);
     ModelState<OptimizerState> state = trainer.initial();
     for (int[] at : new int[][] {{3, 3}, {5, 2}, {-1}, {D}}) {
       assertThatThrownBy(() -> trainer.predict(state, at, new double[at.length]))
